@@ -1,0 +1,113 @@
+//! Subcommands about audio and voices: voices, inspect, check.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use readcast::assemble::AssembleSettings;
+use readcast::check::{self, Manifest};
+use readcast::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK};
+use readcast::extract::{self, ExtractOptions, Source};
+use readcast::pipeline::{self, ScriptOptions};
+use readcast::synth::decode::decode_file;
+use readcast::voice::{all_voices, find_voice};
+
+use super::print;
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Audio files (WAV, MP3, FLAC, OGG).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The manifest (TOML with [[case]] entries: input, voice, duration, tolerance, frames).
+    manifest: PathBuf,
+    /// Rewrite the manifest with the measured durations instead of comparing.
+    #[arg(long)]
+    update: bool,
+    /// Synthesis threads (default: all cores).
+    #[arg(short, long)]
+    jobs: Option<usize>,
+}
+
+/// `readcast voices`: every voice and whether it can run here.
+pub fn voices() -> Result<i32> {
+    let mut out = String::new();
+    for voice in all_voices()? {
+        let status = match voice.availability() {
+            Ok(()) => "available".to_string(),
+            Err(why) => format!("unavailable: {why}"),
+        };
+        out.push_str(&format!("{:<14} {:<10} {:<48} {status}\n", voice.name, format!("{:?}", voice.engine).to_lowercase(), voice.description));
+    }
+    print(&out)?;
+    Ok(EXIT_OK)
+}
+
+/// `readcast inspect`: format, rate, channels and duration of each file.
+pub fn inspect(args: &InspectArgs) -> Result<i32> {
+    let mut out = String::new();
+    for path in &args.files {
+        let decoded = decode_file(path)?;
+        out.push_str(&format!(
+            "{}: {}, {} Hz, {} channel{}, {:.3} s ({} frames)\n",
+            path.display(),
+            decoded.format,
+            decoded.sample_rate,
+            decoded.channels,
+            if decoded.channels == 1 { "" } else { "s" },
+            decoded.duration_seconds(),
+            decoded.frames()
+        ));
+    }
+    print(&out)?;
+    Ok(EXIT_OK)
+}
+
+/// Renders one article with a voice, as `narrate` would with default options; returns frames
+/// and sample rate.
+pub fn render_frames(input: &Path, voice_name: &str, sample_rate: Option<u32>, jobs: usize) -> Result<(u64, u32)> {
+    let voice = find_voice(voice_name)?;
+    voice.availability().map_err(|why| Error::engine(format!("voice '{}' cannot run here: {why}", voice.name)))?;
+    let document = extract::read_source(&Source::Path(input.to_path_buf()))?;
+    let article = extract::extract(&document, &ExtractOptions::default())?;
+    let normalizer = pipeline::normalizer_for(&voice, &[])?;
+    let script = pipeline::prepare(&article, &voice, &normalizer, &ScriptOptions::default())?;
+    let settings = AssembleSettings { sample_rate: sample_rate.unwrap_or(voice.sample_rate), ..AssembleSettings::default() };
+    let narration = pipeline::render(&script, &voice, &settings, jobs, &|| {})?;
+    Ok((narration.frames() as u64, narration.sample_rate))
+}
+
+/// `readcast check`: render each case and compare its length.
+pub fn check(args: &CheckArgs) -> Result<i32> {
+    let manifest = check::load(&args.manifest)?;
+    let base = args.manifest.parent().unwrap_or(Path::new("."));
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let mut failures = 0;
+    let mut updated = Vec::new();
+    let mut report = String::new();
+    for case in &manifest.cases {
+        let (frames, rate) = render_frames(&base.join(&case.input), &case.voice, case.sample_rate, jobs)?;
+        if args.update {
+            let mut case = case.clone();
+            case.duration = (frames as f64 / f64::from(rate) * 1000.0).round() / 1000.0;
+            case.frames = Some(frames);
+            report.push_str(&format!("updated {}: {:.3} s\n", case.input.display(), case.duration));
+            updated.push(case);
+            continue;
+        }
+        let outcome = check::judge(case, frames, rate);
+        failures += usize::from(!outcome.passed);
+        report.push_str(&outcome.describe());
+        report.push('\n');
+    }
+    if args.update {
+        check::save(&args.manifest, &Manifest { cases: updated })?;
+    } else {
+        report.push_str(&format!("{} passed, {} failed\n", manifest.cases.len() - failures, failures));
+    }
+    print(&report)?;
+    Ok(if failures > 0 { EXIT_CHECK_FAILED } else { EXIT_OK })
+}

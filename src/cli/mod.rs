@@ -1,0 +1,93 @@
+//! Command-line interface: argument structs filled by clap, one function per subcommand. The
+//! library does the work; this layer reads files, prints, and shows progress.
+
+mod audio;
+mod narrate;
+mod text;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use readcast::error::{Error, EXIT_INPUT, EXIT_OK};
+
+const EXIT_CODES: &str = "Exit codes:
+  0  success
+  1  a check failed (readcast check)
+  2  usage or input error (missing file, empty article, invalid UTF-8, bad manifest)
+  3  synthesis or engine error (engine missing, engine failed on a segment)";
+
+/// Turns news articles into narrated audio.
+#[derive(Debug, Parser)]
+#[command(name = "readcast", version, about, after_help = EXIT_CODES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Narrate an article (file, URL, or - for stdin) into a WAV file.
+    Narrate(narrate::NarrateArgs),
+    /// Print the cleaned article that would be read aloud.
+    Extract(text::ExtractArgs),
+    /// Print the spoken form of a text.
+    Normalize(text::NormalizeArgs),
+    /// Print one sentence per line.
+    Sentences(text::InputArg),
+    /// List words the engine will have to guess (not in its dictionary or the lexicon).
+    Lint(text::LintArgs),
+    /// List voices and whether their engines are available.
+    Voices,
+    /// Print format, sample rate, channels and duration of audio files.
+    Inspect(audio::InspectArgs),
+    /// Render the cases of a golden-duration manifest and compare their lengths.
+    Check(audio::CheckArgs),
+}
+
+/// Options shared by commands that synthesize speech.
+#[derive(Debug, Args, Clone)]
+struct VoiceArgs {
+    /// Voice name or manifest path (default: the best voice available here).
+    #[arg(long)]
+    voice: Option<String>,
+    /// Extra pronunciation lexicon (TOML); may be repeated.
+    #[arg(long = "lexicon", value_name = "FILE")]
+    lexicons: Vec<PathBuf>,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { EXIT_INPUT } else { EXIT_OK };
+            let _ = error.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Narrate(args) => narrate::narrate(&args),
+        Command::Extract(args) => text::extract(&args),
+        Command::Normalize(args) => text::normalize(&args),
+        Command::Sentences(args) => text::sentences(&args),
+        Command::Lint(args) => text::lint(&args),
+        Command::Voices => audio::voices(),
+        Command::Inspect(args) => audio::inspect(&args),
+        Command::Check(args) => audio::check(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(error) => {
+            let _ = writeln!(std::io::stderr(), "readcast: {error}");
+            error.exit_code()
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the command quietly.
+fn print(text: &str) -> readcast::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).map_err(|e| Error::io("<stdout>", e))
+}

@@ -1,0 +1,158 @@
+//! `readcast narrate`: one article to a WAV file, with optional captions and timings.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use readcast::assemble::{captions, wav, AssembleSettings};
+use readcast::error::{Result, EXIT_OK};
+use readcast::pipeline::{self, DisclosurePosition, ScriptOptions, DEFAULT_DISCLOSURE};
+use readcast::voice::{best_voice, find_voice, Voice};
+
+use super::text::read_article;
+use super::VoiceArgs;
+
+#[derive(Debug, Args)]
+pub struct NarrateArgs {
+    /// The article: a file, an http(s) URL, or - for standard input.
+    input: String,
+    /// The WAV file to write.
+    #[arg(short, long)]
+    output: PathBuf,
+    #[command(flatten)]
+    voice: VoiceArgs,
+    /// Force the input format instead of detecting it.
+    #[arg(long, value_parser = ["text", "html", "markdown"])]
+    format: Option<String>,
+    /// Synthesis threads (default: all cores).
+    #[arg(short, long)]
+    jobs: Option<usize>,
+    /// Output sample rate in Hz (default: the voice's, 22050 for the espeak voices).
+    #[arg(long)]
+    sample_rate: Option<u32>,
+    /// Output channels: 1 (mono, -19 LUFS) or 2 (stereo, -16 LUFS).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=2))]
+    channels: u16,
+    /// Integrated loudness target in LUFS (default: -19 mono, -16 stereo).
+    #[arg(long, allow_hyphen_values = true)]
+    loudness: Option<f64>,
+    /// Pause after a sentence, in seconds.
+    #[arg(long, default_value_t = 0.35)]
+    pause_sentence: f32,
+    /// Pause after a paragraph, in seconds.
+    #[arg(long, default_value_t = 0.7)]
+    pause_paragraph: f32,
+    /// Pause before a section heading and after the header, in seconds.
+    #[arg(long, default_value_t = 1.0)]
+    pause_section: f32,
+    /// Write WebVTT captions (one cue per sentence) to this file.
+    #[arg(long, value_name = "FILE.vtt")]
+    captions: Option<PathBuf>,
+    /// Write per-segment timings (text, start, end) as JSON to this file.
+    #[arg(long, value_name = "FILE.json")]
+    timings: Option<PathBuf>,
+    /// Do not read the title, byline and date first.
+    #[arg(long)]
+    no_header: bool,
+    /// The AI disclosure line to read.
+    #[arg(long, default_value = DEFAULT_DISCLOSURE)]
+    disclosure: String,
+    /// Read no disclosure line.
+    #[arg(long)]
+    no_disclosure: bool,
+    /// Read the disclosure line at the end instead of the start.
+    #[arg(long)]
+    disclosure_at_end: bool,
+    /// No progress bar and no messages.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Print what is being done.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+/// Picks the voice the user named, or the best one available, saying which.
+pub fn choose_voice(name: Option<&str>, quiet: bool) -> Result<Voice> {
+    match name {
+        Some(name) => {
+            let voice = find_voice(name)?;
+            if let Err(why) = voice.availability() {
+                return Err(readcast::Error::engine(format!("voice '{}' cannot run here: {why}", voice.name)));
+            }
+            Ok(voice)
+        }
+        None => {
+            let voice = best_voice()?;
+            if !quiet {
+                eprintln!("readcast: using voice '{}' ({})", voice.name, voice.description);
+            }
+            Ok(voice)
+        }
+    }
+}
+
+/// `readcast narrate`.
+pub fn narrate(args: &NarrateArgs) -> Result<i32> {
+    let started = std::time::Instant::now();
+    let article = read_article(&args.input, args.format.as_deref())?;
+    let voice = choose_voice(args.voice.voice.as_deref(), args.quiet)?;
+    let normalizer = pipeline::normalizer_for(&voice, &args.voice.lexicons)?;
+    let options = ScriptOptions {
+        header: !args.no_header,
+        disclosure: (!args.no_disclosure).then(|| args.disclosure.clone()),
+        disclosure_position: if args.disclosure_at_end { DisclosurePosition::End } else { DisclosurePosition::Start },
+    };
+    let script = pipeline::prepare(&article, &voice, &normalizer, &options)?;
+    let settings = AssembleSettings {
+        sample_rate: args.sample_rate.unwrap_or(voice.sample_rate),
+        channels: args.channels,
+        pause_sentence: args.pause_sentence,
+        pause_paragraph: args.pause_paragraph,
+        pause_section: args.pause_section,
+        target_lufs: args.loudness,
+        ..AssembleSettings::default()
+    };
+    if !(8000..=192_000).contains(&settings.sample_rate) {
+        return Err(readcast::Error::input(format!("--sample-rate {} is out of range (8000 to 192000)", settings.sample_rate)));
+    }
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if args.verbose {
+        eprintln!("readcast: {} sentences in {} segments, {} threads", script.utterances.len(), script.chunks.len(), jobs);
+    }
+    let progress = progress_bar(script.chunks.len() as u64, args.quiet);
+    let narration = pipeline::render(&script, &voice, &settings, jobs, &|| progress.inc(1))?;
+    progress.finish_and_clear();
+    wav::write_wav(&narration, &args.output)?;
+    if let Some(path) = &args.captions {
+        captions::write_vtt(&narration, path)?;
+    }
+    if let Some(path) = &args.timings {
+        captions::write_timings(&narration, path)?;
+    }
+    if args.verbose {
+        let elapsed = started.elapsed().as_secs_f64();
+        eprintln!(
+            "readcast: wrote {} ({:.1} s of audio in {:.2} s, {:.0}x realtime)",
+            args.output.display(),
+            narration.duration_seconds(),
+            elapsed,
+            narration.duration_seconds() / elapsed.max(1e-9)
+        );
+    }
+    Ok(EXIT_OK)
+}
+
+/// A progress bar on a terminal; hidden when stderr is piped or with --quiet.
+pub fn progress_bar(length: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::with_draw_target(Some(length), ProgressDrawTarget::hidden());
+    }
+    let bar = ProgressBar::new(length);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} synthesizing [{bar:30}] {pos}/{len} segments, {eta} left")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar
+}

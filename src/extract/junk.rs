@@ -1,0 +1,108 @@
+//! Rules that recognize page furniture in text, whatever the format it came in.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+struct JunkRules {
+    exact: Vec<String>,
+    prefixes: Vec<String>,
+    contains: Vec<String>,
+    credit_words: Vec<String>,
+}
+
+fn rules() -> &'static JunkRules {
+    static RULES: OnceLock<JunkRules> = OnceLock::new();
+    RULES.get_or_init(|| {
+        toml::from_str(include_str!("data/junk.toml")).expect("embedded junk.toml is valid")
+    })
+}
+
+fn folded(text: &str) -> String {
+    super::squash_whitespace(text)
+        .to_lowercase()
+        .replace(['’', '‘'], "'")
+        .trim_matches(|c: char| c == '.' || c == ':' || c == '|' || c == '»' || c == '›')
+        .trim()
+        .to_string()
+}
+
+/// True when a whole line or block is page furniture: UI words, forms, banners, reading times.
+pub fn is_junk(text: &str) -> bool {
+    let line = folded(text);
+    if line.is_empty() {
+        return true;
+    }
+    let rules = rules();
+    let normalized_apostrophes = |s: &String| s.replace('’', "'");
+    rules.exact.iter().any(|phrase| normalized_apostrophes(phrase) == line)
+        || rules.prefixes.iter().any(|prefix| line.starts_with(prefix.as_str()))
+        || rules.contains.iter().any(|needle| line.contains(needle.as_str()))
+        || is_reading_time(&line)
+}
+
+/// "5 min read", "3 minute read", "Reading time: 4 minutes".
+fn is_reading_time(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if words.len() > 4 {
+        return false;
+    }
+    let has_number = words.iter().any(|w| w.chars().all(|c| c.is_ascii_digit()));
+    has_number && (line.ends_with("min read") || line.ends_with("minute read") || line.starts_with("reading time"))
+}
+
+/// True when a line is a photo caption: it ends in a credit parenthesis such as
+/// "(Kim Won Jin / AFP via Getty Images)" or "(President Volodymyr Zelensky/Telegram)".
+pub fn is_caption(text: &str) -> bool {
+    let trimmed = text.trim().trim_end_matches('.');
+    let Some(inner) = trimmed.strip_suffix(')') else {
+        return false;
+    };
+    let Some(open) = inner.rfind('(') else {
+        return false;
+    };
+    let credit = inner[open + 1..].to_lowercase();
+    if credit.len() > 120 {
+        return false;
+    }
+    // A credit names an agency or carries the "Photographer / Agency" slash.
+    let has_slash = credit.contains('/');
+    let has_agency =
+        rules().credit_words.iter().any(|word| word != "/" && contains_word(&credit, word));
+    has_slash || (has_agency && credit.split_whitespace().count() <= 8)
+}
+
+fn contains_word(haystack: &str, word: &str) -> bool {
+    haystack.match_indices(word).any(|(at, _)| {
+        let before = haystack[..at].chars().next_back();
+        let after = haystack[at + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognizes_furniture() {
+        for line in ["Skip to content", "* indicates required", "5 min read", "Editors’ Picks",
+            "Subscribe", "Please, enter correct email address", "This audio is created with AI assistance",
+            "Thank you for signing up for this newsletter. We’ve sent you a confirmation email."] {
+            assert!(is_junk(line), "{line}");
+        }
+        for line in ["The minister said the talks would resume.", "Redeployment to Ukraine?"] {
+            assert!(!is_junk(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn recognizes_captions() {
+        assert!(is_caption("Soldiers march in a square on May 1, 2025. (Jane Roe / AFP via Getty Images)"));
+        assert!(is_caption("A captured soldier. Photo published on Jan. 11, 2025. (Ministry of Defense/Telegram)"));
+        assert!(is_caption("The harbor at dawn (Reuters)"));
+        assert!(!is_caption("The council approved the plan (by a vote of 7 to 2)."));
+        assert!(!is_caption("He was born in 1970 (in Lviv)."));
+    }
+}

@@ -1,0 +1,144 @@
+//! Markdown articles through pulldown-cmark: the first level-1 heading is the title, a short
+//! "By ..." paragraph right after it is the byline, and front matter may give both and the date.
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use super::{junk, squash_whitespace, Article, Block, BlockKind};
+
+pub fn extract(input: &str) -> Article {
+    let (front_matter, body) = split_front_matter(input);
+    let mut article = Article::default();
+    if let Some(front_matter) = front_matter {
+        for line in front_matter.lines() {
+            let Some((key, value)) = line.split_once(':') else { continue };
+            let value = value.trim().trim_matches(['"', '\'']).to_string();
+            match key.trim().to_ascii_lowercase().as_str() {
+                "title" => article.title = Some(value),
+                "author" | "byline" => article.byline = Some(value),
+                "date" => article.date = Some(value),
+                "description" | "lede" | "summary" => article.lede = Some(value),
+                _ => {}
+            }
+        }
+    }
+
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut current: Option<(BlockKind, String)> = None;
+    let mut quote_depth = 0usize;
+    let mut in_code = false;
+    for event in Parser::new(body) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                current = Some((BlockKind::Heading { level: heading_level(level) }, String::new()));
+            }
+            Event::Start(Tag::Paragraph) if current.is_none() => {
+                let kind = if quote_depth > 0 { BlockKind::Quote } else { BlockKind::Paragraph };
+                current = Some((kind, String::new()));
+            }
+            Event::Start(Tag::Item) => current = Some((BlockKind::ListItem, String::new())),
+            Event::Start(Tag::BlockQuote(_)) => quote_depth += 1,
+            Event::End(TagEnd::BlockQuote(_)) => quote_depth = quote_depth.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Start(Tag::Image { .. }) => {
+                current.get_or_insert((BlockKind::Paragraph, String::new()));
+            }
+            Event::Text(text) | Event::Code(text) if !in_code => {
+                if let Some((_, buffer)) = current.as_mut() {
+                    buffer.push_str(&text);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, buffer)) = current.as_mut() {
+                    buffer.push(' ');
+                }
+            }
+            Event::End(TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::Item) => {
+                if let Some((kind, text)) = current.take() {
+                    let text = squash_whitespace(&text);
+                    if !text.is_empty() {
+                        blocks.push(Block { kind, text });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    if article.title.is_none() {
+        if let Some(at) = blocks.iter().position(|b| b.kind == BlockKind::Heading { level: 1 }) {
+            article.title = Some(blocks.remove(at).text);
+        }
+    }
+    if let Some(first) = blocks.first() {
+        let lower = first.text.to_lowercase();
+        if first.kind == BlockKind::Paragraph && lower.starts_with("by ") && first.text.split_whitespace().count() <= 12 {
+            let line = blocks.remove(0).text;
+            let (name, date) = split_byline(&line[3..]);
+            article.byline = article.byline.or(Some(name));
+            article.date = article.date.or(date);
+        }
+    }
+    blocks.retain(|block| !junk::is_junk(&block.text) && !junk::is_caption(&block.text));
+    article.blocks = blocks;
+    article
+}
+
+/// "Jane Roe | March 3, 2026" or "Jane Roe, March 3, 2026" -> name and date.
+fn split_byline(text: &str) -> (String, Option<String>) {
+    for separator in [" | ", " — ", " - ", " · "] {
+        if let Some((name, date)) = text.split_once(separator) {
+            return (name.trim().to_string(), Some(date.trim().to_string()));
+        }
+    }
+    (text.trim().to_string(), None)
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn split_front_matter(input: &str) -> (Option<&str>, &str) {
+    let Some(rest) = input.strip_prefix("---\n") else {
+        return (None, input);
+    };
+    match rest.find("\n---") {
+        Some(end) => {
+            let after = &rest[end + 4..];
+            (Some(&rest[..end]), after.strip_prefix('\n').unwrap_or(after))
+        }
+        None => (None, input),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_title_byline_headings_and_quotes() {
+        let article = extract("# Rail strike ends\n\nBy Sam Park | May 2, 2026\n\nThe strike ended on *Friday*.\n\n## Talks\n\n> \"It was hard,\" she said.\n\n- first point\n- second point\n\n![A train](t.jpg)\n");
+        assert_eq!(article.title.as_deref(), Some("Rail strike ends"));
+        assert_eq!(article.byline.as_deref(), Some("Sam Park"));
+        assert_eq!(article.date.as_deref(), Some("May 2, 2026"));
+        let kinds: Vec<BlockKind> = article.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(kinds, [BlockKind::Paragraph, BlockKind::Heading { level: 2 }, BlockKind::Quote,
+            BlockKind::ListItem, BlockKind::ListItem, BlockKind::Paragraph]);
+        assert_eq!(article.blocks[0].text, "The strike ended on Friday.");
+    }
+
+    #[test]
+    fn reads_front_matter() {
+        let article = extract("---\ntitle: \"Budget day\"\nauthor: Ana Ruiz\ndate: 2026-03-04\n---\nThe budget passed.\n");
+        assert_eq!(article.title.as_deref(), Some("Budget day"));
+        assert_eq!(article.byline.as_deref(), Some("Ana Ruiz"));
+        assert_eq!(article.date.as_deref(), Some("2026-03-04"));
+    }
+}

@@ -1,0 +1,264 @@
+//! Plain text, often copied or scraped from a web page with the page's junk still in it.
+//!
+//! The rules work on lines and on blank-line separated groups: furniture phrases, captions,
+//! lines repeated on the page, teaser boxes (a headline glued to a truncated paragraph), and
+//! whatever precedes the first or follows the last paragraph of real prose.
+
+use std::collections::HashMap;
+
+use super::{junk, squash_whitespace, Article, Block, BlockKind};
+
+const MONTHS: [&str; 12] = [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+];
+
+pub fn extract(input: &str) -> Article {
+    let groups = line_groups(input);
+    let mut repeats: HashMap<String, usize> = HashMap::new();
+    for line in groups.iter().flatten() {
+        *repeats.entry(line.to_lowercase()).or_default() += 1;
+    }
+
+    let mut article = Article::default();
+    let mut blocks: Vec<Block> = Vec::new();
+    for group in &groups {
+        if is_teaser(group) {
+            continue;
+        }
+        for line in join_wrapped(group) {
+            if let Some((byline, date)) = parse_byline(&line) {
+                article.byline = article.byline.or(byline);
+                article.date = article.date.or(date);
+                continue;
+            }
+            let repeated = repeats.get(&line.to_lowercase()).copied().unwrap_or(0) > 1;
+            if junk::is_junk(&line) || junk::is_caption(&line) || (repeated && !is_prose(&line)) {
+                continue;
+            }
+            if article.title.is_none() && blocks.is_empty() && is_title_like(&line) {
+                article.title = Some(line);
+                continue;
+            }
+            if article.title.as_deref() == Some(line.as_str()) {
+                continue;
+            }
+            blocks.push(classify(&line));
+        }
+    }
+    article.blocks = keep_body(blocks);
+    article
+}
+
+/// Lines grouped by blank lines, each line with its white space folded.
+fn line_groups(input: &str) -> Vec<Vec<String>> {
+    let mut groups = vec![Vec::new()];
+    for raw in input.lines() {
+        let line = squash_whitespace(raw);
+        if line.is_empty() {
+            if !groups.last().is_some_and(Vec::is_empty) {
+                groups.push(Vec::new());
+            }
+        } else {
+            groups.last_mut().expect("groups is never empty").push(line);
+        }
+    }
+    groups.retain(|group| !group.is_empty());
+    groups
+}
+
+/// Joins hard-wrapped lines of one paragraph; keeps separate lines that are separate blocks.
+/// A group counts as hard-wrapped when all its lines but the last are of typing width.
+fn join_wrapped(group: &[String]) -> Vec<String> {
+    let wrapped = group.len() >= 2
+        && group[..group.len() - 1].iter().all(|line| (30..=100).contains(&line.chars().count()));
+    let mut out: Vec<String> = Vec::new();
+    for line in group {
+        let continues = out.last().is_some_and(|previous: &String| {
+            !ends_sentence(previous)
+                && !is_list_marker(line)
+                && (line.starts_with(|c: char| c.is_lowercase()) || wrapped)
+        });
+        if continues {
+            let previous = out.last_mut().expect("checked above");
+            previous.push(' ');
+            previous.push_str(line);
+        } else {
+            out.push(line.clone());
+        }
+    }
+    out
+}
+
+/// A related-story box pasted into the text: a headline line glued to a paragraph that is cut
+/// off mid-sentence.
+fn is_teaser(group: &[String]) -> bool {
+    group.len() >= 2
+        && is_headline_like(&group[0])
+        && group.last().is_some_and(|last| !ends_sentence(last) && last.split_whitespace().count() > 8)
+}
+
+/// "by Jane Roe April 29, 2025 5:24 PM 5 min read", "By Jane Roe", "Published April 29, 2025".
+fn parse_byline(line: &str) -> Option<(Option<String>, Option<String>)> {
+    let lower = line.to_lowercase();
+    let rest = if lower.starts_with("by ") {
+        &line[3..]
+    } else if lower.starts_with("published ") || lower.starts_with("updated ") {
+        let after = line.split_once(' ')?.1;
+        return find_date(after).map(|date| (None, Some(date)));
+    } else {
+        return None;
+    };
+    if rest.split_whitespace().count() > 16 || ends_sentence(line) && !lower.ends_with("read") {
+        return None;
+    }
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let month_at = words.iter().position(|w| is_month(w));
+    let name_words = &words[..month_at.unwrap_or(words.len())];
+    let name = name_words.join(" ").trim_end_matches([',', '|', '-', '—']).trim().to_string();
+    let name = (!name.is_empty() && name.split_whitespace().count() <= 8).then_some(name);
+    let date = month_at.and_then(|_| find_date(rest));
+    Some((name, date))
+}
+
+/// The first "Month day, year" in a line.
+fn find_date(text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let at = words.iter().position(|w| is_month(w))?;
+    let date: Vec<&str> = words[at..].iter().take(3).copied().collect();
+    let text = date.join(" ");
+    let keep = text
+        .char_indices()
+        .filter(|(_, c)| c.is_ascii_digit())
+        .last()
+        .map_or(text.len(), |(at, c)| at + c.len_utf8());
+    Some(text[..keep].to_string())
+}
+
+fn is_month(word: &str) -> bool {
+    let word = word.trim_end_matches(['.', ',']).to_lowercase();
+    word.len() >= 3 && MONTHS.iter().any(|month| month.starts_with(&word))
+}
+
+fn classify(line: &str) -> Block {
+    if let Some(item) = list_item_text(line) {
+        return Block { kind: BlockKind::ListItem, text: item.to_string() };
+    }
+    if let Some(quote) = line.strip_prefix("> ") {
+        return Block { kind: BlockKind::Quote, text: quote.trim().to_string() };
+    }
+    if is_headline_like(line) {
+        Block::heading(2, line)
+    } else {
+        Block::paragraph(line)
+    }
+}
+
+fn is_list_marker(line: &str) -> bool {
+    list_item_text(line).is_some()
+}
+
+fn list_item_text(line: &str) -> Option<&str> {
+    ["- ", "* ", "• ", "– "].iter().find_map(|marker| line.strip_prefix(marker)).map(str::trim)
+}
+
+/// Keeps the body: from the first paragraph of real prose to the last, dropping cut-off
+/// fragments and headings with nothing under them.
+fn keep_body(blocks: Vec<Block>) -> Vec<Block> {
+    let is_body_prose = |block: &Block| block.kind != BlockKind::Heading { level: 2 } && is_prose(&block.text);
+    let Some(first) = blocks.iter().position(is_body_prose) else {
+        return blocks.into_iter().filter(|b| b.kind != BlockKind::Heading { level: 2 }).collect();
+    };
+    let last = blocks.iter().rposition(is_body_prose).unwrap_or(first);
+    let mut body: Vec<Block> = blocks[first..=last]
+        .iter()
+        .filter(|block| {
+            block.kind != BlockKind::Paragraph || ends_sentence(&block.text) || block.text.split_whitespace().count() < 8
+        })
+        .cloned()
+        .collect();
+    // A heading followed directly by another heading announces nothing.
+    let mut index = 0;
+    while index + 1 < body.len() {
+        let both_headings = matches!(body[index].kind, BlockKind::Heading { .. })
+            && matches!(body[index + 1].kind, BlockKind::Heading { .. });
+        if both_headings {
+            body.remove(index);
+        } else {
+            index += 1;
+        }
+    }
+    body
+}
+
+/// Ends like a sentence: terminal punctuation, possibly followed by closing quotes or brackets.
+pub(crate) fn ends_sentence(text: &str) -> bool {
+    let trimmed = text.trim_end_matches(['"', '”', '’', '\'', ')', ']', '»', ' ']);
+    trimmed.ends_with(['.', '!', '?', '…', ':'])
+}
+
+/// A sentence or more of running text.
+fn is_prose(text: &str) -> bool {
+    ends_sentence(text) && text.split_whitespace().count() >= 6
+}
+
+/// Short, capitalized, and not ending like a sentence: a headline or section heading.
+fn is_headline_like(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    let starts_capital = line.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit() || c == '"' || c == '“');
+    let question = line.ends_with('?');
+    starts_capital
+        && (1..=14).contains(&words)
+        && (!ends_sentence(line) || (question && words <= 8))
+        && !line.ends_with(',')
+}
+
+/// A title can be longer than a heading ("What's next for ...? A possible ..., experts say").
+fn is_title_like(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    line.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit() || c == '"' || c == '“')
+        && (2..=30).contains(&words)
+        && !line.ends_with('.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCRAPED: &str = "Skip to content\n\nCity council approves new tram line after long debate\n\n\
+by Jane Roe March 3, 2026 9:10 AM 4 min read\n\
+Workers repair tracks near the depot on Feb. 2, 2026. (John Doe / AFP via Getty Images)\n\
+by Jane Roe March 3, 2026 9:10 AM 4 min read\n\n\
+The city council voted 7 to 2 on Tuesday to build a new tram line, ending months of debate.\n\n\
+Construction will start in May and cost $120 million, officials said.\n\n\
+Budget questions\n\n\
+Critics said the estimate was too optimistic for a project of this size.\n\n\
+Opinion: Why trams are back in fashion across Europe\n\
+Across the continent, city after city is reviving transport that was abandoned in the\n\n\
+The mayor said the first trams would run in 2028.\n\n\
+Editors' Picks\n\nSubscribe\n* indicates required\nSubscribe\n* indicates required\n";
+
+    #[test]
+    fn scraped_page_keeps_only_the_story() {
+        let article = extract(SCRAPED);
+        assert_eq!(article.title.as_deref(), Some("City council approves new tram line after long debate"));
+        assert_eq!(article.byline.as_deref(), Some("Jane Roe"));
+        assert_eq!(article.date.as_deref(), Some("March 3, 2026"));
+        let texts: Vec<&str> = article.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, [
+            "The city council voted 7 to 2 on Tuesday to build a new tram line, ending months of debate.",
+            "Construction will start in May and cost $120 million, officials said.",
+            "Budget questions",
+            "Critics said the estimate was too optimistic for a project of this size.",
+            "The mayor said the first trams would run in 2028.",
+        ]);
+        assert_eq!(article.blocks[2].kind, BlockKind::Heading { level: 2 });
+    }
+
+    #[test]
+    fn joins_hard_wrapped_paragraphs() {
+        let article = extract("A title here\n\nThe first line of a paragraph that was wrapped by\nan editor at a fixed width, as e-mail does.\n");
+        assert_eq!(article.blocks.len(), 1);
+        assert!(article.blocks[0].text.contains("wrapped by an editor"));
+    }
+}

@@ -1,0 +1,21 @@
+//! readcast turns news articles into narrated audio and podcast feeds.
+//!
+//! The pipeline, one module per stage, with typed values between stages:
+//! [`extract`] (input -> [`extract::Article`]) -> [`normalize`] (written -> spoken form) ->
+//! [`chunk`] (sentences -> engine-sized [`chunk::Chunk`]s) -> [`synth`] (chunks -> audio
+//! segments, in parallel) -> [`assemble`] (segments -> one [`assemble::Narration`] and files).
+//! [`pipeline`] wires the stages together for one article.
+
+pub mod assemble;
+pub mod check;
+pub mod chunk;
+pub mod error;
+pub mod extract;
+pub mod lint;
+pub mod normalize;
+pub mod output;
+pub mod pipeline;
+pub mod synth;
+pub mod voice;
+
+pub use error::{Error, Result};

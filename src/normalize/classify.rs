@@ -1,0 +1,848 @@
+//! Classification: the text is split into whitespace-separated pieces (punctuation peeled
+//! off), and at each piece the matchers are tried from the most specific (URLs, telephone
+//! numbers, dates) to the most general (plain numbers, acronyms). A match may span several
+//! pieces ("April 29, 2025", "$1.5 billion", "5:24 PM EST").
+
+use super::data::{data, AbbreviationKind, Data};
+use super::verbalize::{spell, Number, Semiotic};
+
+/// Opening punctuation peeled off the front of a piece.
+const LEAD: &[char] = &['"', '\'', '“', '‘', '(', '[', '{', '«', '¿', '¡'];
+/// Closing punctuation peeled off the end of a piece.
+const TRAIL: &[char] = &['"', '\'', '”', '’', ')', ']', '}', ',', ';', ':', '!', '?', '.', '…', '»'];
+
+const ROMAN_CONTEXT: &[&str] = &[
+    "War", "Chapter", "Part", "Volume", "Vol", "Act", "Book", "Phase", "Title", "Article", "Section",
+    "Bowl", "Round", "Stage", "Class", "Category", "Type", "Level", "Grade", "Apollo", "Mark", "Division",
+];
+const REGNAL_NAMES: &[&str] = &[
+    "Henry", "Louis", "Elizabeth", "George", "Charles", "John", "Paul", "Benedict", "Pius", "Richard",
+    "Edward", "William", "James", "Mary", "Peter", "Catherine", "Napoleon", "Frederick", "Philip",
+    "Alexander", "Nicholas", "Leo", "Gregory", "Innocent", "Clement", "Ramses", "Constantine", "Ivan",
+    "Francis", "Victor", "Juan", "Carlos", "Felipe", "Harald", "Olav", "Gustaf", "Willem", "Wilhelm",
+    "Friedrich", "Ludwig", "Otto", "Boniface", "Urban", "Sixtus", "Rama", "Abdullah", "Hussein",
+];
+const TIME_ZONES: &[&str] = &[
+    "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "GMT", "UTC", "CET", "CEST", "EET",
+    "EEST", "BST", "MSK", "KST", "JST", "IST", "AEST", "ET", "PT", "CT", "MT",
+];
+const SCALES: &[&str] = &["thousand", "million", "billion", "trillion"];
+
+/// One whitespace-separated piece of text with its punctuation peeled off.
+#[derive(Debug, Clone, Copy)]
+pub struct Piece<'a> {
+    pub lead: &'a str,
+    pub core: &'a str,
+    pub trail: &'a str,
+    /// The core was written with a final period that belongs to it ("Gen.", "U.S.").
+    pub dotted: bool,
+}
+
+impl<'a> Piece<'a> {
+    pub fn split(raw: &'a str) -> Self {
+        let decade_apostrophe = raw.starts_with(['\'', '’'])
+            && raw[raw.chars().next().map_or(0, char::len_utf8)..].starts_with(|c: char| c.is_ascii_digit());
+        let lead_end = if decade_apostrophe {
+            0
+        } else {
+            raw.char_indices().find(|(_, c)| !LEAD.contains(c)).map_or(raw.len(), |(at, _)| at)
+        };
+        let rest = &raw[lead_end..];
+        let mut core_end = rest.len();
+        for (at, c) in rest.char_indices().rev() {
+            if TRAIL.contains(&c) {
+                core_end = at;
+            } else {
+                break;
+            }
+        }
+        // "Pyongyang's" keeps its apostrophe; "soldiers'" does not need to.
+        let (core, trail) = rest.split_at(core_end);
+        Piece { lead: &raw[..lead_end], core, trail, dotted: false }
+    }
+
+    /// Moves the first trailing period into the core when the core is an abbreviation.
+    fn claim_period(mut self, data: &Data) -> Self {
+        if self.trail.starts_with('.') && !self.trail.starts_with("..") && !self.core.is_empty() {
+            let is_initial = self.core.chars().count() == 1 && self.core.chars().all(char::is_alphabetic);
+            let is_initialism = self.core.contains('.')
+                && self.core.split('.').all(|part| !part.is_empty() && part.chars().count() <= 2 && part.chars().all(char::is_alphabetic));
+            if is_initial || is_initialism || data.abbreviation(self.core).is_some() {
+                self.dotted = true;
+                self.trail = &self.trail[1..];
+            }
+        }
+        self
+    }
+}
+
+/// A classified span of pieces.
+#[derive(Debug, Clone)]
+pub struct Token<'a> {
+    /// Index of the first piece and number of pieces covered.
+    pub start: usize,
+    pub len: usize,
+    /// `None` for plain words, which pass through unchanged.
+    pub semiotic: Option<Semiotic>,
+    pub pieces: &'a [Piece<'a>],
+}
+
+/// Splits text into pieces.
+pub fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let data = data();
+    text.split_whitespace().map(|raw| Piece::split(raw).claim_period(data)).collect()
+}
+
+/// Classifies every piece; `all_caps` turns off acronym handling for shouted text.
+pub fn classify<'a>(pieces: &'a [Piece<'a>]) -> Vec<Token<'a>> {
+    let data = data();
+    let letters: Vec<&Piece> = pieces.iter().filter(|p| p.core.chars().any(char::is_alphabetic)).collect();
+    let shouting = letters.len() >= 4
+        && letters.iter().filter(|p| is_upper_word(p.core)).count() * 10 >= letters.len() * 6;
+    let classifier = Classifier { pieces, data, shouting };
+    let mut tokens = Vec::new();
+    let mut index = 0;
+    while index < pieces.len() {
+        let (len, semiotic) = classifier.at(index).map_or((1, None), |(len, s)| (len, Some(s)));
+        tokens.push(Token { start: index, len, semiotic, pieces: &pieces[index..index + len] });
+        index += len;
+    }
+    tokens
+}
+
+struct Classifier<'a> {
+    pieces: &'a [Piece<'a>],
+    data: &'static Data,
+    shouting: bool,
+}
+
+type Found = Option<(usize, Semiotic)>;
+
+impl<'a> Classifier<'a> {
+    fn core(&self, index: usize) -> Option<&'a str> {
+        self.pieces.get(index).map(|p| p.core)
+    }
+
+    /// True when nothing but white space separates pieces `index` and `index + 1`.
+    fn joined(&self, index: usize) -> bool {
+        self.pieces.get(index).is_some_and(|p| p.trail.is_empty())
+            && self.pieces.get(index + 1).is_some_and(|p| p.lead.is_empty())
+    }
+
+    fn at(&self, index: usize) -> Found {
+        let piece = self.pieces[index];
+        if piece.core.is_empty() {
+            return None;
+        }
+        self.url_or_email(piece)
+            .or_else(|| self.telephone(index))
+            .or_else(|| self.date(index))
+            .or_else(|| self.time(index))
+            .or_else(|| self.money(index))
+            .or_else(|| self.range(piece))
+            .or_else(|| self.measure(index))
+            .or_else(|| single(piece.core).map(|s| (1, s)))
+            .or_else(|| self.number(index))
+            .or_else(|| self.roman(index))
+            .or_else(|| self.abbreviation(index))
+            .or_else(|| self.acronym(piece))
+            .or_else(|| symbol(piece.core).map(|s| (1, s)))
+            .or_else(|| mixed(piece.core).map(|s| (1, s)))
+    }
+
+    fn url_or_email(&self, piece: Piece) -> Found {
+        let core = piece.core;
+        let lower = core.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.") {
+            return Some((1, Semiotic::Url(core.to_string())));
+        }
+        if let Some((user, domain)) = core.split_once('@') {
+            if !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') {
+                return Some((1, Semiotic::Email(core.to_string())));
+            }
+        }
+        // Bare domains: "kyivindependent.com", "example.org/news".
+        let host = lower.split('/').next().unwrap_or("");
+        let tld_ok = [".com", ".org", ".net", ".gov", ".edu", ".io", ".ua", ".uk", ".info"]
+            .iter()
+            .any(|tld| host.ends_with(tld) && host.len() > tld.len());
+        if tld_ok && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
+            return Some((1, Semiotic::Url(core.to_string())));
+        }
+        None
+    }
+
+    fn telephone(&self, index: usize) -> Found {
+        // Gather up to four pieces that look like parts of a number: "+1", "(555)", "123-4567".
+        let mut groups: Vec<String> = Vec::new();
+        let mut used = 0;
+        let mut plus = false;
+        for offset in 0..4 {
+            let Some(piece) = self.pieces.get(index + offset) else { break };
+            if offset > 0 && !self.joined(index + offset - 1) && !self.pieces[index + offset - 1].trail.ends_with(')') {
+                break;
+            }
+            let raw = format!("{}{}{}", piece.lead, piece.core, if piece.trail.starts_with(')') { ")" } else { "" });
+            let text = raw.trim_end_matches(')');
+            if offset == 0 && text.starts_with('+') {
+                plus = true;
+            }
+            let stripped = text.trim_start_matches('+').trim_start_matches('(').trim_end_matches(')');
+            let parts: Vec<&str> = stripped.split(['-', '.', '–']).collect();
+            if parts.iter().any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()) || p.len() > 4) {
+                break;
+            }
+            groups.extend(parts.iter().map(|p| p.to_string()));
+            used = offset + 1;
+        }
+        let digits: usize = groups.iter().map(String::len).sum();
+        let well_formed = match groups.as_slice() {
+            [a, b, c] => a.len() <= 3 && b.len() == 3 && c.len() == 4,
+            [a, b, c, d] => (plus || a.len() <= 3) && b.len() >= 2 && c.len() >= 2 && d.len() >= 2,
+            [a, b, c, d, e] => plus && a.len() <= 3 && [b, c, d, e].iter().all(|g| g.len() >= 2),
+            [a, b] => a.len() == 3 && b.len() == 4 && !self.pieces[index].core.contains('.') && used == 1,
+            _ => false,
+        };
+        let first_has_paren = self.pieces[index].lead.contains('(');
+        if well_formed && (7..=15).contains(&digits) && (groups.len() > 2 || first_has_paren || groups.len() == 2) {
+            // A bare "555-1234" could be a range of numbers; accept it only with 3+4 digits.
+            return Some((used, Semiotic::Telephone(groups)));
+        }
+        None
+    }
+
+    fn date(&self, index: usize) -> Found {
+        let core = self.pieces[index].core;
+        // 2025-04-29
+        if let Some((y, m, d)) = iso_date(core) {
+            return Some((1, Semiotic::Date { month: Some(m), day: Some(d), year: Some(y), day_first: false }));
+        }
+        // 4/29/2025, 10/06/2005, 4/29/25
+        let parts: Vec<&str> = core.split('/').collect();
+        if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) {
+            let (m, d) = (parts[0].parse::<u8>().ok()?, parts[1].parse::<u64>().ok()?);
+            let y: u64 = parts[2].parse().ok()?;
+            let y = match parts[2].len() {
+                2 => if y < 50 { 2000 + y } else { 1900 + y },
+                4 => y,
+                _ => return None,
+            };
+            if (1..=12).contains(&m) && (1..=31).contains(&d) {
+                return Some((1, Semiotic::Date { month: Some(m), day: Some(d), year: Some(y), day_first: false }));
+            }
+        }
+        // April 29, 2025 / Jan. 11 / April 2025
+        if let Some(month) = self.month_at(index) {
+            let piece = self.pieces[index];
+            let after_month_ok = piece.trail.is_empty() || piece.dotted && piece.trail.is_empty();
+            if after_month_ok {
+                if let Some(day) = self.core(index + 1).and_then(day_number) {
+                    let day_piece = self.pieces[index + 1];
+                    let year = (day_piece.trail == "," || day_piece.trail.is_empty())
+                        .then(|| self.core(index + 2).and_then(year_number))
+                        .flatten();
+                    let len = if year.is_some() { 3 } else { 2 };
+                    return Some((len, Semiotic::Date { month: Some(month), day: Some(day), year, day_first: false }));
+                }
+                if let Some(year) = self.core(index + 1).and_then(year_number) {
+                    if piece.core.len() > 3 || piece.dotted {
+                        return Some((2, Semiotic::Date { month: Some(month), day: None, year: Some(year), day_first: false }));
+                    }
+                }
+            }
+        }
+        // 29 April 2025
+        if let Some(day) = day_number(core) {
+            if self.pieces[index].trail.is_empty() {
+                if let Some(month) = self.month_at(index + 1) {
+                    let month_piece = self.pieces[index + 1];
+                    let year = (month_piece.trail.is_empty() || month_piece.trail == ",")
+                        .then(|| self.core(index + 2).and_then(year_number))
+                        .flatten();
+                    let len = if year.is_some() { 3 } else { 2 };
+                    return Some((len, Semiotic::Date { month: Some(month), day: Some(day), year, day_first: true }));
+                }
+            }
+        }
+        None
+    }
+
+    /// A month name, or a month abbreviation written with its period ("Jan.", "Sept.").
+    fn month_at(&self, index: usize) -> Option<u8> {
+        let piece = self.pieces.get(index)?;
+        const NAMES: [&str; 12] = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September",
+            "October", "November", "December",
+        ];
+        if let Some(at) = NAMES.iter().position(|name| *name == piece.core) {
+            return Some(at as u8 + 1);
+        }
+        if piece.dotted {
+            if let Some((AbbreviationKind::Month, name)) = self.data.abbreviation(piece.core) {
+                return NAMES.iter().position(|n| *n == name).map(|at| at as u8 + 1);
+            }
+        }
+        None
+    }
+
+    fn time(&self, index: usize) -> Found {
+        let core = self.pieces[index].core;
+        let (clock, glued_suffix) = split_suffix(core);
+        let (hour, minute) = match clock.split_once(':') {
+            Some((h, m)) if m.len() == 2 && !h.is_empty() && h.len() <= 2 => (h.parse::<u64>().ok()?, m.parse::<u64>().ok()?),
+            None if glued_suffix.is_some() && !clock.is_empty() && clock.len() <= 2 => (clock.parse::<u64>().ok()?, 0),
+            None => {
+                // "5 p.m."
+                let hour: u64 = clock.parse().ok()?;
+                let suffix = self.core(index + 1).and_then(meridiem)?;
+                if !(1..=12).contains(&hour) || !self.joined(index) && !self.pieces[index].trail.is_empty() {
+                    return None;
+                }
+                let (zone, len) = self.zone(index + 2);
+                return Some((len, Semiotic::Time { hour, minute: 0, suffix: Some(suffix), zone }));
+            }
+            _ => return None,
+        };
+        if hour > 24 || minute > 59 {
+            return None;
+        }
+        let mut len = 1;
+        let suffix = glued_suffix.or_else(|| {
+            let suffix = self.pieces[index].trail.is_empty().then(|| self.core(index + 1).and_then(meridiem)).flatten();
+            if suffix.is_some() {
+                len = 2;
+            }
+            suffix
+        });
+        let zone_at = index + len;
+        let (zone, zone_len) = if self.pieces[zone_at - 1].trail.is_empty() { self.zone(zone_at) } else { (None, zone_at) };
+        Some((zone_len.max(len + index) - index, Semiotic::Time { hour, minute, suffix, zone }))
+    }
+
+    /// A time zone at `index`; returns it and the index after the time expression.
+    fn zone(&self, index: usize) -> (Option<String>, usize) {
+        match self.core(index) {
+            Some(zone) if TIME_ZONES.contains(&zone) => (Some(zone.to_string()), index + 1),
+            _ => (None, index),
+        }
+    }
+
+    fn money(&self, index: usize) -> Found {
+        let piece = self.pieces[index];
+        let (negative, core) = match piece.core.strip_prefix(['-', '−']) {
+            Some(rest) => (true, rest),
+            None => (false, piece.core),
+        };
+        // $5.50, €3.2, US$5, $1.5bn
+        for (symbol, currency) in &self.data.currency_symbols {
+            if let Some(amount_text) = core.strip_prefix(symbol.as_str()) {
+                let (amount_text, glued_scale) = split_scale(amount_text);
+                let mut amount = parse_number(amount_text)?;
+                amount.negative = negative;
+                let (scale, len) = match glued_scale {
+                    Some(scale) => (Some(scale.to_string()), 1),
+                    None => match self.scale_at(index) {
+                        Some(scale) => (Some(scale), 2),
+                        None => (None, 1),
+                    },
+                };
+                return Some((len, Semiotic::Money { amount, scale, currency: currency.clone() }));
+            }
+        }
+        // EUR 100, UAH 5 million
+        if let Some(currency) = self.data.currency_code(core) {
+            let amount = parse_number(self.core(index + 1)?)?;
+            return match self.scale_at(index + 1) {
+                Some(scale) => Some((3, Semiotic::Money { amount, scale: Some(scale), currency: currency.clone() })),
+                None => Some((2, Semiotic::Money { amount, scale: None, currency: currency.clone() })),
+            };
+        }
+        // 100 UAH, 5 million EUR
+        let amount = parse_number(piece.core)?;
+        if let Some(scale) = self.scale_at(index) {
+            if let Some(currency) = self.core(index + 2).and_then(|code| self.data.currency_code(code)) {
+                return Some((3, Semiotic::Money { amount, scale: Some(scale), currency: currency.clone() }));
+            }
+        }
+        let currency = self.core(index + 1).and_then(|code| self.data.currency_code(code))?;
+        piece.trail.is_empty().then(|| (2, Semiotic::Money { amount, scale: None, currency: currency.clone() }))
+    }
+
+    /// "million" after the piece at `index`, when nothing but a space separates them.
+    fn scale_at(&self, index: usize) -> Option<String> {
+        let next = self.core(index + 1)?;
+        (self.pieces[index].trail.is_empty() && SCALES.contains(&next)).then(|| next.to_string())
+    }
+
+    fn range(&self, piece: Piece) -> Found {
+        let core = piece.core;
+        let (left, right) = core.split_once(['-', '–']).filter(|(l, r)| !l.is_empty() && !r.is_empty())?;
+        if left.starts_with(['-']) {
+            return None;
+        }
+        let from = range_part(left)?;
+        let mut to = range_part(right)?;
+        // "2024-25": the second year shares the century of the first.
+        if let (Semiotic::Year(first), Semiotic::Cardinal(second)) = (&from, &to) {
+            if right.len() == 2 {
+                let full = first / 100 * 100 + second.value()?;
+                to = Semiotic::Year(full);
+            }
+        }
+        if let (Semiotic::Cardinal(_), Semiotic::Money { currency, .. }) = (&from, &to) {
+            let amount = match &from { Semiotic::Cardinal(n) => n.clone(), _ => unreachable!() };
+            let from = Semiotic::Money { amount, scale: None, currency: currency.clone() };
+            return Some((1, Semiotic::Range(Box::new(from), Box::new(to))));
+        }
+        Some((1, Semiotic::Range(Box::new(from), Box::new(to))))
+    }
+
+    fn measure(&self, index: usize) -> Found {
+        let piece = self.pieces[index];
+        // Glued: "5km", "20°C", "64GB", "-5°C".
+        let split_at = piece.core.char_indices().find(|(at, c)| {
+            *at > 0 && !(c.is_ascii_digit() || *c == '.' || *c == ',')
+        });
+        if let Some((at, _)) = split_at {
+            let (number_text, unit) = piece.core.split_at(at);
+            if let (Some(amount), Some(names)) = (parse_number(number_text), self.data.units.get(unit)) {
+                if !(unit == "s" && number_text.len() == 4) {
+                    return Some((1, measure(amount, names)));
+                }
+            }
+        }
+        let amount = parse_number(piece.core)?;
+        if !piece.trail.is_empty() {
+            return None;
+        }
+        // Spaced: "5 km", "3 sq ft". Single-letter and word-like units are too ambiguous
+        // spaced ("5 in the morning"); they only count glued to the number.
+        if let (Some(first), Some(second)) = (self.core(index + 1), self.core(index + 2)) {
+            let two = format!("{first} {second}");
+            if let Some(names) = self.data.units.get(&two) {
+                return Some((3, measure(amount, names)));
+            }
+        }
+        let unit = self.core(index + 1)?;
+        let ambiguous = unit.chars().count() == 1 && unit != "°"
+            || matches!(unit, "in" | "min" | "ha" | "ac" | "mi" | "hr" | "yr" | "kn" | "kt" | "ms" | "cc" | "hp" | "sec" | "mins" | "hrs" | "yrs" | "lb" | "t");
+        let names = self.data.units.get(unit)?;
+        (!ambiguous).then(|| (2, measure(amount, names)))
+    }
+
+    fn number(&self, index: usize) -> Found {
+        let piece = self.pieces[index];
+        let number = parse_number(piece.core)?;
+        if number.fraction.is_none() && !number.negative && !piece.core.contains(',') && piece.core.len() == 4 {
+            let value = number.value()?;
+            if (1000..=2099).contains(&value) && self.reads_as_year(index) {
+                return Some((1, Semiotic::Year(value)));
+            }
+        }
+        Some((1, Semiotic::Cardinal(number)))
+    }
+
+    /// A bare four-digit number is a year unless a quantity word points the other way.
+    fn reads_as_year(&self, index: usize) -> bool {
+        const QUANTITY_BEFORE: &[&str] = &[
+            "about", "around", "nearly", "almost", "some", "over", "under", "than", "exactly", "only",
+            "approximately", "roughly", "least", "most", "total", "to", "additional", "another", "just",
+        ];
+        let before = index.checked_sub(1).and_then(|i| self.core(i)).unwrap_or("");
+        if QUANTITY_BEFORE.contains(&before.to_lowercase().as_str()) {
+            return false;
+        }
+        let after = self.core(index + 1).unwrap_or("");
+        let counted = after.ends_with('s') && after.chars().all(|c| c.is_lowercase())
+            && self.pieces[index].trail.is_empty()
+            && !matches!(after, "as" | "is" | "was" | "has" | "this" | "its" | "his");
+        !counted
+    }
+
+    fn roman(&self, index: usize) -> Found {
+        let piece = self.pieces[index];
+        let value = roman_value(piece.core)?;
+        let before = index.checked_sub(1).and_then(|i| self.pieces.get(i))?;
+        if !before.trail.is_empty() {
+            return None;
+        }
+        let before_word = before.core;
+        if REGNAL_NAMES.contains(&before_word) {
+            return Some((1, Semiotic::Roman { value, regnal: true }));
+        }
+        if piece.core != "I" && ROMAN_CONTEXT.contains(&before_word) {
+            return Some((1, Semiotic::Roman { value, regnal: false }));
+        }
+        None
+    }
+
+    fn abbreviation(&self, index: usize) -> Found {
+        // Multi-word titles first: "Lt. Col.", "Maj. Gen.".
+        for words in (2..=self.data.max_abbreviation_words).rev() {
+            let span = self.pieces.get(index..index + words)?;
+            if span.iter().all(|p| p.dotted) {
+                let key = span.iter().map(|p| p.core).collect::<Vec<_>>().join(". ");
+                if let Some((_, expansion)) = self.data.abbreviation(&key) {
+                    return Some((words, Semiotic::Abbreviation(expansion.to_string())));
+                }
+            }
+        }
+        let piece = self.pieces[index];
+        let (kind, expansion) = self.data.abbreviation(piece.core)?;
+        let next_capitalized = self.core(index + 1).is_some_and(|w| w.starts_with(char::is_uppercase));
+        let next_is_number = self.core(index + 1).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()));
+        let previous = index.checked_sub(1).and_then(|i| self.pieces.get(i));
+        let previous_names_a_place = previous.is_some_and(|p| {
+            p.trail.is_empty() && (p.core.starts_with(char::is_uppercase) || p.core.starts_with(|c: char| c.is_ascii_digit()))
+        });
+        let spoken = match piece.core {
+            "St" | "st" if piece.dotted || next_capitalized => {
+                if next_capitalized && !previous_names_a_place { "Saint" } else { "Street" }
+            }
+            "Dr" if previous_names_a_place && !next_capitalized => "Drive",
+            "No" | "no" | "Nos" | "nos" if !(piece.dotted && next_is_number) => return None,
+            _ if piece.dotted => expansion,
+            // Without its period only a title before a name, or "vs", is an abbreviation.
+            _ if kind == AbbreviationKind::Title && next_capitalized && piece.core.len() <= 4
+                && piece.core.starts_with(char::is_uppercase) && !matches!(piece.core, "Sen" | "Rep" | "Gen" | "Col" | "Maj" | "Mt" | "Ft" | "Fr" | "Sr" | "Jr" | "Lt" | "Det" | "Rev" | "Sv" | "Hon" | "Supt" | "Insp" | "Pres" | "Amb" | "Atty" | "Cmdr" | "Cpt" | "Capt" | "Sgt" | "Cpl" | "Pvt" | "Adm" | "Gov" | "Prof") => expansion,
+            "vs" => expansion,
+            _ => return None,
+        };
+        Some((1, Semiotic::Abbreviation(spoken.to_string())))
+    }
+
+    fn acronym(&self, piece: Piece) -> Found {
+        if self.shouting {
+            return None;
+        }
+        let core = piece.core;
+        let (stem, ending) = if let Some(stem) = core.strip_suffix("'s").or_else(|| core.strip_suffix("’s")) {
+            (stem, "'s")
+        } else if let Some(stem) = core.strip_suffix('s').filter(|s| is_upper_word(s) && s.len() >= 2) {
+            (stem, "s")
+        } else {
+            (core, "")
+        };
+        if !is_upper_word(stem) || stem.chars().count() < 2 {
+            return None;
+        }
+        if self.data.say_acronyms.contains(stem) {
+            return Some((1, Semiotic::Acronym(format!("{}{ending}", title_case(stem)))));
+        }
+        if self.data.spell_acronyms.contains(stem) || !pronounceable(stem) {
+            let letters = spell(stem);
+            let ending = if ending.is_empty() { "" } else { "'s" };
+            return Some((1, Semiotic::Spelled(format!("{letters}{ending}"))));
+        }
+        Some((1, Semiotic::Acronym(format!("{}{ending}", title_case(stem)))))
+    }
+}
+
+fn is_upper_word(word: &str) -> bool {
+    !word.is_empty() && word.chars().all(|c| c.is_ascii_uppercase())
+}
+
+fn title_case(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |first| first.to_string() + &chars.as_str().to_lowercase())
+}
+
+/// An unknown all-capitals word can be said when it alternates vowels and consonants enough.
+fn pronounceable(word: &str) -> bool {
+    let vowels = |c: char| "AEIOUY".contains(c);
+    let letters: Vec<char> = word.chars().collect();
+    if letters.len() < 4 || letters.iter().filter(|c| vowels(**c)).count() < 2 {
+        return false;
+    }
+    let mut run = 0;
+    for &c in &letters {
+        run = if vowels(c) { 0 } else { run + 1 };
+        if run > 2 {
+            return false;
+        }
+    }
+    !(!vowels(letters[0]) && !vowels(letters[1]))
+}
+
+/// Single-piece classes that need no context: ordinals, percentages, fractions, decades.
+fn single(core: &str) -> Option<Semiotic> {
+    if let Some(percent) = core.strip_suffix('%') {
+        return parse_number(percent).map(Semiotic::Percent);
+    }
+    if let Some(fraction) = vulgar_fraction(core) {
+        return Some(fraction);
+    }
+    if let Some((numerator, denominator)) = core.split_once('/') {
+        let numerator: u64 = numerator.parse().ok()?;
+        let denominator: u64 = denominator.parse().ok()?;
+        if denominator >= 2 && denominator <= 100 && numerator > 0 {
+            return Some(Semiotic::Fraction { whole: None, numerator, denominator });
+        }
+        return None;
+    }
+    for suffix in ["st", "nd", "rd", "th"] {
+        if let Some(digits) = core.strip_suffix(suffix) {
+            let clean: String = digits.chars().filter(|c| *c != ',').collect();
+            if !clean.is_empty() && clean.chars().all(|c| c.is_ascii_digit()) {
+                return clean.parse().ok().map(Semiotic::Ordinal);
+            }
+        }
+    }
+    if let Some(digits) = core.strip_suffix('s').or_else(|| core.strip_suffix("'s")) {
+        if let Some(short) = digits.strip_prefix(['\'', '’']) {
+            if short.len() == 2 && short.ends_with('0') {
+                return short.parse().ok().map(|year| Semiotic::Decade { year, short: true });
+            }
+        }
+        if digits.len() == 4 && digits.ends_with('0') && digits.chars().all(|c| c.is_ascii_digit()) {
+            return digits.parse().ok().map(|year| Semiotic::Decade { year, short: false });
+        }
+    }
+    None
+}
+
+fn vulgar_fraction(core: &str) -> Option<Semiotic> {
+    const VULGAR: &[(char, u64, u64)] = &[
+        ('½', 1, 2), ('⅓', 1, 3), ('⅔', 2, 3), ('¼', 1, 4), ('¾', 3, 4), ('⅕', 1, 5), ('⅖', 2, 5),
+        ('⅗', 3, 5), ('⅘', 4, 5), ('⅙', 1, 6), ('⅚', 5, 6), ('⅛', 1, 8), ('⅜', 3, 8), ('⅝', 5, 8), ('⅞', 7, 8),
+    ];
+    let last = core.chars().last()?;
+    let &(_, numerator, denominator) = VULGAR.iter().find(|(c, _, _)| *c == last)?;
+    let whole_text = &core[..core.len() - last.len_utf8()];
+    let whole = if whole_text.is_empty() { None } else { Some(whole_text.parse().ok()?) };
+    Some(Semiotic::Fraction { whole, numerator, denominator })
+}
+
+fn symbol(core: &str) -> Option<Semiotic> {
+    let word = match core {
+        "&" => "and",
+        "+" => "plus",
+        "=" => "equals",
+        "@" => "at",
+        "#" => "number",
+        "%" => "percent",
+        "×" => "by",
+        "°" => "degrees",
+        "—" | "–" | "-" | "--" => ",",
+        "/" => "or",
+        "§" => "section",
+        "€" => "euros",
+        "$" => "dollars",
+        "£" => "pounds",
+        _ => return None,
+    };
+    Some(Semiotic::Symbol(word))
+}
+
+/// Words with digits or symbols inside: "COVID-19", "F-16", "G7", "AT&T", "#1", "5-year-old".
+fn mixed(core: &str) -> Option<Semiotic> {
+    let has_digit = core.chars().any(|c| c.is_ascii_digit());
+    let has_symbol = core.contains('&') || core.starts_with('#') || core.contains('+');
+    if !has_digit && !has_symbol {
+        return None;
+    }
+    let mut words: Vec<String> = Vec::new();
+    if let Some(rest) = core.strip_prefix('#') {
+        words.push(if rest.starts_with(|c: char| c.is_ascii_digit()) { "number" } else { "hashtag" }.to_string());
+        words.push(mixed(rest).map_or_else(|| rest.to_string(), |s| s.verbalize()));
+        return Some(Semiotic::Abbreviation(words.join(" ")));
+    }
+    // Split into runs of letters and digits; hyphens and other joiners separate runs.
+    let mut run = String::new();
+    let mut runs: Vec<String> = Vec::new();
+    for c in core.chars() {
+        let boundary = !run.is_empty() && (c.is_ascii_digit() != run.chars().last().is_some_and(|l| l.is_ascii_digit()));
+        if c == '-' || c == '&' || c == '+' || boundary {
+            if !run.is_empty() {
+                runs.push(std::mem::take(&mut run));
+            }
+            match c {
+                '&' => runs.push("and".to_string()),
+                '+' => runs.push("plus".to_string()),
+                _ => {}
+            }
+            if c != '-' && c != '&' && c != '+' {
+                run.push(c);
+            }
+        } else {
+            run.push(c);
+        }
+    }
+    if !run.is_empty() {
+        runs.push(run);
+    }
+    for run in runs {
+        if run.chars().all(|c| c.is_ascii_digit()) {
+            words.push(super::number::cardinal_digits(&run));
+        } else if is_upper_word(&run) && !data().say_acronyms.contains(&run) {
+            words.push(spell(&run));
+        } else {
+            words.push(run);
+        }
+    }
+    Some(Semiotic::Abbreviation(words.join(" ")))
+}
+
+/// "5:24pm" -> ("5:24", p m); "5pm" -> ("5", p m).
+fn split_suffix(core: &str) -> (&str, Option<&'static str>) {
+    let lower = core.to_ascii_lowercase();
+    for (ending, spoken) in [("a.m.", "a m"), ("p.m.", "p m"), ("a.m", "a m"), ("p.m", "p m"), ("am", "a m"), ("pm", "p m")] {
+        if lower.ends_with(ending) && core.len() > ending.len() {
+            let clock = &core[..core.len() - ending.len()];
+            if clock.chars().all(|c| c.is_ascii_digit() || c == ':') {
+                return (clock, Some(spoken));
+            }
+        }
+    }
+    (core, None)
+}
+
+fn meridiem(word: &str) -> Option<&'static str> {
+    match word.to_ascii_lowercase().trim_end_matches('.') {
+        "am" | "a.m" => Some("a m"),
+        "pm" | "p.m" => Some("p m"),
+        _ => None,
+    }
+}
+
+/// "1.5bn" -> ("1.5", billion).
+fn split_scale(text: &str) -> (&str, Option<&'static str>) {
+    for (suffix, scale) in [("bn", "billion"), ("tn", "trillion"), ("m", "million"), ("k", "thousand"), ("K", "thousand"), ("M", "million"), ("B", "billion")] {
+        if let Some(number) = text.strip_suffix(suffix) {
+            if parse_number(number).is_some() {
+                return (number, Some(scale));
+            }
+        }
+    }
+    (text, None)
+}
+
+fn range_part(text: &str) -> Option<Semiotic> {
+    if let Some(percent) = text.strip_suffix('%') {
+        return parse_number(percent).map(Semiotic::Percent);
+    }
+    for (symbol, currency) in &data().currency_symbols {
+        if let Some(amount) = text.strip_prefix(symbol.as_str()) {
+            let (amount, scale) = split_scale(amount);
+            return parse_number(amount).map(|amount| Semiotic::Money { amount, scale: scale.map(str::to_string), currency: currency.clone() });
+        }
+    }
+    if let Some(time) = text.split_once(':').filter(|(h, m)| h.len() <= 2 && m.len() == 2) {
+        let (hour, minute) = (time.0.parse().ok()?, time.1.parse().ok()?);
+        return (hour <= 24 && minute < 60).then_some(Semiotic::Time { hour, minute, suffix: None, zone: None });
+    }
+    let number = parse_number(text)?;
+    if number.negative {
+        return None;
+    }
+    if text.len() == 4 && number.fraction.is_none() && !text.contains(',') {
+        let value = number.value()?;
+        if (1000..=2099).contains(&value) {
+            return Some(Semiotic::Year(value));
+        }
+    }
+    Some(Semiotic::Cardinal(number))
+}
+
+/// A day of the month: "29", "29th", "1st".
+fn day_number(core: &str) -> Option<u64> {
+    let digits = core.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &core[digits.len()..];
+    if !matches!(suffix, "" | "st" | "nd" | "rd" | "th") || digits.is_empty() || digits.len() > 2 {
+        return None;
+    }
+    digits.parse().ok().filter(|d| (1..=31).contains(d))
+}
+
+fn year_number(core: &str) -> Option<u64> {
+    (core.len() == 4 && core.chars().all(|c| c.is_ascii_digit()))
+        .then(|| core.parse().ok())
+        .flatten()
+        .filter(|y| (1000..=2999).contains(y))
+}
+
+fn iso_date(core: &str) -> Option<(u64, u8, u64)> {
+    let parts: Vec<&str> = core.split('-').collect();
+    if parts.len() != 3 || parts[0].len() != 4 || parts[1].len() != 2 || parts[2].len() != 2 {
+        return None;
+    }
+    let (year, month, day) = (parts[0].parse().ok()?, parts[1].parse::<u8>().ok()?, parts[2].parse::<u64>().ok()?);
+    ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some((year, month, day))
+}
+
+/// "14,000", "-5", "3.14", ".5", "1,234.56" -> a [`Number`]; grouping commas must be in threes.
+pub fn parse_number(text: &str) -> Option<Number> {
+    let (negative, text) = match text.strip_prefix(['-', '−']) {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (integer_text, fraction) = match text.split_once('.') {
+        Some((integer, fraction)) => {
+            if fraction.is_empty() || !fraction.chars().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            (integer, Some(fraction.to_string()))
+        }
+        None => (text, None),
+    };
+    if integer_text.is_empty() && fraction.is_none() {
+        return None;
+    }
+    if integer_text.contains(',') {
+        let groups: Vec<&str> = integer_text.split(',').collect();
+        let first_ok = (1..=3).contains(&groups[0].len());
+        if !first_ok || groups[1..].iter().any(|g| g.len() != 3) {
+            return None;
+        }
+    }
+    let integer: String = integer_text.chars().filter(|c| *c != ',').collect();
+    if !integer.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(Number { negative, integer, fraction })
+}
+
+/// The value of a well-formed Roman numeral ("XIV" -> 14); None for anything else.
+pub fn roman_value(text: &str) -> Option<u64> {
+    if text.is_empty() || text.len() > 12 || !text.chars().all(|c| "IVXLCDM".contains(c)) {
+        return None;
+    }
+    let value_of = |c: char| match c {
+        'I' => 1, 'V' => 5, 'X' => 10, 'L' => 50, 'C' => 100, 'D' => 500, _ => 1000,
+    };
+    let values: Vec<i64> = text.chars().map(value_of).collect();
+    let mut total: i64 = 0;
+    for (at, &value) in values.iter().enumerate() {
+        // A smaller numeral before a larger one is subtracted: "IV" = 5 - 1.
+        if values.get(at + 1).is_some_and(|&next| next > value) {
+            total -= value;
+        } else {
+            total += value;
+        }
+    }
+    let total = u64::try_from(total).ok()?;
+    // Reject non-canonical spellings ("IIII", "VX") by writing the value back.
+    (to_roman(total).as_deref() == Some(text)).then_some(total)
+}
+
+fn to_roman(mut value: u64) -> Option<String> {
+    if value == 0 || value > 3999 {
+        return None;
+    }
+    const TABLE: &[(u64, &str)] = &[
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+        (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ];
+    let mut out = String::new();
+    for &(amount, letters) in TABLE {
+        while value >= amount {
+            out.push_str(letters);
+            value -= amount;
+        }
+    }
+    Some(out)
+}
+
+fn measure(amount: Number, names: &[String; 2]) -> Semiotic {
+    Semiotic::Measure { amount, singular: names[0].clone(), plural: names[1].clone() }
+}

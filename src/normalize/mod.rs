@@ -1,0 +1,201 @@
+//! Stage 2: written form -> spoken form.
+//!
+//! Text is classified into typed tokens first ([`classify`]: dates, money, measures,
+//! acronyms, ...), then each token is verbalized ([`verbalize`]), the design of the WFST
+//! normalizers (NeMo, Kestrel). Word lists are data files under `data/`; names come from
+//! pronunciation lexicons ([`Lexicon`]).
+
+mod classify;
+pub mod data;
+mod lexicon;
+pub mod number;
+mod verbalize;
+
+pub use lexicon::Lexicon;
+pub use verbalize::Semiotic;
+
+use classify::Piece;
+
+/// One rewrite the normalizer made, for `--explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rewrite {
+    pub class: &'static str,
+    pub written: String,
+    pub spoken: String,
+}
+
+/// Turns written text into what a speech engine should say.
+#[derive(Debug, Clone, Default)]
+pub struct Normalizer {
+    lexicon: Lexicon,
+}
+
+impl Normalizer {
+    /// A normalizer that respells names from `lexicon`.
+    pub fn new(lexicon: Lexicon) -> Self {
+        Normalizer { lexicon }
+    }
+
+    /// The lexicon in use.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// The spoken form of `text`.
+    ///
+    /// ```
+    /// let normalizer = readcast::normalize::Normalizer::default();
+    /// assert_eq!(normalizer.normalize("It cost $5.50."), "It cost five dollars fifty cents.");
+    /// ```
+    pub fn normalize(&self, text: &str) -> String {
+        self.run(text, None)
+    }
+
+    /// The spoken form of `text` and every rewrite that produced it.
+    pub fn explain(&self, text: &str) -> (String, Vec<Rewrite>) {
+        let mut rewrites = Vec::new();
+        let spoken = self.run(text, Some(&mut rewrites));
+        (spoken, rewrites)
+    }
+
+    fn run(&self, text: &str, mut rewrites: Option<&mut Vec<Rewrite>>) -> String {
+        let cleaned = clean_typography(text);
+        let pieces = classify::pieces(&cleaned);
+        let mut out = String::with_capacity(cleaned.len() + cleaned.len() / 2);
+        let mut index = 0;
+        let tokens = classify::classify(&pieces);
+        for token in tokens {
+            let first = token.pieces[0];
+            let last = token.pieces[token.len - 1];
+            let (spoken, class) = match (&token.semiotic, self.lexicon_match(&pieces, token.start)) {
+                (None, Some((len, respelling))) if len <= token.len => (respelling, Some("lexicon")),
+                (None, _) => (first.core.to_string(), None),
+                (Some(semiotic), _) => (semiotic.verbalize(), Some(semiotic.class())),
+            };
+            if let (Some(class), Some(rewrites)) = (class, rewrites.as_deref_mut()) {
+                let written = token.pieces.iter().map(|p| p.core).collect::<Vec<_>>().join(" ");
+                rewrites.push(Rewrite { class, written, spoken: spoken.clone() });
+            }
+            index += token.len;
+            let trail = spoken_trail(last, index == pieces.len());
+            if spoken == "," {
+                // A dash between clauses becomes a comma on the word before it.
+                if !out.is_empty() && !out.ends_with([',', '.', '?', '!', ';', ':']) {
+                    out.push(',');
+                }
+                continue;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(first.lead);
+            out.push_str(&spoken);
+            out.push_str(&trail);
+        }
+        out
+    }
+
+    /// A lexicon entry that starts at piece `index`: the longest phrase first.
+    fn lexicon_match(&self, pieces: &[Piece], index: usize) -> Option<(usize, String)> {
+        if self.lexicon.is_empty() {
+            return None;
+        }
+        for words in (1..=self.lexicon.max_words().min(pieces.len() - index)).rev() {
+            let span = &pieces[index..index + words];
+            if span[..words - 1].iter().any(|p| !p.trail.is_empty()) {
+                continue;
+            }
+            let phrase = span.iter().map(|p| p.core).collect::<Vec<_>>().join(" ");
+            if let Some(respelling) = self.lexicon.lookup(&phrase) {
+                return Some((words, respelling.to_string()));
+            }
+            if words == 1 {
+                if let Some(stem) = phrase.strip_suffix("'s") {
+                    if let Some(respelling) = self.lexicon.lookup(stem) {
+                        return Some((1, format!("{respelling}'s")));
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The punctuation to keep after a token; a sentence-final abbreviation keeps its period.
+fn spoken_trail(last: Piece, at_end: bool) -> String {
+    let mut trail = last.trail.replace('…', "...");
+    if last.dotted && at_end && trail.is_empty() {
+        trail.push('.');
+    }
+    trail
+}
+
+/// Straightens typographic punctuation and spaces out dashes so that classification sees
+/// clean pieces: curly quotes become straight, em dashes become separate pieces, control and
+/// zero-width characters go.
+fn clean_typography(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut chars = text.chars().peekable();
+    let mut previous = ' ';
+    while let Some(c) = chars.next() {
+        match c {
+            '“' | '”' | '„' | '«' | '»' => out.push('"'),
+            '‘' | '’' | '‚' | 'ʼ' => out.push('\''),
+            '—' | '―' => out.push_str(" — "),
+            // A spaced en dash is a dash between clauses; unspaced, it joins a range.
+            '–' if previous == ' ' || chars.peek() == Some(&' ') => out.push_str(" — "),
+            '\u{a0}' | '\u{2009}' | '\u{202f}' | '\t' | '\n' | '\r' => out.push(' '),
+            '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{ad}' => {}
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+        previous = c;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn say(text: &str) -> String {
+        Normalizer::default().normalize(text)
+    }
+
+    #[test]
+    fn news_sentence() {
+        assert_eq!(
+            say("Pyongyang has deployed some 14,000 troops to Russia since December 2024."),
+            "Pyongyang has deployed some fourteen thousand troops to Russia since december twenty twenty four."
+        );
+        assert_eq!(say("A North Korean POW was shown on Jan. 11, 2025."), "A North Korean P O W was shown on january eleventh twenty twenty five.");
+    }
+
+    #[test]
+    fn lexicon_respells_names() {
+        let normalizer = Normalizer::new(Lexicon::news());
+        assert_eq!(normalizer.normalize("Kyiv's view."), "Keev's view.");
+        assert_eq!(normalizer.normalize("Kim Jong Un spoke."), "kim jong oon spoke.");
+    }
+
+    #[test]
+    fn dashes_become_commas() {
+        assert_eq!(say("The troops — who fought hard — moved."), "The troops, who fought hard, moved.");
+    }
+
+    #[test]
+    fn explain_lists_rewrites() {
+        let (_, rewrites) = Normalizer::default().explain("Gen. Smith paid $5.");
+        let classes: Vec<&str> = rewrites.iter().map(|r| r.class).collect();
+        assert_eq!(classes, ["abbreviation", "money"]);
+    }
+
+    #[test]
+    fn hostile_input_does_not_panic() {
+        let normalizer = Normalizer::default();
+        for text in ["", "🙂🙂", "\u{202e}abc", "\0\x01", &"9".repeat(10_000), "$", "$.", "1/0", "--5", "'", "’s", "0:99", "::", "99/99/9999"] {
+            let _ = normalizer.normalize(text);
+        }
+        assert_eq!(normalizer.normalize(&"7".repeat(30)).split(' ').count(), 30);
+    }
+}

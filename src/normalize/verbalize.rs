@@ -1,0 +1,333 @@
+//! Verbalization: a classified token ([`Semiotic`]) -> the words an engine should say.
+
+use super::data::Currency;
+use super::number::{cardinal, cardinal_digits, digit_by_digit, ordinal, plural, year};
+
+const MONTHS: [&str; 12] = [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+];
+
+/// A written number: sign, integer digits (no grouping commas) and optional fraction digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Number {
+    pub negative: bool,
+    pub integer: String,
+    pub fraction: Option<String>,
+}
+
+impl Number {
+    /// True for exactly one, which takes a singular unit ("1 km" -> "one kilometer").
+    pub fn is_one(&self) -> bool {
+        self.integer.trim_start_matches('0') == "1" && self.fraction.is_none() && !self.negative
+    }
+
+    /// The integer part as a value, when it fits.
+    pub fn value(&self) -> Option<u64> {
+        self.integer.parse().ok()
+    }
+
+    /// "minus three point one four", "fourteen thousand".
+    pub fn words(&self) -> String {
+        let mut words = String::new();
+        if self.negative {
+            words.push_str("minus ");
+        }
+        if !(self.integer.is_empty() && self.fraction.is_some()) {
+            words.push_str(&cardinal_digits(&self.integer));
+        }
+        if let Some(fraction) = &self.fraction {
+            if !self.integer.is_empty() {
+                words.push(' ');
+            }
+            words.push_str("point ");
+            words.push_str(&digit_by_digit(fraction));
+        }
+        words
+    }
+}
+
+/// What a token is, once classified. Each variant carries just what is needed to say it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Semiotic {
+    Cardinal(Number),
+    Ordinal(u64),
+    Year(u64),
+    /// 1990s (century and decade) or '90s (decade only).
+    Decade { year: u64, short: bool },
+    Fraction { whole: Option<u64>, numerator: u64, denominator: u64 },
+    Percent(Number),
+    Money { amount: Number, scale: Option<String>, currency: Currency },
+    Measure { amount: Number, singular: String, plural: String },
+    Date { month: Option<u8>, day: Option<u64>, year: Option<u64>, day_first: bool },
+    Time { hour: u64, minute: u64, suffix: Option<&'static str>, zone: Option<String> },
+    Range(Box<Semiotic>, Box<Semiotic>),
+    Telephone(Vec<String>),
+    Url(String),
+    Email(String),
+    /// An abbreviation with its expansion.
+    Abbreviation(String),
+    /// Letters read one by one: "P O W".
+    Spelled(String),
+    /// An acronym read as a word: "Nato".
+    Acronym(String),
+    Roman { value: u64, regnal: bool },
+    Symbol(&'static str),
+    /// A word from a pronunciation lexicon, already respelled.
+    Lexicon(String),
+}
+
+impl Semiotic {
+    /// The name of the class, as `--explain` shows it.
+    pub fn class(&self) -> &'static str {
+        match self {
+            Semiotic::Cardinal(number) if number.fraction.is_some() => "decimal",
+            Semiotic::Cardinal(_) => "cardinal",
+            Semiotic::Ordinal(_) => "ordinal",
+            Semiotic::Year(_) | Semiotic::Decade { .. } => "year",
+            Semiotic::Fraction { .. } => "fraction",
+            Semiotic::Percent(_) => "percent",
+            Semiotic::Money { .. } => "money",
+            Semiotic::Measure { .. } => "measure",
+            Semiotic::Date { .. } => "date",
+            Semiotic::Time { .. } => "time",
+            Semiotic::Range(..) => "range",
+            Semiotic::Telephone(_) => "telephone",
+            Semiotic::Url(_) => "url",
+            Semiotic::Email(_) => "email",
+            Semiotic::Abbreviation(_) => "abbreviation",
+            Semiotic::Spelled(_) | Semiotic::Acronym(_) => "acronym",
+            Semiotic::Roman { .. } => "roman",
+            Semiotic::Symbol(_) => "symbol",
+            Semiotic::Lexicon(_) => "lexicon",
+        }
+    }
+
+    /// The spoken form.
+    pub fn verbalize(&self) -> String {
+        match self {
+            Semiotic::Cardinal(number) => number.words(),
+            Semiotic::Ordinal(n) => ordinal(*n),
+            Semiotic::Year(n) => year(*n),
+            Semiotic::Decade { year: y, short: false } => plural(&year(*y)),
+            Semiotic::Decade { year: y, short: true } => plural(&cardinal(*y)),
+            Semiotic::Fraction { whole, numerator, denominator } => fraction(*whole, *numerator, *denominator),
+            Semiotic::Percent(number) => format!("{} percent", number.words()),
+            Semiotic::Money { amount, scale, currency } => money(amount, scale.as_deref(), currency),
+            Semiotic::Measure { amount, singular, plural } => {
+                let unit = if amount.is_one() { singular } else { plural };
+                format!("{} {unit}", amount.words())
+            }
+            Semiotic::Date { month, day, year: y, day_first } => date(*month, *day, *y, *day_first),
+            Semiotic::Time { hour, minute, suffix, zone } => time(*hour, *minute, *suffix, zone.as_deref()),
+            Semiotic::Range(from, to) => range(from, to),
+            Semiotic::Telephone(groups) => {
+                groups.iter().map(|group| digit_by_digit(group)).collect::<Vec<_>>().join(", ")
+            }
+            Semiotic::Url(address) => url(address),
+            Semiotic::Email(address) => email(address),
+            Semiotic::Abbreviation(expansion) | Semiotic::Acronym(expansion) | Semiotic::Lexicon(expansion) => {
+                expansion.clone()
+            }
+            Semiotic::Spelled(letters) => letters.clone(),
+            Semiotic::Roman { value, regnal: true } => format!("the {}", ordinal(*value)),
+            Semiotic::Roman { value, regnal: false } => cardinal(*value),
+            Semiotic::Symbol(word) => word.to_string(),
+        }
+    }
+}
+
+fn fraction(whole: Option<u64>, numerator: u64, denominator: u64) -> String {
+    let denominator_words = match denominator {
+        2 => if numerator == 1 { "half".to_string() } else { "halves".to_string() },
+        4 => if numerator == 1 { "quarter".to_string() } else { "quarters".to_string() },
+        _ => {
+            let ordinal = ordinal(denominator);
+            if numerator == 1 { ordinal } else { plural(&ordinal) }
+        }
+    };
+    let part = format!("{} {denominator_words}", cardinal(numerator));
+    match whole {
+        Some(whole) => format!("{} and {part}", cardinal(whole)),
+        None => part,
+    }
+}
+
+fn money(amount: &Number, scale: Option<&str>, currency: &Currency) -> String {
+    let sign = if amount.negative { "minus " } else { "" };
+    let unsigned = Number { negative: false, ..amount.clone() };
+    if let Some(scale) = scale {
+        return format!("{sign}{} {scale} {}", unsigned.words(), currency.plural);
+    }
+    let major = if unsigned.integer.is_empty() { "0".to_string() } else { unsigned.integer.clone() };
+    let major_is_one = major.trim_start_matches('0') == "1";
+    let major_is_zero = major.trim_start_matches('0').is_empty();
+    let minor = match &unsigned.fraction {
+        None => None,
+        Some(digits) if digits.len() == 1 => Some(digits.parse::<u64>().unwrap_or(0) * 10),
+        Some(digits) if digits.len() == 2 => Some(digits.parse::<u64>().unwrap_or(0)),
+        Some(_) => return format!("{sign}{} {}", unsigned.words(), currency.plural),
+    };
+    let major_words = format!(
+        "{} {}",
+        cardinal_digits(&major),
+        if major_is_one { &currency.singular } else { &currency.plural }
+    );
+    match minor {
+        Some(cents) if cents > 0 => {
+            let cents_words = format!(
+                "{} {}",
+                cardinal(cents),
+                if cents == 1 { &currency.minor_singular } else { &currency.minor_plural }
+            );
+            if major_is_zero {
+                format!("{sign}{cents_words}")
+            } else {
+                format!("{sign}{major_words} {cents_words}")
+            }
+        }
+        _ => format!("{sign}{major_words}"),
+    }
+}
+
+fn date(month: Option<u8>, day: Option<u64>, year_value: Option<u64>, day_first: bool) -> String {
+    let month = month.map(|m| MONTHS[(m as usize).clamp(1, 12) - 1]);
+    let mut parts: Vec<String> = Vec::new();
+    match (month, day, day_first) {
+        (Some(month), Some(day), true) => parts.push(format!("the {} of {month}", ordinal(day))),
+        (Some(month), Some(day), false) => parts.push(format!("{month} {}", ordinal(day))),
+        (Some(month), None, _) => parts.push(month.to_string()),
+        (None, Some(day), _) => parts.push(format!("the {}", ordinal(day))),
+        (None, None, _) => {}
+    }
+    if let Some(y) = year_value {
+        parts.push(year(y));
+    }
+    parts.join(" ")
+}
+
+fn time(hour: u64, minute: u64, suffix: Option<&str>, zone: Option<&str>) -> String {
+    let mut words = if minute == 0 {
+        match suffix {
+            Some(_) => cardinal(hour),
+            None if hour > 12 || hour == 0 => format!("{} hundred", cardinal(hour)),
+            None => format!("{} o'clock", cardinal(hour)),
+        }
+    } else if minute < 10 {
+        format!("{} oh {}", cardinal(hour), cardinal(minute))
+    } else {
+        format!("{} {}", cardinal(hour), cardinal(minute))
+    };
+    if let Some(suffix) = suffix {
+        words.push(' ');
+        words.push_str(suffix);
+    }
+    if let Some(zone) = zone {
+        words.push(' ');
+        words.push_str(&spell(zone));
+    }
+    words
+}
+
+fn range(from: &Semiotic, to: &Semiotic) -> String {
+    // "5-10%" says the unit once, at the end: "five to ten percent".
+    match (from, to) {
+        (Semiotic::Cardinal(a), Semiotic::Percent(b)) => format!("{} to {} percent", a.words(), b.words()),
+        _ => format!("{} to {}", from.verbalize(), to.verbalize()),
+    }
+}
+
+/// Letters separated by spaces: "EST" -> "E S T".
+pub fn spell(letters: &str) -> String {
+    letters.chars().filter(|c| c.is_alphanumeric()).map(|c| c.to_string()).collect::<Vec<_>>().join(" ")
+}
+
+fn url(address: &str) -> String {
+    let lower = address.to_lowercase();
+    let without_scheme = ["https://", "http://", "ftp://"]
+        .iter()
+        .find_map(|scheme| lower.strip_prefix(scheme).map(|_| &address[scheme.len()..]))
+        .unwrap_or(address);
+    address_words(without_scheme.trim_end_matches('/'))
+}
+
+fn email(address: &str) -> String {
+    address_words(address)
+}
+
+/// Reads an address piece by piece: "www" spelled, digits one by one, separators named.
+fn address_words(address: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let flush = |current: &mut String, words: &mut Vec<String>| {
+        if current.is_empty() {
+            return;
+        }
+        if current.eq_ignore_ascii_case("www") {
+            words.push("w w w".to_string());
+        } else if current.chars().all(|c| c.is_ascii_digit()) {
+            words.push(digit_by_digit(current));
+        } else {
+            words.push(current.clone());
+        }
+        current.clear();
+    };
+    for c in address.chars() {
+        let name = match c {
+            '.' => Some("dot"),
+            '/' => Some("slash"),
+            '-' => Some("dash"),
+            '_' => Some("underscore"),
+            ':' => Some("colon"),
+            '@' => Some("at"),
+            '?' => Some("question mark"),
+            '=' => Some("equals"),
+            '&' => Some("and"),
+            '#' => Some("hash"),
+            '~' => Some("tilde"),
+            _ => None,
+        };
+        match name {
+            Some(name) => {
+                flush(&mut current, &mut words);
+                words.push(name.to_string());
+            }
+            None if c.is_ascii_digit() != current.chars().last().is_some_and(|l| l.is_ascii_digit())
+                && !current.is_empty() =>
+            {
+                flush(&mut current, &mut words);
+                current.push(c);
+            }
+            None => current.push(c),
+        }
+    }
+    flush(&mut current, &mut words);
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dollars() -> Currency {
+        Currency { singular: "dollar".into(), plural: "dollars".into(), minor_singular: "cent".into(), minor_plural: "cents".into() }
+    }
+
+    fn number(integer: &str, fraction: Option<&str>) -> Number {
+        Number { negative: false, integer: integer.into(), fraction: fraction.map(Into::into) }
+    }
+
+    #[test]
+    fn money_forms() {
+        assert_eq!(money(&number("5", Some("50")), None, &dollars()), "five dollars fifty cents");
+        assert_eq!(money(&number("1", None), None, &dollars()), "one dollar");
+        assert_eq!(money(&number("0", Some("01")), None, &dollars()), "one cent");
+        assert_eq!(money(&number("1", Some("5")), Some("billion"), &dollars()), "one point five billion dollars");
+    }
+
+    #[test]
+    fn urls_and_emails() {
+        assert_eq!(url("https://www.example.com/news"), "w w w dot example dot com slash news");
+        assert_eq!(email("jane.doe@example.org"), "jane dot doe at example dot org");
+    }
+}

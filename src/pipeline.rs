@@ -1,0 +1,159 @@
+//! One article through every stage: [`prepare`] makes the spoken script and its chunks,
+//! [`render`] synthesizes and assembles them.
+
+use crate::assemble::{assemble, AssembleSettings, Narration};
+use crate::chunk::{chunks, split_sentences, Chunk, Pause, Utterance};
+use crate::error::{Error, Result};
+use crate::extract::{Article, BlockKind};
+use crate::normalize::Normalizer;
+use crate::synth::synthesize;
+use crate::voice::Voice;
+
+/// The default disclosure line read with every narration.
+pub const DEFAULT_DISCLOSURE: &str = "This audio was created with AI assistance.";
+
+/// Where the disclosure line is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisclosurePosition {
+    Start,
+    End,
+}
+
+/// What is read besides the body.
+#[derive(Debug, Clone)]
+pub struct ScriptOptions {
+    /// Read title, byline and date before the body.
+    pub header: bool,
+    /// The disclosure line, or `None` for none.
+    pub disclosure: Option<String>,
+    pub disclosure_position: DisclosurePosition,
+}
+
+impl Default for ScriptOptions {
+    fn default() -> Self {
+        ScriptOptions { header: true, disclosure: Some(DEFAULT_DISCLOSURE.to_string()), disclosure_position: DisclosurePosition::Start }
+    }
+}
+
+/// The spoken script of an article and its synthesis chunks.
+#[derive(Debug, Clone)]
+pub struct Script {
+    pub utterances: Vec<Utterance>,
+    pub chunks: Vec<Chunk>,
+}
+
+/// Turns an article into utterances: header (title, "by" byline, date), disclosure, then each
+/// block's sentences, with pauses by boundary.
+pub fn script(article: &Article, normalizer: &Normalizer, options: &ScriptOptions) -> Vec<Utterance> {
+    let mut utterances: Vec<Utterance> = Vec::new();
+    let push = |written: &str, pause_after: Pause, utterances: &mut Vec<Utterance>| {
+        let written = written.trim();
+        if written.is_empty() {
+            return;
+        }
+        let mut spoken = normalizer.normalize(written);
+        // Headlines carry no final period; give the engine one for a falling intonation.
+        if !spoken.ends_with(['.', '!', '?', '"', '\'', ')']) {
+            spoken.push('.');
+        }
+        utterances.push(Utterance { written: written.to_string(), spoken, pause_after });
+    };
+    if options.header {
+        if let Some(title) = &article.title {
+            push(title, Pause::Paragraph, &mut utterances);
+        }
+        if let Some(byline) = &article.byline {
+            push(&format!("By {byline}"), Pause::Sentence, &mut utterances);
+        }
+        if let Some(date) = &article.date {
+            push(date, Pause::Sentence, &mut utterances);
+        }
+        if let Some(last) = utterances.last_mut() {
+            last.pause_after = Pause::Section;
+        }
+    }
+    let disclosure = options.disclosure.as_deref().filter(|d| !d.trim().is_empty());
+    if let (Some(line), DisclosurePosition::Start) = (disclosure, options.disclosure_position) {
+        push(line, Pause::Section, &mut utterances);
+    }
+    if let Some(lede) = &article.lede {
+        for sentence in split_sentences(lede) {
+            push(&sentence, Pause::Sentence, &mut utterances);
+        }
+        if let Some(last) = utterances.last_mut() {
+            last.pause_after = Pause::Section;
+        }
+    }
+    for (index, block) in article.blocks.iter().enumerate() {
+        let next_is_heading = article.blocks.get(index + 1).is_some_and(|b| matches!(b.kind, BlockKind::Heading { .. }));
+        let end_pause = match block.kind {
+            _ if next_is_heading => Pause::Section,
+            BlockKind::Heading { .. } => Pause::Paragraph,
+            _ => Pause::Paragraph,
+        };
+        let sentences = split_sentences(&block.text);
+        let count = sentences.len();
+        for (at, sentence) in sentences.iter().enumerate() {
+            let pause = if at + 1 == count { end_pause } else { Pause::Sentence };
+            push(sentence, pause, &mut utterances);
+        }
+    }
+    if let (Some(line), DisclosurePosition::End) = (disclosure, options.disclosure_position) {
+        if let Some(last) = utterances.last_mut() {
+            last.pause_after = Pause::Section;
+        }
+        push(line, Pause::Paragraph, &mut utterances);
+    }
+    utterances
+}
+
+/// Builds the script and chunks it for `voice`.
+pub fn prepare(article: &Article, voice: &Voice, normalizer: &Normalizer, options: &ScriptOptions) -> Result<Script> {
+    let utterances = script(article, normalizer, options);
+    if utterances.is_empty() {
+        return Err(Error::input("no article text found"));
+    }
+    let chunks = chunks(&utterances, voice.max_chars());
+    Ok(Script { utterances, chunks })
+}
+
+/// Synthesizes a script on `jobs` threads and assembles the narration.
+pub fn render(script: &Script, voice: &Voice, settings: &AssembleSettings, jobs: usize, on_chunk_done: &(dyn Fn() + Sync)) -> Result<Narration> {
+    let segments = synthesize(&script.chunks, voice, jobs, on_chunk_done)?;
+    assemble(&segments, &script.chunks, &script.utterances, settings)
+}
+
+/// The normalizer for a voice: its lexicons plus extra ones.
+pub fn normalizer_for(voice: &Voice, extra_lexicons: &[std::path::PathBuf]) -> Result<Normalizer> {
+    let mut lexicon = voice.lexicon()?;
+    for path in extra_lexicons {
+        lexicon.extend(crate::normalize::Lexicon::load(path)?);
+    }
+    Ok(Normalizer::new(lexicon))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Block;
+
+    #[test]
+    fn header_then_disclosure_then_body_with_pauses() {
+        let article = Article {
+            title: Some("Tram line approved".into()),
+            byline: Some("Jane Roe".into()),
+            date: Some("March 3, 2026".into()),
+            lede: None,
+            blocks: vec![Block::paragraph("It passed. Work starts soon."), Block::heading(2, "Costs"), Block::paragraph("It costs $5 million.")],
+        };
+        let utterances = script(&article, &Normalizer::default(), &ScriptOptions::default());
+        let spoken: Vec<&str> = utterances.iter().map(|u| u.spoken.as_str()).collect();
+        assert_eq!(spoken, [
+            "Tram line approved.", "By Jane Roe.", "march third twenty twenty six.", DEFAULT_DISCLOSURE,
+            "It passed.", "Work starts soon.", "Costs.", "It costs five million dollars.",
+        ]);
+        let pauses: Vec<Pause> = utterances.iter().map(|u| u.pause_after).collect();
+        assert_eq!(pauses, [Pause::Paragraph, Pause::Sentence, Pause::Section, Pause::Section,
+            Pause::Sentence, Pause::Section, Pause::Paragraph, Pause::Paragraph]);
+    }
+}

@@ -1,0 +1,173 @@
+//! External engines: any program that writes audio for a text (macOS `say`, Windows SAPI via
+//! PowerShell, flite, pico2wave, a piper binary). The output is decoded with symphonia.
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::decode::decode_bytes;
+use super::Engine;
+use crate::assemble::resample;
+use crate::error::{Error, Result};
+
+/// How to run an external engine. In `args`, `{text}` is replaced by the text, `{text_file}`
+/// by a file holding it, `{out}` by the audio file to write; without `{out}` the audio is read
+/// from standard output, and with `stdin` the text is also written to standard input.
+#[derive(Debug, Clone)]
+pub struct CommandSettings {
+    pub program: String,
+    pub args: Vec<String>,
+    pub stdin: bool,
+    /// The rate the program writes; output is resampled to it when it differs.
+    pub sample_rate: u32,
+    pub timeout: Duration,
+    /// Extension of the `{out}` file, which some programs use to pick the format.
+    pub out_extension: String,
+}
+
+pub struct CommandEngine {
+    settings: CommandSettings,
+}
+
+impl CommandEngine {
+    pub fn new(settings: &CommandSettings) -> Self {
+        CommandEngine { settings: settings.clone() }
+    }
+}
+
+/// True when `program` can be found on the PATH (or is a path that exists).
+pub fn program_exists(program: &str) -> bool {
+    if program.contains(std::path::MAIN_SEPARATOR) {
+        return std::path::Path::new(program).is_file();
+    }
+    std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| {
+            let candidate = dir.join(program);
+            candidate.is_file() || candidate.with_extension("exe").is_file()
+        })
+    })
+}
+
+impl Engine for CommandEngine {
+    fn sample_rate(&self) -> u32 {
+        self.settings.sample_rate
+    }
+
+    fn max_chars(&self) -> usize {
+        1000
+    }
+
+    fn synthesize(&mut self, text: &str) -> Result<Vec<f32>> {
+        let settings = &self.settings;
+        let workdir = tempfile::tempdir().map_err(|e| Error::engine(format!("cannot make a temp folder: {e}")))?;
+        let out_path = workdir.path().join(format!("out.{}", settings.out_extension));
+        let text_path = workdir.path().join("text.txt");
+        let mut uses_out = false;
+        let mut args = Vec::new();
+        for arg in &settings.args {
+            if arg.contains("{text_file}") {
+                std::fs::write(&text_path, text).map_err(|e| Error::engine(format!("cannot write the text file: {e}")))?;
+            }
+            uses_out |= arg.contains("{out}");
+            args.push(
+                arg.replace("{text_file}", &text_path.to_string_lossy())
+                    .replace("{out}", &out_path.to_string_lossy())
+                    .replace("{text}", text),
+            );
+        }
+        let mut child = Command::new(&settings.program)
+            .args(&args)
+            .stdin(if settings.stdin { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| Error::engine(format!("cannot run '{}': {e}", settings.program)))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            // A program that exits without reading its input is reported by its exit status.
+            let _ = stdin.write_all(text.as_bytes());
+        }
+        let mut stdout = child.stdout.take().expect("stdout is piped");
+        let mut stderr = child.stderr.take().expect("stderr is piped");
+        let reader = std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = stdout.read_to_end(&mut bytes);
+            bytes
+        });
+        let error_reader = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text);
+            text
+        });
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().map_err(|e| Error::engine(format!("'{}': {e}", settings.program)))? {
+                break status;
+            }
+            if started.elapsed() > settings.timeout {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Error::engine(format!("'{}' did not finish within {} s", settings.program, settings.timeout.as_secs())));
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        let stdout_bytes = reader.join().unwrap_or_default();
+        let stderr_text = error_reader.join().unwrap_or_default();
+        if !status.success() {
+            let detail = stderr_text.lines().last().unwrap_or("").trim().to_string();
+            return Err(Error::engine(format!("'{}' failed ({status}){}", settings.program, if detail.is_empty() { String::new() } else { format!(": {detail}") })));
+        }
+        let bytes = if uses_out {
+            std::fs::read(&out_path).unwrap_or_default()
+        } else {
+            stdout_bytes
+        };
+        if bytes.is_empty() {
+            return Err(Error::engine(format!("'{}' wrote no audio", settings.program)));
+        }
+        let decoded = decode_bytes(bytes).map_err(|e| Error::engine(format!("'{}' output: {e}", settings.program)))?;
+        let rate = decoded.sample_rate;
+        let mono = decoded.into_mono();
+        Ok(if rate == settings.sample_rate { mono } else { resample(&mono, rate, settings.sample_rate)? })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(program: &str, args: &[&str]) -> CommandSettings {
+        CommandSettings {
+            program: program.into(),
+            args: args.iter().map(|a| a.to_string()).collect(),
+            stdin: false,
+            sample_rate: 22_050,
+            timeout: Duration::from_secs(2),
+            out_extension: "wav".into(),
+        }
+    }
+
+    #[test]
+    fn failing_program_names_itself() {
+        let err = CommandEngine::new(&settings("false", &[])).synthesize("hi").unwrap_err();
+        assert!(err.to_string().contains("'false' failed"), "{err}");
+    }
+
+    #[test]
+    fn silent_program_wrote_no_audio() {
+        let err = CommandEngine::new(&settings("true", &[])).synthesize("hi").unwrap_err();
+        assert!(err.to_string().contains("wrote no audio"), "{err}");
+    }
+
+    #[test]
+    fn hanging_program_times_out() {
+        let err = CommandEngine::new(&settings("sleep", &["30"])).synthesize("hi").unwrap_err();
+        assert!(err.to_string().contains("did not finish"), "{err}");
+    }
+
+    #[test]
+    fn missing_program_is_an_engine_error() {
+        let err = CommandEngine::new(&settings("readcast-no-such-program", &[])).synthesize("hi").unwrap_err();
+        assert!(matches!(err, Error::Engine(_)));
+        assert!(!program_exists("readcast-no-such-program"));
+    }
+}

@@ -1,0 +1,96 @@
+//! The embedded voice: the pure-Rust port of eSpeak NG, with its English data compiled into
+//! the binary. Always available; deterministic, so golden tests pin its output.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use super::{i16_to_f32, Engine};
+use crate::error::{Error, Result};
+
+/// The embedded engine's voice settings.
+#[derive(Debug, Clone)]
+pub struct EspeakSettings {
+    pub language: String,
+    pub words_per_minute: u32,
+    pub pitch: u32,
+}
+
+pub struct EmbeddedEspeak {
+    engine: espeak_ng::EspeakNg,
+}
+
+impl EmbeddedEspeak {
+    pub fn new(settings: &EspeakSettings) -> Result<Self> {
+        let data_dir = data_dir()?;
+        let engine = espeak_ng::EspeakNg::builder()
+            .voice(&settings.language)
+            .rate(settings.words_per_minute)
+            .pitch(settings.pitch)
+            .data_dir(data_dir)
+            .build()
+            .map_err(|e| Error::engine(format!("embedded espeak: {e}")))?;
+        Ok(EmbeddedEspeak { engine })
+    }
+}
+
+impl Engine for EmbeddedEspeak {
+    fn sample_rate(&self) -> u32 {
+        self.engine.sample_rate()
+    }
+
+    fn max_chars(&self) -> usize {
+        600
+    }
+
+    fn synthesize(&mut self, text: &str) -> Result<Vec<f32>> {
+        let (samples, _) = self.engine.synth(text).map_err(|e| Error::engine(format!("embedded espeak: {e}")))?;
+        Ok(i16_to_f32(&samples))
+    }
+}
+
+/// The engine reads its data from files; the data ships inside the binary and is unpacked
+/// once per version into the user's cache folder (or the temp folder when there is none).
+pub fn data_dir() -> Result<&'static Path> {
+    static DIR: OnceLock<std::result::Result<PathBuf, String>> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let base = dirs::cache_dir().unwrap_or_else(std::env::temp_dir).join("readcast");
+        install_data(&base).or_else(|first| install_data(&std::env::temp_dir().join("readcast")).map_err(|_| first))
+    })
+    .as_deref()
+    .map_err(|e| Error::engine(format!("embedded espeak: cannot unpack its data: {e}")))
+}
+
+fn install_data(base: &Path) -> std::result::Result<PathBuf, String> {
+    let target = base.join(format!("espeak-ng-data-{}", env!("CARGO_PKG_VERSION")));
+    if target.join("en_dict").exists() && target.join("phontab").exists() {
+        return Ok(target);
+    }
+    std::fs::create_dir_all(base).map_err(|e| format!("{}: {e}", base.display()))?;
+    // Unpack next to the target and rename, so a concurrent run never sees half the files.
+    let staging = tempfile::Builder::new().prefix(".espeak-data-").tempdir_in(base).map_err(|e| format!("{}: {e}", base.display()))?;
+    espeak_ng::install_bundled_language(staging.path(), "en").map_err(|e| format!("{e}"))?;
+    match std::fs::rename(staging.path(), &target) {
+        Ok(()) => {
+            let _ = staging.keep();
+            Ok(target)
+        }
+        Err(_) if target.join("en_dict").exists() => Ok(target),
+        Err(e) => Err(format!("{}: {e}", target.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speaks_and_is_deterministic() {
+        let settings = EspeakSettings { language: "en-us".into(), words_per_minute: 175, pitch: 50 };
+        let mut engine = EmbeddedEspeak::new(&settings).unwrap();
+        let first = engine.synthesize("Hello world.").unwrap();
+        let second = engine.synthesize("Hello world.").unwrap();
+        assert!(first.len() > engine.sample_rate() as usize / 4, "too short: {}", first.len());
+        assert_eq!(first, second);
+        assert!(first.iter().any(|s| s.abs() > 0.05));
+    }
+}

@@ -1,0 +1,82 @@
+//! Stage 4: chunks -> audio segments. One [`Engine`] trait, one file per engine, and one
+//! parallel runner that keeps one engine per worker thread and returns segments in order.
+
+pub mod command;
+pub mod decode;
+pub mod espeak;
+pub mod espeak_ng;
+
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use crate::chunk::Chunk;
+use crate::error::{Error, Result};
+use crate::voice::Voice;
+
+/// A speech engine instance: text in, mono samples out. Instances are not shared between
+/// threads; the runner makes one per worker.
+pub trait Engine: Send {
+    /// The rate of the samples [`Engine::synthesize`] returns.
+    fn sample_rate(&self) -> u32;
+    /// The longest text, in characters, one call should be given.
+    fn max_chars(&self) -> usize;
+    /// Speaks `text`; samples are mono, in -1.0..=1.0.
+    fn synthesize(&mut self, text: &str) -> Result<Vec<f32>>;
+}
+
+/// The audio of one chunk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    pub samples: Vec<f32>,
+    pub sample_rate: u32,
+}
+
+/// Synthesizes chunks on `jobs` threads, one engine per thread, results in chunk order.
+/// `on_done` is called once per finished chunk (for progress display).
+pub fn synthesize(chunks: &[Chunk], voice: &Voice, jobs: usize, on_done: &(dyn Fn() + Sync)) -> Result<Vec<Segment>> {
+    let jobs = jobs.max(1).min(chunks.len().max(1));
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .thread_name(|i| format!("readcast-synth-{i}"))
+        .build()
+        .map_err(|e| Error::engine(format!("could not start {jobs} synthesis threads: {e}")))?;
+    // Engines are made lazily, on the worker that first needs one, and reused for the rest
+    // of the run: loading a voice once per thread, not once per chunk.
+    let engines: Vec<Mutex<Option<Box<dyn Engine>>>> = (0..jobs).map(|_| Mutex::new(None)).collect();
+    pool.install(|| {
+        chunks
+            .par_iter()
+            .enumerate()
+            .map(|(index, chunk)| {
+                let worker = rayon::current_thread_index().unwrap_or(0) % jobs;
+                let mut slot = engines[worker].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                if slot.is_none() {
+                    *slot = Some(voice.engine()?);
+                }
+                let engine = slot.as_mut().expect("engine was just created");
+                let samples = engine.synthesize(&chunk.text).map_err(|e| {
+                    Error::engine(format!("voice '{}', segment {} (\"{}\"): {e}", voice.name, index + 1, preview(&chunk.text)))
+                })?;
+                if samples.iter().any(|s| !s.is_finite()) {
+                    return Err(Error::engine(format!("voice '{}' produced invalid samples for segment {}", voice.name, index + 1)));
+                }
+                on_done();
+                Ok(Segment { samples, sample_rate: engine.sample_rate() })
+            })
+            .collect()
+    })
+}
+
+fn preview(text: &str) -> String {
+    let mut preview: String = text.chars().take(40).collect();
+    if text.chars().count() > 40 {
+        preview.push('…');
+    }
+    preview
+}
+
+/// Converts 16-bit samples to floats.
+pub fn i16_to_f32(samples: &[i16]) -> Vec<f32> {
+    samples.iter().map(|&s| f32::from(s) / 32768.0).collect()
+}

@@ -1,0 +1,255 @@
+//! Voices: TOML manifests that name an engine and its settings. The manifests in `voices/`
+//! ship inside the binary; more can be installed in the user's data folder.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::normalize::Lexicon;
+use crate::synth::command::{program_exists, CommandEngine, CommandSettings};
+use crate::synth::espeak::{EmbeddedEspeak, EspeakSettings};
+use crate::synth::espeak_ng::{self, PlatformEspeak};
+use crate::synth::Engine;
+
+const BUILT_IN: &[(&str, &str)] = &[
+    ("espeak.toml", include_str!("../voices/espeak.toml")),
+    ("espeak-ng.toml", include_str!("../voices/espeak-ng.toml")),
+    ("flite.toml", include_str!("../voices/flite.toml")),
+    ("macos-say.toml", include_str!("../voices/macos-say.toml")),
+    ("windows-sapi.toml", include_str!("../voices/windows-sapi.toml")),
+];
+
+/// Which engine a voice runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EngineKind {
+    /// The embedded pure-Rust eSpeak NG.
+    Espeak,
+    /// The system's espeak-ng program.
+    EspeakNg,
+    /// Any program named by `command`.
+    Command,
+}
+
+impl EngineKind {
+    /// Default choice order: better engines first.
+    fn preference(self) -> u8 {
+        match self {
+            EngineKind::EspeakNg => 0,
+            EngineKind::Espeak => 1,
+            EngineKind::Command => 2,
+        }
+    }
+}
+
+/// A voice manifest.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Voice {
+    pub name: String,
+    pub engine: EngineKind,
+    #[serde(default)]
+    pub description: String,
+    /// The engine's language or voice id ("en-us").
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Speaking rate in words per minute.
+    #[serde(default = "default_rate")]
+    pub rate: u32,
+    #[serde(default = "default_pitch")]
+    pub pitch: u32,
+    /// The rate of the narration this voice writes by default.
+    #[serde(default = "default_sample_rate")]
+    pub sample_rate: u32,
+    /// Lexicons: "news" for the shipped one, or paths relative to the manifest.
+    #[serde(default)]
+    pub lexicons: Vec<String>,
+    /// For `engine = "command"`: the program and its arguments.
+    #[serde(default)]
+    pub command: Vec<String>,
+    /// For `engine = "command"`: write the text to the program's standard input.
+    #[serde(default)]
+    pub stdin: bool,
+    /// For `engine = "command"`: seconds before a segment is given up.
+    #[serde(default = "default_timeout")]
+    pub timeout_seconds: u64,
+    /// Where the manifest was read from, for relative lexicon paths.
+    #[serde(skip)]
+    pub origin: Option<PathBuf>,
+}
+
+fn default_language() -> String {
+    "en-us".to_string()
+}
+fn default_rate() -> u32 {
+    175
+}
+fn default_pitch() -> u32 {
+    50
+}
+fn default_sample_rate() -> u32 {
+    22_050
+}
+fn default_timeout() -> u64 {
+    60
+}
+
+impl Voice {
+    /// Parses a manifest.
+    pub fn from_toml(text: &str, name: &str) -> Result<Self> {
+        let voice: Voice = toml::from_str(text).map_err(|e| Error::input(format!("{name}: not a valid voice manifest: {e}")))?;
+        if voice.engine == EngineKind::Command && voice.command.is_empty() {
+            return Err(Error::input(format!("{name}: a command voice needs `command = [\"program\", ...]`")));
+        }
+        if !(1000..=192_000).contains(&voice.sample_rate) {
+            return Err(Error::input(format!("{name}: sample_rate {} is out of range", voice.sample_rate)));
+        }
+        Ok(voice)
+    }
+
+    /// Reads a manifest file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let mut voice = Self::from_toml(&text, &path.display().to_string())?;
+        voice.origin = Some(path.to_path_buf());
+        Ok(voice)
+    }
+
+    /// Whether this voice's engine can run here; the error says why not.
+    pub fn availability(&self) -> std::result::Result<(), String> {
+        match self.engine {
+            EngineKind::Espeak => Ok(()),
+            EngineKind::EspeakNg if espeak_ng::available() => Ok(()),
+            EngineKind::EspeakNg => Err("the espeak-ng program is not installed (Debian: apt-get install espeak-ng)".into()),
+            EngineKind::Command => {
+                let program = &self.command[0];
+                if program_exists(program) {
+                    Ok(())
+                } else {
+                    Err(format!("the program '{program}' is not on the PATH"))
+                }
+            }
+        }
+    }
+
+    fn espeak_settings(&self) -> EspeakSettings {
+        EspeakSettings { language: self.language.clone(), words_per_minute: self.rate, pitch: self.pitch }
+    }
+
+    /// A new engine instance for this voice.
+    pub fn engine(&self) -> Result<Box<dyn Engine>> {
+        Ok(match self.engine {
+            EngineKind::Espeak => Box::new(EmbeddedEspeak::new(&self.espeak_settings())?),
+            EngineKind::EspeakNg => {
+                self.availability().map_err(|why| Error::engine(format!("voice '{}': {why}", self.name)))?;
+                Box::new(PlatformEspeak::new(&self.espeak_settings()))
+            }
+            EngineKind::Command => {
+                self.availability().map_err(|why| Error::engine(format!("voice '{}': {why}", self.name)))?;
+                Box::new(CommandEngine::new(&CommandSettings {
+                    program: self.command[0].clone(),
+                    args: self.command[1..].to_vec(),
+                    stdin: self.stdin,
+                    sample_rate: self.sample_rate,
+                    timeout: Duration::from_secs(self.timeout_seconds),
+                    out_extension: "wav".into(),
+                }))
+            }
+        })
+    }
+
+    /// The longest input one engine call should take.
+    pub fn max_chars(&self) -> usize {
+        match self.engine {
+            EngineKind::Espeak => 600,
+            EngineKind::EspeakNg | EngineKind::Command => 1000,
+        }
+    }
+
+    /// The merged lexicon this voice lists.
+    pub fn lexicon(&self) -> Result<Lexicon> {
+        let mut lexicon = Lexicon::default();
+        for name in &self.lexicons {
+            if name == "news" {
+                lexicon.extend(Lexicon::news());
+            } else {
+                let path = match &self.origin {
+                    Some(origin) => origin.parent().unwrap_or(Path::new(".")).join(name),
+                    None => PathBuf::from(name),
+                };
+                lexicon.extend(Lexicon::load(&path)?);
+            }
+        }
+        Ok(lexicon)
+    }
+}
+
+/// The folder where installed voices live.
+pub fn user_voice_dir() -> Option<PathBuf> {
+    dirs::data_dir().map(|dir| dir.join("readcast").join("voices"))
+}
+
+/// All voices: built in, then installed ones (which may replace a built-in of the same name).
+pub fn all_voices() -> Result<Vec<Voice>> {
+    let mut voices: Vec<Voice> = BUILT_IN
+        .iter()
+        .map(|(name, text)| Voice::from_toml(text, name).expect("built-in voices are valid"))
+        .collect();
+    if let Some(dir) = user_voice_dir() {
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect();
+            paths.sort();
+            for path in paths {
+                let voice = Voice::load(&path)?;
+                voices.retain(|v| v.name != voice.name);
+                voices.push(voice);
+            }
+        }
+    }
+    Ok(voices)
+}
+
+/// A voice by name, or by the path of a manifest file.
+pub fn find_voice(name: &str) -> Result<Voice> {
+    if name.ends_with(".toml") {
+        return Voice::load(Path::new(name));
+    }
+    let voices = all_voices()?;
+    voices.into_iter().find(|v| v.name == name).ok_or_else(|| {
+        let names: Vec<String> = all_voices().unwrap_or_default().into_iter().map(|v| v.name).collect();
+        Error::input(format!("unknown voice '{name}' (known: {})", names.join(", ")))
+    })
+}
+
+/// The best voice this machine can run: platform espeak-ng before the embedded voice.
+pub fn best_voice() -> Result<Voice> {
+    let mut voices: Vec<Voice> = all_voices()?
+        .into_iter()
+        .filter(|v| v.engine != EngineKind::Command && v.availability().is_ok())
+        .collect();
+    voices.sort_by_key(|v| v.engine.preference());
+    voices.into_iter().next().ok_or_else(|| Error::engine("no voice is available"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_voices_parse_and_embedded_is_available() {
+        let voices = all_voices().unwrap();
+        let espeak = voices.iter().find(|v| v.name == "espeak").unwrap();
+        assert_eq!(espeak.engine, EngineKind::Espeak);
+        assert!(espeak.availability().is_ok());
+        assert!(espeak.lexicon().unwrap().contains("Kyiv"));
+    }
+
+    #[test]
+    fn bad_manifests_are_input_errors() {
+        assert!(Voice::from_toml("name = \"x\"\nengine = \"command\"\n", "x").is_err());
+        assert!(Voice::from_toml("name = \"x\"\nengine = \"nope\"\n", "x").is_err());
+        assert!(find_voice("no-such-voice").unwrap_err().to_string().contains("unknown voice"));
+    }
+}
