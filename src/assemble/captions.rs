@@ -47,6 +47,7 @@ pub fn read_timings(text: &str) -> Option<Vec<(String, f64, f64)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assemble::Timing;
 
     #[test]
     fn vtt_format() {

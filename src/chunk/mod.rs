@@ -42,9 +42,10 @@ pub struct Chunk {
 ///
 /// ```
 /// use readcast::chunk::{chunks, Pause, Utterance};
-/// let utterance = Utterance { written: "a".into(), spoken: "One, two, three.".into(), pause_after: Pause::Sentence };
-/// let pieces = chunks(&[utterance], 10);
-/// assert_eq!(pieces.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), ["One, two,", "three."]);
+/// let spoken = "One, two, three, four, five.";
+/// let utterance = Utterance { written: spoken.into(), spoken: spoken.into(), pause_after: Pause::Sentence };
+/// let pieces = chunks(&[utterance], 20);
+/// assert_eq!(pieces.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), ["One, two, three,", "four, five."]);
 /// ```
 pub fn chunks(utterances: &[Utterance], max_chars: usize) -> Vec<Chunk> {
     let max_chars = max_chars.max(16);

@@ -52,7 +52,9 @@ pub fn split_sentences(text: &str) -> Vec<String> {
         current.push(token);
         let next = tokens.get(index + 1).copied();
         let next_is_list = list_starts.contains(&(index + 1));
-        if !list_starts.contains(&index) && !next_is_list && is_boundary(&tokens, index, next) {
+        // A bullet standing alone is followed by its label ("• 9."), which ends nothing.
+        let in_marker = list_starts.contains(&index) || (index > 0 && list_starts.contains(&(index - 1)) && is_bullet(tokens[index - 1]));
+        if !in_marker && !next_is_list && is_boundary(&tokens, index, next) {
             sentences.push(current.join(" "));
             current.clear();
         }
@@ -63,12 +65,16 @@ pub fn split_sentences(text: &str) -> Vec<String> {
     sentences
 }
 
+fn is_bullet(token: &str) -> bool {
+    matches!(token, "•" | "-" | "*" | "⁃")
+}
+
 /// Token indices where items of a numbered, lettered or bulleted list start, when the text
 /// holds a run of at least two consecutive markers ("1.", "2." or "a)", "b)").
 fn list_markers(tokens: &[&str]) -> HashSet<usize> {
     let mut markers: Vec<(usize, u32)> = Vec::new();
     for (index, token) in tokens.iter().enumerate() {
-        let (start, rest) = if matches!(*token, "•" | "-" | "*" | "⁃") {
+        let (start, rest) = if is_bullet(token) {
             match tokens.get(index + 1) {
                 Some(next) => (index, *next),
                 None => continue,
@@ -76,7 +82,7 @@ fn list_markers(tokens: &[&str]) -> HashSet<usize> {
         } else {
             (index, token.trim_start_matches(['•', '⁃']))
         };
-        if index > 0 && matches!(tokens[index - 1], "•" | "-" | "*" | "⁃") {
+        if index > 0 && is_bullet(tokens[index - 1]) {
             continue;
         }
         let label = rest.strip_suffix(".)").or_else(|| rest.strip_suffix(')')).or_else(|| rest.strip_suffix('.'));
@@ -157,7 +163,9 @@ fn period_ends_sentence(tokens: &[&str], index: usize, word: &str, next_word: &s
         return next_capital;
     }
     let next_bare = next_word.trim_end_matches(|c: char| !c.is_alphanumeric());
-    let starts_sentence = starters().contains(next_bare);
+    // An opening quote after an abbreviation starts a new sentence: 'at 6 p.m. "People ...'.
+    let opens_quote = tokens.get(index + 1).is_some_and(|t| t.starts_with(OPENERS));
+    let starts_sentence = starters().contains(next_bare) || opens_quote;
     // Titles and "No." before a number never end a sentence.
     if matches!(word, "N°" | "Nº") || (matches!(word, "No" | "no" | "Nos") && next_word.starts_with(|c: char| c.is_ascii_digit())) {
         return false;

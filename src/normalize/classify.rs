@@ -79,8 +79,7 @@ impl<'a> Piece<'a> {
 /// A classified span of pieces.
 #[derive(Debug, Clone)]
 pub struct Token<'a> {
-    /// Index of the first piece and number of pieces covered.
-    pub start: usize,
+    /// Number of pieces covered.
     pub len: usize,
     /// `None` for plain words, which pass through unchanged.
     pub semiotic: Option<Semiotic>,
@@ -93,8 +92,9 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     text.split_whitespace().map(|raw| Piece::split(raw).claim_period(data)).collect()
 }
 
-/// Classifies every piece; `all_caps` turns off acronym handling for shouted text.
-pub fn classify<'a>(pieces: &'a [Piece<'a>]) -> Vec<Token<'a>> {
+/// Classifies every piece. `lexicon_at(index)` offers a lexicon entry starting at a piece
+/// (its length in pieces and respelling); lexicon entries win over every other class.
+pub fn classify<'a>(pieces: &'a [Piece<'a>], lexicon_at: &dyn Fn(usize) -> Option<(usize, String)>) -> Vec<Token<'a>> {
     let data = data();
     let letters: Vec<&Piece> = pieces.iter().filter(|p| p.core.chars().any(char::is_alphabetic)).collect();
     let shouting = letters.len() >= 4
@@ -103,8 +103,10 @@ pub fn classify<'a>(pieces: &'a [Piece<'a>]) -> Vec<Token<'a>> {
     let mut tokens = Vec::new();
     let mut index = 0;
     while index < pieces.len() {
-        let (len, semiotic) = classifier.at(index).map_or((1, None), |(len, s)| (len, Some(s)));
-        tokens.push(Token { start: index, len, semiotic, pieces: &pieces[index..index + len] });
+        let found = lexicon_at(index).map(|(len, respelling)| (len, Semiotic::Lexicon(respelling))).or_else(|| classifier.at(index));
+        let (len, semiotic) = found.map_or((1, None), |(len, s)| (len, Some(s)));
+        let len = len.clamp(1, pieces.len() - index);
+        tokens.push(Token { len, semiotic, pieces: &pieces[index..index + len] });
         index += len;
     }
     tokens
@@ -298,8 +300,8 @@ impl<'a> Classifier<'a> {
                 if !(1..=12).contains(&hour) || !self.joined(index) && !self.pieces[index].trail.is_empty() {
                     return None;
                 }
-                let (zone, len) = self.zone(index + 2);
-                return Some((len, Semiotic::Time { hour, minute: 0, suffix: Some(suffix), zone }));
+                let (zone, end) = self.zone(index + 2);
+                return Some((end - index, Semiotic::Time { hour, minute: 0, suffix: Some(suffix), zone }));
             }
             _ => return None,
         };

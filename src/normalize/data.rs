@@ -77,11 +77,16 @@ pub struct Data {
 }
 
 impl Data {
-    /// The abbreviation written `word` (without its final period), if known.
+    /// The abbreviation written `word` (without its final period), if known. Titles match
+    /// only as written ("Ft." is Fort, "ft." is not); other kinds match in any case.
     pub fn abbreviation(&self, word: &str) -> Option<(AbbreviationKind, &str)> {
         self.abbreviations
             .get(word)
-            .or_else(|| self.abbreviations_folded.get(&word.to_lowercase()))
+            .or_else(|| {
+                self.abbreviations_folded
+                    .get(&word.to_lowercase())
+                    .filter(|(kind, _)| *kind != AbbreviationKind::Title)
+            })
             .map(|(kind, expansion)| (*kind, expansion.as_str()))
     }
 

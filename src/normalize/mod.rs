@@ -63,14 +63,13 @@ impl Normalizer {
         let pieces = classify::pieces(&cleaned);
         let mut out = String::with_capacity(cleaned.len() + cleaned.len() / 2);
         let mut index = 0;
-        let tokens = classify::classify(&pieces);
+        let tokens = classify::classify(&pieces, &|at| self.lexicon_match(&pieces, at));
         for token in tokens {
             let first = token.pieces[0];
             let last = token.pieces[token.len - 1];
-            let (spoken, class) = match (&token.semiotic, self.lexicon_match(&pieces, token.start)) {
-                (None, Some((len, respelling))) if len <= token.len => (respelling, Some("lexicon")),
-                (None, _) => (first.core.to_string(), None),
-                (Some(semiotic), _) => (semiotic.verbalize(), Some(semiotic.class())),
+            let (spoken, class) = match &token.semiotic {
+                None => (first.core.to_string(), None),
+                Some(semiotic) => (semiotic.verbalize(), Some(semiotic.class())),
             };
             if let (Some(class), Some(rewrites)) = (class, rewrites.as_deref_mut()) {
                 let written = token.pieces.iter().map(|p| p.core).collect::<Vec<_>>().join(" ");
@@ -88,7 +87,10 @@ impl Normalizer {
             if !out.is_empty() {
                 out.push(' ');
             }
-            out.push_str(first.lead);
+            // "(555) 123-4567": the brackets belong to the number, not to the sentence.
+            if !matches!(token.semiotic, Some(Semiotic::Telephone(_))) {
+                out.push_str(first.lead);
+            }
             out.push_str(&spoken);
             out.push_str(&trail);
         }

@@ -125,7 +125,7 @@ mod tests {
         let mut cursor = std::io::Cursor::new(Vec::new());
         {
             let mut writer = hound::WavWriter::new(&mut cursor, spec).unwrap();
-            for i in 0..8000 {
+            for i in 0..4000 {
                 writer.write_sample((i % 100) as i16 * 100).unwrap();
                 writer.write_sample(0i16).unwrap();
             }
