@@ -3,7 +3,7 @@
 //! numbers, dates) to the most general (plain numbers, acronyms). A match may span several
 //! pieces ("April 29, 2025", "$1.5 billion", "5:24 PM EST").
 
-use super::data::{data, AbbreviationKind, Data};
+use super::data::{data, AbbreviationKind, Currency, Data};
 use super::verbalize::{spell, Number, Semiotic};
 
 /// Opening punctuation peeled off the front of a piece.
@@ -141,7 +141,7 @@ impl<'a> Classifier<'a> {
             .or_else(|| self.date(index))
             .or_else(|| self.time(index))
             .or_else(|| self.money(index))
-            .or_else(|| self.range(piece))
+            .or_else(|| self.range(index))
             .or_else(|| self.measure(index))
             .or_else(|| single(piece.core).map(|s| (1, s)))
             .or_else(|| self.number(index))
@@ -175,42 +175,39 @@ impl<'a> Classifier<'a> {
     }
 
     fn telephone(&self, index: usize) -> Found {
-        // Gather up to four pieces that look like parts of a number: "+1", "(555)", "123-4567".
+        // Gather up to six pieces that look like parts of a number: "+1", "(555)", "123-4567".
         let mut groups: Vec<String> = Vec::new();
         let mut used = 0;
-        let mut plus = false;
-        for offset in 0..4 {
+        let plus = self.pieces[index].core.starts_with('+');
+        for offset in 0..6 {
             let Some(piece) = self.pieces.get(index + offset) else { break };
             if offset > 0 && !self.joined(index + offset - 1) && !self.pieces[index + offset - 1].trail.ends_with(')') {
                 break;
             }
-            let raw = format!("{}{}{}", piece.lead, piece.core, if piece.trail.starts_with(')') { ")" } else { "" });
-            let text = raw.trim_end_matches(')');
-            if offset == 0 && text.starts_with('+') {
-                plus = true;
+            if offset > 0 && piece.lead.contains('(') && !plus {
+                break;
             }
-            let stripped = text.trim_start_matches('+').trim_start_matches('(').trim_end_matches(')');
+            let stripped = piece.core.trim_start_matches('+');
             let parts: Vec<&str> = stripped.split(['-', '.', '–']).collect();
-            if parts.iter().any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()) || p.len() > 4) {
+            let longest = if plus { 8 } else { 4 };
+            if parts.iter().any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()) || p.len() > longest) {
                 break;
             }
             groups.extend(parts.iter().map(|p| p.to_string()));
             used = offset + 1;
         }
-        let digits: usize = groups.iter().map(String::len).sum();
-        let well_formed = match groups.as_slice() {
-            [a, b, c] => a.len() <= 3 && b.len() == 3 && c.len() == 4,
-            [a, b, c, d] => (plus || a.len() <= 3) && b.len() >= 2 && c.len() >= 2 && d.len() >= 2,
-            [a, b, c, d, e] => plus && a.len() <= 3 && [b, c, d, e].iter().all(|g| g.len() >= 2),
-            [a, b] => a.len() == 3 && b.len() == 4 && !self.pieces[index].core.contains('.') && used == 1,
-            _ => false,
+        let lengths: Vec<usize> = groups.iter().map(String::len).collect();
+        let digits: usize = lengths.iter().sum();
+        let well_formed = if plus {
+            (2..=7).contains(&groups.len()) && lengths[0] <= 3 && (8..=15).contains(&digits)
+        } else {
+            match lengths.as_slice() {
+                [3, 3, 4] | [1, 3, 3, 4] => true,
+                [3, 4] => used == 1 && !self.pieces[index].core.contains('.'),
+                _ => false,
+            }
         };
-        let first_has_paren = self.pieces[index].lead.contains('(');
-        if well_formed && (7..=15).contains(&digits) && (groups.len() > 2 || first_has_paren || groups.len() == 2) {
-            // A bare "555-1234" could be a range of numbers; accept it only with 3+4 digits.
-            return Some((used, Semiotic::Telephone(groups)));
-        }
-        None
+        well_formed.then(|| (used, Semiotic::Telephone(groups)))
     }
 
     fn date(&self, index: usize) -> Found {
@@ -330,6 +327,20 @@ impl<'a> Classifier<'a> {
     }
 
     fn money(&self, index: usize) -> Found {
+        let found = self.money_at(index)?;
+        // "a $25 fine" is "a twenty five dollar fine": after "a", the amount is an adjective.
+        let after_article = index.checked_sub(1).and_then(|i| self.core(i)).is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"));
+        let next_is_word = self.core(index + found.0).is_some_and(|w| w.starts_with(char::is_lowercase)) && self.pieces[index + found.0 - 1].trail.is_empty();
+        match found {
+            (len, Semiotic::Money { amount, scale, currency }) if after_article && next_is_word && amount.fraction.is_none() => {
+                let currency = Currency { plural: currency.singular.clone(), ..currency };
+                Some((len, Semiotic::Money { amount, scale, currency }))
+            }
+            other => Some(other),
+        }
+    }
+
+    fn money_at(&self, index: usize) -> Found {
         let piece = self.pieces[index];
         let (negative, core) = match piece.core.strip_prefix(['-', '−']) {
             Some(rest) => (true, rest),
@@ -376,7 +387,8 @@ impl<'a> Classifier<'a> {
         (self.pieces[index].trail.is_empty() && SCALES.contains(&next)).then(|| next.to_string())
     }
 
-    fn range(&self, piece: Piece) -> Found {
+    fn range(&self, index: usize) -> Found {
+        let piece = self.pieces[index];
         let core = piece.core;
         let (left, right) = core.split_once(['-', '–']).filter(|(l, r)| !l.is_empty() && !r.is_empty())?;
         if left.starts_with(['-']) {
@@ -391,10 +403,25 @@ impl<'a> Classifier<'a> {
                 to = Semiotic::Year(full);
             }
         }
-        if let (Semiotic::Cardinal(_), Semiotic::Money { currency, .. }) = (&from, &to) {
-            let amount = match &from { Semiotic::Cardinal(n) => n.clone(), _ => unreachable!() };
-            let from = Semiotic::Money { amount, scale: None, currency: currency.clone() };
+        // "$25-$30 million": the scale is said once, after the second amount.
+        if let (Semiotic::Money { amount: low, scale: None, .. }, Semiotic::Money { amount: high, scale: None, currency }) = (&from, &to) {
+            if let Some(scale) = self.scale_at(index) {
+                let to = Semiotic::Money { amount: high.clone(), scale: Some(scale), currency: currency.clone() };
+                return Some((2, Semiotic::Range(Box::new(Semiotic::Cardinal(low.clone())), Box::new(to))));
+            }
+        }
+        if let (Semiotic::Cardinal(low), Semiotic::Money { currency, scale, .. }) = (&from, &to) {
+            let from = Semiotic::Money { amount: low.clone(), scale: scale.clone(), currency: currency.clone() };
             return Some((1, Semiotic::Range(Box::new(from), Box::new(to))));
+        }
+        // "20-30 km": the unit is said once, after the second number.
+        if let (Semiotic::Cardinal(_), Semiotic::Cardinal(high)) = (&from, &to) {
+            if let Some(unit) = self.core(index + 1).filter(|unit| piece.trail.is_empty() && !ambiguous_unit(unit)) {
+                if let Some(names) = self.data.units.get(unit) {
+                    let to = measure(high.clone(), names);
+                    return Some((2, Semiotic::Range(Box::new(from), Box::new(to))));
+                }
+            }
         }
         Some((1, Semiotic::Range(Box::new(from), Box::new(to))))
     }
@@ -426,15 +453,19 @@ impl<'a> Classifier<'a> {
             }
         }
         let unit = self.core(index + 1)?;
-        let ambiguous = unit.chars().count() == 1 && unit != "°"
-            || matches!(unit, "in" | "min" | "ha" | "ac" | "mi" | "hr" | "yr" | "kn" | "kt" | "ms" | "cc" | "hp" | "sec" | "mins" | "hrs" | "yrs" | "lb" | "t");
         let names = self.data.units.get(unit)?;
-        (!ambiguous).then(|| (2, measure(amount, names)))
+        (!ambiguous_unit(unit)).then(|| (2, measure(amount, names)))
     }
 
     fn number(&self, index: usize) -> Found {
         let piece = self.pieces[index];
         let number = parse_number(piece.core)?;
+        // "2 3/4": a whole number and a fraction.
+        if let (Some(whole), Some(Semiotic::Fraction { whole: None, numerator, denominator })) =
+            (number.value().filter(|_| piece.trail.is_empty() && number.fraction.is_none() && !number.negative), self.core(index + 1).and_then(single))
+        {
+            return Some((2, Semiotic::Fraction { whole: Some(whole), numerator, denominator }));
+        }
         if number.fraction.is_none() && !number.negative && !piece.core.contains(',') && piece.core.len() == 4 {
             let value = number.value()?;
             if (1000..=2099).contains(&value) && self.reads_as_year(index) {
@@ -454,6 +485,10 @@ impl<'a> Classifier<'a> {
         if QUANTITY_BEFORE.contains(&before.to_lowercase().as_str()) {
             return false;
         }
+        // A number standing alone is a year only in the range years are usually written.
+        if self.pieces.len() == 1 {
+            return self.pieces[index].core.starts_with("19") || self.pieces[index].core.starts_with("20");
+        }
         let after = self.core(index + 1).unwrap_or("");
         let counted = after.ends_with('s') && after.chars().all(|c| c.is_lowercase())
             && self.pieces[index].trail.is_empty()
@@ -472,7 +507,7 @@ impl<'a> Classifier<'a> {
         if REGNAL_NAMES.contains(&before_word) {
             return Some((1, Semiotic::Roman { value, regnal: true }));
         }
-        if piece.core != "I" && ROMAN_CONTEXT.contains(&before_word) {
+        if ROMAN_CONTEXT.contains(&before_word) {
             return Some((1, Semiotic::Roman { value, regnal: false }));
         }
         None
@@ -481,7 +516,7 @@ impl<'a> Classifier<'a> {
     fn abbreviation(&self, index: usize) -> Found {
         // Multi-word titles first: "Lt. Col.", "Maj. Gen.".
         for words in (2..=self.data.max_abbreviation_words).rev() {
-            let span = self.pieces.get(index..index + words)?;
+            let Some(span) = self.pieces.get(index..index + words) else { continue };
             if span.iter().all(|p| p.dotted) {
                 let key = span.iter().map(|p| p.core).collect::<Vec<_>>().join(". ");
                 if let Some((_, expansion)) = self.data.abbreviation(&key) {
@@ -676,7 +711,9 @@ fn mixed(core: &str) -> Option<Semiotic> {
     for run in runs {
         if run.chars().all(|c| c.is_ascii_digit()) {
             words.push(super::number::cardinal_digits(&run));
-        } else if is_upper_word(&run) && !data().say_acronyms.contains(&run) {
+        } else if is_upper_word(&run) && data().say_acronyms.contains(&run) {
+            words.push(title_case(&run));
+        } else if is_upper_word(&run) {
             words.push(spell(&run));
         } else {
             words.push(run);
@@ -843,6 +880,12 @@ fn to_roman(mut value: u64) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// Units that are also words or letters ("5 in the morning", "Plan B"): they count only
+/// glued to the number ("5in", "64B").
+fn ambiguous_unit(unit: &str) -> bool {
+    matches!(unit, "in" | "t" | "s" | "h" | "C" | "F" | "K" | "V" | "W" | "B" | "L" | "l" | "ms" | "kn" | "kt" | "cc" | "ac" | "ha" | "ed" | "°")
 }
 
 fn measure(amount: Number, names: &[String; 2]) -> Semiotic {

@@ -63,6 +63,9 @@ impl Normalizer {
         let pieces = classify::pieces(&cleaned);
         let mut out = String::with_capacity(cleaned.len() + cleaned.len() / 2);
         let mut index = 0;
+        // The period of a final abbreviation also ends the sentence ("... in the U.S."); in a
+        // fragment ("5 p.m.", "etc.") it belongs to the abbreviation alone.
+        let is_sentence = pieces.len() >= 3 && pieces[0].core.starts_with(char::is_uppercase);
         let tokens = classify::classify(&pieces, &|at| self.lexicon_match(&pieces, at));
         for token in tokens {
             let first = token.pieces[0];
@@ -76,7 +79,8 @@ impl Normalizer {
                 rewrites.push(Rewrite { class, written, spoken: spoken.clone() });
             }
             index += token.len;
-            let trail = spoken_trail(last, index == pieces.len());
+            // A period claimed by a word that turned out to be no abbreviation is given back.
+            let trail = spoken_trail(last, (index == pieces.len() && is_sentence) || token.semiotic.is_none());
             if spoken == "," {
                 // A dash between clauses becomes a comma on the word before it.
                 if !out.is_empty() && !out.ends_with([',', '.', '?', '!', ';', ':']) {
@@ -124,12 +128,13 @@ impl Normalizer {
 }
 
 /// The punctuation to keep after a token; a sentence-final abbreviation keeps its period.
-fn spoken_trail(last: Piece, at_end: bool) -> String {
-    let mut trail = last.trail.replace('…', "...");
-    if last.dotted && at_end && trail.is_empty() {
-        trail.push('.');
+fn spoken_trail(last: Piece, keep_period: bool) -> String {
+    let trail = last.trail.replace('…', "...");
+    if last.dotted && keep_period {
+        format!(".{trail}")
+    } else {
+        trail
     }
-    trail
 }
 
 /// Straightens typographic punctuation and spaces out dashes so that classification sees

@@ -224,7 +224,7 @@ fn time(hour: u64, minute: u64, suffix: Option<&str>, zone: Option<&str>) -> Str
     }
     if let Some(zone) = zone {
         words.push(' ');
-        words.push_str(&spell(zone));
+        words.push_str(&spell(&zone.to_lowercase()));
     }
     words
 }

@@ -55,7 +55,7 @@ pub fn synthesize(chunks: &[Chunk], voice: &Voice, jobs: usize, on_done: &(dyn F
                     *slot = Some(voice.engine()?);
                 }
                 let engine = slot.as_mut().expect("engine was just created");
-                let samples = engine.synthesize(&chunk.text).map_err(|e| {
+                let samples = engine.synthesize(&engine_text(&chunk.text)).map_err(|e| {
                     Error::engine(format!("voice '{}', segment {} (\"{}\"): {e}", voice.name, index + 1, preview(&chunk.text)))
                 })?;
                 if samples.iter().any(|s| !s.is_finite()) {
@@ -68,12 +68,65 @@ pub fn synthesize(chunks: &[Chunk], voice: &Voice, jobs: usize, on_done: &(dyn F
     })
 }
 
+/// Adapts spoken text for engines: a run of single letters ("a m", "A I", "P O W") is joined
+/// as a dotted initialism ("a.m.", "A.I.", "P.O.W."), which engines read letter by letter,
+/// where a lone "a" would be read as the article.
+pub fn engine_text(text: &str) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let is_letter = |word: &str| {
+        let core = word.trim_end_matches([',', '.', ';', ':', '?', '!']);
+        let core = core.strip_suffix("'s").unwrap_or(core);
+        core.chars().count() == 1 && core.chars().all(|c| c.is_alphabetic())
+    };
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut index = 0;
+    while index < words.len() {
+        let mut end = index;
+        while end < words.len() && is_letter(words[end]) && (end == index || !words[end - 1].ends_with([',', '.', ';', ':', '?', '!'])) {
+            end += 1;
+        }
+        if end - index >= 2 {
+            let mut joined = String::new();
+            for word in &words[index..end] {
+                let letter = word.chars().next().expect("a letter");
+                joined.push(letter);
+                joined.push('.');
+            }
+            let last = words[end - 1];
+            let ending = &last[last.chars().next().map_or(0, char::len_utf8)..];
+            joined.push_str(ending.trim_start_matches('.'));
+            out.push(joined);
+            index = end;
+        } else {
+            out.push(words[index].to_string());
+            index += 1;
+        }
+    }
+    out.join(" ")
+}
+
 fn preview(text: &str) -> String {
     let mut preview: String = text.chars().take(40).collect();
     if text.chars().count() > 40 {
         preview.push('…');
     }
     preview
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letter_runs_become_initialisms() {
+        assert_eq!(engine_text("at nine thirty a m every day"), "at nine thirty a.m. every day");
+        assert_eq!(engine_text("created with A I assistance."), "created with A.I. assistance.");
+        assert_eq!(engine_text("the P O W's family, and a dog"), "the P.O.W.'s family, and a dog");
+        assert_eq!(engine_text("closes at six p m."), "closes at six p.m.");
+        assert_eq!(engine_text("a b, c"), "a.b., c");
+        assert_eq!(engine_text("I saw a cat"), "I saw a cat");
+        assert_eq!(engine_text("as I as a rule"), "as I as a rule");
+    }
 }
 
 /// Converts 16-bit samples to floats.
