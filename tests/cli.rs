@@ -1,0 +1,322 @@
+//! End-to-end tests of the readcast command: golden durations, audio format, pauses measured
+//! from the audio, loudness, determinism, sidecars and error paths.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use readcast::assemble::{integrated_loudness, true_peak_dbtp};
+
+fn readcast(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_readcast")).args(args).stdin(Stdio::null()).output().expect("readcast runs")
+}
+
+fn readcast_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_readcast"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("readcast runs");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn text(output: &[u8]) -> String {
+    String::from_utf8_lossy(output).to_string()
+}
+
+/// Reads a 16-bit WAV: samples as floats, sample rate, channels.
+fn read_wav(path: &Path) -> (Vec<f32>, u32, u16) {
+    let mut reader = hound::WavReader::open(path).expect("a WAV file");
+    let spec = reader.spec();
+    assert_eq!(spec.bits_per_sample, 16);
+    assert_eq!(spec.sample_format, hound::SampleFormat::Int);
+    let samples = reader.samples::<i16>().map(|s| f32::from(s.unwrap()) / 32768.0).collect();
+    (samples, spec.sample_rate, spec.channels)
+}
+
+const SHORT: &str = "Harbor reopens\n\nThe harbor opened on Monday. Ships came back at noon.\n\nBoats\n\nFishing boats left early on Tuesday.\n";
+
+fn write_temp(dir: &Path, name: &str, contents: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[test]
+fn golden_durations_match() {
+    let manifest = root().join("tests/golden/durations.toml");
+    let output = readcast(&["check", manifest.to_str().unwrap()]);
+    assert!(output.status.success(), "{}{}", text(&output.stdout), text(&output.stderr));
+    assert!(text(&output.stdout).contains("4 passed, 0 failed"));
+}
+
+#[test]
+fn check_prints_a_diff_and_exits_1_when_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_temp(dir.path(), "a.txt", SHORT);
+    let manifest = write_temp(dir.path(), "golden.toml", &format!(
+        "[[case]]\ninput = {:?}\nvoice = \"espeak\"\nduration = 1.0\ntolerance = 0.1\n", input.file_name().unwrap().to_str().unwrap()));
+    let output = readcast(&["check", manifest.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("FAIL") && stdout.contains("expected duration") && stdout.contains("actual duration"), "{stdout}");
+}
+
+#[test]
+fn wav_format_follows_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_temp(dir.path(), "a.txt", SHORT);
+    let mono = dir.path().join("mono.wav");
+    let output = readcast(&["narrate", input.to_str().unwrap(), "-o", mono.to_str().unwrap(), "--voice", "espeak"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let (samples, rate, channels) = read_wav(&mono);
+    assert_eq!((rate, channels), (22_050, 1));
+    assert!(samples.len() > 22_050 * 3);
+
+    let stereo = dir.path().join("stereo.wav");
+    let output = readcast(&["narrate", input.to_str().unwrap(), "-o", stereo.to_str().unwrap(), "--voice", "espeak", "--sample-rate", "16000", "--channels", "2"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let (samples, rate, channels) = read_wav(&stereo);
+    assert_eq!((rate, channels), (16_000, 2));
+    // Same narration, resampled: the durations agree to a few milliseconds.
+    let mono_seconds = read_wav(&mono).0.len() as f64 / 22_050.0;
+    let stereo_seconds = samples.len() as f64 / 2.0 / 16_000.0;
+    assert!((mono_seconds - stereo_seconds).abs() < 0.01, "{mono_seconds} vs {stereo_seconds}");
+    assert!(samples.chunks(2).all(|frame| frame[0] == frame[1]));
+    let loudness = integrated_loudness(&samples, 16_000, 2).unwrap();
+    assert!((loudness + 16.0).abs() < 1.0, "stereo loudness {loudness}");
+}
+
+#[test]
+fn loudness_and_true_peak_meet_the_podcast_norm() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.wav");
+    let input = root().join("samples/clean-library.txt");
+    let output = readcast(&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let (samples, rate, _) = read_wav(&out);
+    let loudness = integrated_loudness(&samples, rate, 1).unwrap();
+    assert!((loudness + 19.0).abs() < 0.5, "loudness {loudness}");
+    let peak = true_peak_dbtp(&samples, rate, 1).unwrap();
+    assert!(peak <= -0.9, "true peak {peak}");
+}
+
+/// Silent stretches longer than `min_seconds`, from a 10 ms energy envelope.
+fn silences(samples: &[f32], rate: u32, min_seconds: f64) -> Vec<f64> {
+    let window = rate as usize / 100;
+    let mut gaps = Vec::new();
+    let mut run = 0;
+    for block in samples.chunks(window) {
+        let peak = block.iter().fold(0f32, |m, s| m.max(s.abs()));
+        if peak < 0.003 {
+            run += block.len();
+        } else {
+            if run as f64 / f64::from(rate) >= min_seconds {
+                gaps.push(run as f64 / f64::from(rate));
+            }
+            run = 0;
+        }
+    }
+    gaps
+}
+
+#[test]
+fn pauses_measured_from_the_audio_follow_the_boundaries() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_temp(dir.path(), "a.txt", SHORT);
+    let out = dir.path().join("out.wav");
+    let output = readcast(&[
+        "narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak", "--no-disclosure",
+        "--pause-sentence", "0.5", "--pause-paragraph", "0.9", "--pause-section", "1.4",
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let (samples, rate, _) = read_wav(&out);
+    let gaps = silences(&samples, rate, 0.3);
+    // Title | 1.4 | sentence | 0.5 | sentence | 1.4 | heading | 0.9 | sentence | tail
+    let expected = [1.4, 0.5, 1.4, 0.9];
+    assert!(gaps.len() >= expected.len(), "gaps {gaps:?}");
+    for (gap, want) in gaps.iter().zip(expected) {
+        assert!((gap - want).abs() < 0.08, "gaps {gaps:?}, expected {expected:?}");
+    }
+}
+
+#[test]
+fn same_input_gives_identical_files_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = root().join("samples/markdown-election.md");
+    let mut files = Vec::new();
+    for (name, jobs) in [("a.wav", "1"), ("b.wav", "2"), ("c.wav", "2")] {
+        let out = dir.path().join(name);
+        let output = readcast(&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak", "--jobs", jobs]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        files.push(std::fs::read(&out).unwrap());
+    }
+    assert!(files[0] == files[1] && files[1] == files[2], "outputs differ");
+}
+
+#[test]
+fn captions_and_timings_follow_the_audio() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = root().join("samples/markdown-election.md");
+    let out = dir.path().join("out.wav");
+    let vtt = dir.path().join("out.vtt");
+    let json = dir.path().join("out.json");
+    let output = readcast(&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak",
+        "--captions", vtt.to_str().unwrap(), "--timings", json.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let (samples, rate, _) = read_wav(&out);
+    let duration = samples.len() as f64 / f64::from(rate);
+    let captions = std::fs::read_to_string(&vtt).unwrap();
+    assert!(captions.starts_with("WEBVTT\n\n"));
+    assert!(captions.contains("Samuel Reyes won 5,214 votes, just 87 more than his rival, the electoral commission said at 11:45 PM."));
+    // One cue per sentence: header (title, byline, date), disclosure, and the body's sentences.
+    let cues = captions.matches(" --> ").count();
+    assert_eq!(cues, 18, "{captions}");
+    let timings = readcast::assemble::captions::read_timings(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert!(!timings.is_empty());
+    let mut previous_end = 0.0;
+    for (_, start, end) in &timings {
+        assert!(*start >= previous_end && end > start, "{timings:?}");
+        previous_end = *end;
+    }
+    assert!(previous_end <= duration);
+}
+
+#[test]
+fn stdin_input_and_quiet_pipes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.wav");
+    let output = readcast_stdin(&["narrate", "-", "-o", out.to_str().unwrap(), "--voice", "espeak"], SHORT.as_bytes());
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    // Piped: no progress bar, and nothing else to say when the voice was named.
+    assert_eq!(text(&output.stderr), "");
+    assert!(out.exists());
+}
+
+#[test]
+fn bad_input_is_one_clear_line_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = write_temp(dir.path(), "empty.txt", " \n\n ");
+    let latin1 = dir.path().join("latin1.txt");
+    std::fs::write(&latin1, b"Caf\xe9 society returns.\n").unwrap();
+    let binary = dir.path().join("image.txt");
+    std::fs::write(&binary, [0u8, 159, 146, 150, 0, 1, 2]).unwrap();
+    let good = write_temp(dir.path(), "good.txt", SHORT);
+    let out = dir.path().join("out.wav");
+    let missing_dir_out = dir.path().join("no/such/dir/out.wav");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["narrate", "/no/such/article.txt", "-o", out.to_str().unwrap()], "No such file"),
+        (vec!["narrate", empty.to_str().unwrap(), "-o", out.to_str().unwrap()], "no article text found"),
+        (vec!["narrate", latin1.to_str().unwrap(), "-o", out.to_str().unwrap()], "not valid UTF-8"),
+        (vec!["narrate", binary.to_str().unwrap(), "-o", out.to_str().unwrap()], "binary"),
+        (vec!["narrate", good.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "nope"], "unknown voice"),
+        (vec!["narrate", good.to_str().unwrap(), "-o", missing_dir_out.to_str().unwrap(), "--voice", "espeak"], "out.wav"),
+        (vec!["narrate", "ftp://example.com/a", "-o", out.to_str().unwrap()], "only http"),
+        (vec!["narrate", good.to_str().unwrap()], "--output"),
+        (vec!["inspect", good.to_str().unwrap()], "not a supported audio file"),
+        (vec!["check", empty.to_str().unwrap()], "not a valid check manifest"),
+    ];
+    for (args, message) in cases {
+        let output = readcast(&args);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    assert!(!out.exists(), "no output file may be left behind");
+}
+
+#[test]
+fn a_failing_engine_exits_3_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let voice = write_temp(dir.path(), "broken.toml", "name = \"broken\"\nengine = \"command\"\ncommand = [\"false\"]\n");
+    let input = write_temp(dir.path(), "a.txt", SHORT);
+    let out = dir.path().join("out.wav");
+    let output = readcast(&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", voice.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("voice 'broken'") && stderr.contains("segment"), "{stderr}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "only the two inputs remain");
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let output = readcast(&["--help"]);
+    assert!(output.status.success());
+    let help = text(&output.stdout);
+    for line in ["0  success", "1  a check failed", "2  usage or input error", "3  synthesis or engine error"] {
+        assert!(help.contains(line), "{help}");
+    }
+}
+
+#[test]
+fn normalize_lines_keeps_one_line_per_line() {
+    let output = readcast_stdin(&["normalize", "--lines", "-"], b"It cost $5.50.\n\nGen. Smith left at 5 p.m.\n");
+    assert!(output.status.success());
+    assert_eq!(text(&output.stdout), "It cost five dollars fifty cents.\n\nGeneral Smith left at five p m.\n");
+    let explain = readcast_stdin(&["normalize", "--explain", "-"], b"POW");
+    assert!(text(&explain.stdout).contains("acronym"), "{}", text(&explain.stdout));
+}
+
+#[test]
+fn sentences_extract_and_inspect() {
+    let output = readcast_stdin(&["sentences", "-"], b"I live in the U.S. How about you? Gen. Smith agreed.");
+    assert_eq!(text(&output.stdout), "I live in the U.S.\nHow about you?\nGen. Smith agreed.\n");
+    let html = root().join("samples/html-heatwave.html");
+    let output = readcast(&["extract", "--json", html.to_str().unwrap()]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["title"], "Heat wave breaks records across the south");
+    assert_eq!(json["byline"], "Tomás Alvarez");
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.wav");
+    let input = write_temp(dir.path(), "a.txt", SHORT);
+    assert!(readcast(&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak"]).status.success());
+    let output = readcast(&["inspect", out.to_str().unwrap()]);
+    let report = text(&output.stdout);
+    assert!(report.contains("wav, 22050 Hz, 1 channel,"), "{report}");
+}
+
+#[test]
+fn platform_espeak_ng_voice() {
+    if !readcast::synth::espeak_ng::available() {
+        println!("skipped: the espeak-ng program is not installed (apt-get install espeak-ng)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.wav");
+    let input = root().join("samples/clean-library.txt");
+    let output = readcast(&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak-ng"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let (samples, rate, _) = read_wav(&out);
+    let seconds = samples.len() as f64 / f64::from(rate);
+    // About 260 words at 175 words per minute, plus pauses.
+    assert!((60.0..120.0).contains(&seconds), "{seconds} s");
+    // With no --voice, the platform voice is preferred and named on stderr.
+    let output = readcast(&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(text(&output.stderr).contains("using voice 'espeak-ng'"), "{}", text(&output.stderr));
+}
+
+#[test]
+fn flite_command_voice() {
+    if !readcast::synth::command::program_exists("flite") {
+        println!("skipped: flite is not installed (apt-get install flite)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.wav");
+    let input = write_temp(dir.path(), "a.txt", SHORT);
+    let output = readcast(&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "flite"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let (samples, rate, _) = read_wav(&out);
+    // flite writes 16 kHz; the voice asks for 16 kHz output.
+    assert_eq!(rate, 16_000);
+    assert!(samples.len() as f64 / f64::from(rate) > 3.0);
+}
