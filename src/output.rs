@@ -25,7 +25,6 @@ pub fn write_atomically(path: &Path, fill: impl FnOnce(&mut BufWriter<&mut std::
         fill(&mut writer)?;
         writer.flush().map_err(|e| Error::io(path, e))?;
     }
-    temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }

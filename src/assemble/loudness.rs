@@ -13,35 +13,116 @@ fn meter(samples: &[f32], rate: u32, channels: u16, mode: Mode) -> Result<EbuR12
 }
 
 /// Integrated loudness of interleaved samples, in LUFS (`-inf` for silence).
+///
+/// Long signals are measured in four parts at once, the way `ebur128` documents for exact
+/// results: parts start on 100 ms boundaries, each part after the first re-reads the 300 ms
+/// before it (so its first gating block is the one a single meter would have) after seeding
+/// its filters with the 100 ms before that. The parts do not depend on the thread count, so
+/// neither does the result.
 pub fn integrated_loudness(samples: &[f32], rate: u32, channels: u16) -> Result<f64> {
-    meter(samples, rate, channels, Mode::I)?
-        .loudness_global()
-        .map_err(|e| Error::engine(format!("loudness meter: {e}")))
+    use rayon::prelude::*;
+    const PARTS: usize = 4;
+    let channels = usize::from(channels.max(1));
+    let frames = samples.len() / channels;
+    let step = (rate as usize / 10).max(1);
+    // Parts shorter than a minute are not worth a thread each.
+    if frames < rate as usize * 60 {
+        return meter(samples, rate, channels as u16, Mode::I)?
+            .loudness_global()
+            .map_err(|e| Error::engine(format!("loudness meter: {e}")));
+    }
+    let part = frames.div_ceil(PARTS).div_ceil(step) * step;
+    let bounds: Vec<usize> = (0..PARTS).map(|k| (k * part).min(frames)).chain(std::iter::once(frames)).collect();
+    let meters: Vec<EbuR128> = bounds
+        .par_windows(2)
+        .map(|window| {
+            let (start, end) = (window[0], window[1]);
+            let mut meter = EbuR128::new(channels as u32, rate, Mode::I).map_err(|e| Error::engine(format!("loudness meter: {e}")))?;
+            let begin = if start == 0 {
+                0
+            } else {
+                let seed_start = start - 4 * step;
+                meter
+                    .seed_frames_f32(&samples[seed_start * channels..(start - 3 * step) * channels])
+                    .map_err(|e| Error::engine(format!("loudness meter: {e}")))?;
+                start - 3 * step
+            };
+            meter.add_frames_f32(&samples[begin * channels..end * channels]).map_err(|e| Error::engine(format!("loudness meter: {e}")))?;
+            Ok(meter)
+        })
+        .collect::<Result<_>>()?;
+    EbuR128::loudness_global_multiple(meters.iter()).map_err(|e| Error::engine(format!("loudness meter: {e}")))
 }
 
-/// Highest true peak over all channels, in dBTP.
+/// Highest true peak over all channels of interleaved samples, in dBTP.
 pub fn true_peak_dbtp(samples: &[f32], rate: u32, channels: u16) -> Result<f64> {
-    let meter = meter(samples, rate, channels, Mode::TRUE_PEAK)?;
+    let channels = usize::from(channels.max(1));
     let mut peak: f64 = 0.0;
-    for channel in 0..u32::from(channels) {
-        peak = peak.max(meter.true_peak(channel).map_err(|e| Error::engine(format!("loudness meter: {e}")))?);
+    for channel in 0..channels {
+        let mono: Vec<f32> = samples.iter().skip(channel).step_by(channels).copied().collect();
+        peak = peak.max(true_peak(&mono, rate)?);
     }
     Ok(20.0 * peak.max(1e-10).log10())
+}
+
+/// The true (4x oversampled, BS.1770) peak of mono samples, as a linear value.
+///
+/// The oversampling meter is costly, so it runs only where a true peak can be: each
+/// interpolated value is a weighted sum of its neighbours with weights whose absolute sum is
+/// under 2, so a value above the sample peak needs a neighbour above half of it.
+fn true_peak(samples: &[f32], rate: u32) -> Result<f64> {
+    const MARGIN: usize = 48;
+    let sample_peak = samples.iter().fold(0f32, |m, s| m.max(s.abs()));
+    if sample_peak == 0.0 {
+        return Ok(0.0);
+    }
+    let threshold = sample_peak / 2.0;
+    let mut peak = f64::from(sample_peak);
+    let mut region: Option<(usize, usize)> = None;
+    let mut measure = |(start, end): (usize, usize)| -> Result<()> {
+        let meter = meter(&samples[start..end], rate, 1, Mode::TRUE_PEAK)?;
+        peak = peak.max(meter.true_peak(0).map_err(|e| Error::engine(format!("loudness meter: {e}")))?);
+        Ok(())
+    };
+    for (index, sample) in samples.iter().enumerate() {
+        if sample.abs() < threshold {
+            continue;
+        }
+        let (start, end) = (index.saturating_sub(MARGIN), (index + MARGIN).min(samples.len()));
+        region = match region {
+            Some((first, last)) if start <= last => Some((first, end)),
+            Some(done) => {
+                measure(done)?;
+                Some((start, end))
+            }
+            None => Some((start, end)),
+        };
+    }
+    if let Some(done) = region {
+        measure(done)?;
+    }
+    Ok(peak)
 }
 
 /// Brings mono `samples` to `target_lufs` as heard on `channels` speakers, then limits peaks so
 /// the true peak stays at or under `ceiling_dbtp`.
 pub fn normalize(samples: &mut [f32], rate: u32, channels: u16, target_lufs: f64, ceiling_dbtp: f64) -> Result<()> {
+    // One pass measures both: gain is linear, so the true peak after it is predictable.
     let mut measured = integrated_loudness(samples, rate, 1)?;
     if !measured.is_finite() {
         return Ok(());
     }
+    let peak = true_peak(samples, rate)?;
     // The same signal on two channels measures 3 dB louder than on one.
     if channels >= 2 {
         measured += 10.0 * f64::from(channels).log10();
     }
-    let gain = 10f64.powf((target_lufs - measured) / 20.0) as f32;
+    let gain_db = target_lufs - measured;
+    let gain = 10f64.powf(gain_db / 20.0) as f32;
     samples.iter_mut().for_each(|s| *s *= gain);
+    if 20.0 * peak.max(1e-10).log10() + gain_db <= ceiling_dbtp {
+        return Ok(());
+    }
     // Sample peaks are limited a little under the ceiling, since true (inter-sample) peaks
     // run higher; a final trim catches what the margin missed.
     let ceiling = 10f32.powf((ceiling_dbtp as f32 - 0.5) / 20.0);
@@ -55,13 +136,35 @@ pub fn normalize(samples: &mut [f32], rate: u32, channels: u16, target_lufs: f64
 }
 
 /// A look-ahead peak limiter: the gain ramps down over 5 ms before a peak and recovers over
-/// 50 ms after it, so no sample exceeds `ceiling` and the gain never steps.
+/// 50 ms after it, so no sample exceeds `ceiling` and the gain never steps. Only the regions
+/// around samples over the ceiling are touched.
 fn limit(samples: &mut [f32], rate: u32, ceiling: f32) {
-    if samples.iter().all(|s| s.abs() <= ceiling) {
-        return;
-    }
     let attack = (rate as usize / 200).max(1);
     let release = (rate as usize / 20).max(1);
+    let mut index = 0;
+    while index < samples.len() {
+        if samples[index].abs() <= ceiling {
+            index += 1;
+            continue;
+        }
+        // A region runs from `attack` before its first peak to `release` after its last,
+        // taking in every peak whose ramps would overlap.
+        let start = index.saturating_sub(attack);
+        let mut last_peak = index;
+        let mut scan = index;
+        while scan < samples.len() && scan <= last_peak + release + attack {
+            if samples[scan].abs() > ceiling {
+                last_peak = scan;
+            }
+            scan += 1;
+        }
+        let end = (last_peak + release + 1).min(samples.len());
+        limit_region(&mut samples[start..end], attack, release, ceiling);
+        index = end;
+    }
+}
+
+fn limit_region(samples: &mut [f32], attack: usize, release: usize, ceiling: f32) {
     let mut gain: Vec<f32> = samples.iter().map(|s| if s.abs() > ceiling { ceiling / s.abs() } else { 1.0 }).collect();
     // Backward pass: reach each reduction `attack` samples early, linearly.
     let attack_step = 1.0 / attack as f32;
@@ -96,6 +199,33 @@ mod tests {
         let loudness = integrated_loudness(&samples, rate, 1).unwrap();
         assert!((loudness + 19.0).abs() < 1.0, "{loudness}");
         assert!(true_peak_dbtp(&samples, rate, 1).unwrap() <= -1.0 + 1e-6);
+    }
+
+    #[test]
+    fn windowed_true_peak_equals_the_full_meter() {
+        let rate = 22_050;
+        // A quarter-rate tone at 45 degrees: every sample is at 0.707 of the true peak.
+        let samples: Vec<f32> = (0..rate as usize)
+            .map(|i| {
+                let envelope = if (i / 3000) % 3 == 0 { 0.8 } else { 0.05 };
+                envelope * (i as f32 * 0.25 * std::f32::consts::TAU + std::f32::consts::FRAC_PI_4).sin()
+            })
+            .collect();
+        let full = meter(&samples, rate, 1, Mode::TRUE_PEAK).unwrap().true_peak(0).unwrap();
+        let windowed = true_peak(&samples, rate).unwrap();
+        assert!((full - windowed).abs() < 1e-6, "{full} vs {windowed}");
+        assert!(full > f64::from(samples.iter().fold(0f32, |m, s| m.max(s.abs()))) + 0.01);
+    }
+
+    #[test]
+    fn parallel_measurement_equals_one_meter() {
+        let rate = 8_000;
+        let samples: Vec<f32> = (0..rate as usize * 150)
+            .map(|i| ((i / 5000) % 4) as f32 * 0.1 * (i as f32 * 0.05).sin())
+            .collect();
+        let single = meter(&samples, rate, 1, Mode::I).unwrap().loudness_global().unwrap();
+        let parallel = integrated_loudness(&samples, rate, 1).unwrap();
+        assert!((single - parallel).abs() < 1e-6, "{single} vs {parallel}");
     }
 
     #[test]

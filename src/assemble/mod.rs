@@ -105,16 +105,19 @@ pub fn assemble(segments: &[Segment], chunks: &[Chunk], utterances: &[Utterance]
     }
     let rate = settings.sample_rate;
     let fade_frames = ((settings.fade * rate as f32) as usize).max(1);
-    let mut mono: Vec<f32> = Vec::new();
+    let capacity: usize = segments.iter().map(|s| s.samples.len()).sum::<usize>() + rate as usize * chunks.len();
+    let mut mono: Vec<f32> = Vec::with_capacity(capacity);
     let mut segment_timings = Vec::with_capacity(chunks.len());
     let mut sentence_spans: Vec<Option<(usize, usize)>> = vec![None; utterances.len()];
     for (index, (segment, chunk)) in segments.iter().zip(chunks).enumerate() {
-        let samples = if segment.sample_rate == rate {
-            segment.samples.clone()
+        let resampled;
+        let samples: &[f32] = if segment.sample_rate == rate {
+            &segment.samples
         } else {
-            resample(&segment.samples, segment.sample_rate, rate)?
+            resampled = resample(&segment.samples, segment.sample_rate, rate)?;
+            &resampled
         };
-        let speech = trim_silence(&samples, rate);
+        let speech = trim_silence(samples, rate);
         let start = mono.len();
         mono.extend_from_slice(speech);
         fade_edges(&mut mono[start..], fade_frames);

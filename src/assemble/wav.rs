@@ -6,9 +6,13 @@ use super::Narration;
 use crate::error::{Error, Result};
 use crate::output::write_atomically;
 
-/// The narration as 16-bit PCM samples.
+/// The narration as 16-bit PCM samples, rounded half away from zero. (Adding the half and
+/// truncating rounds the same as `f32::round`, without a call into libm per sample.)
 pub fn to_i16(samples: &[f32]) -> impl Iterator<Item = i16> + '_ {
-    samples.iter().map(|s| (s.clamp(-1.0, 1.0) * 32767.0).round() as i16)
+    samples.iter().map(|s| {
+        let scaled = s.clamp(-1.0, 1.0) * 32767.0;
+        (scaled + if scaled >= 0.0 { 0.5 } else { -0.5 }) as i16
+    })
 }
 
 /// Writes the narration as a 16-bit PCM WAV file, atomically.

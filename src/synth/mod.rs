@@ -23,6 +23,11 @@ pub trait Engine: Send {
     fn max_chars(&self) -> usize;
     /// Speaks `text`; samples are mono, in -1.0..=1.0.
     fn synthesize(&mut self, text: &str) -> Result<Vec<f32>>;
+    /// Speaks several texts, returning one buffer per text. Engines with a large fixed cost
+    /// per call override this to speak them in one call and split the audio.
+    fn synthesize_batch(&mut self, texts: &[String]) -> Result<Vec<Vec<f32>>> {
+        texts.iter().map(|text| self.synthesize(text)).collect()
+    }
 }
 
 /// The audio of one chunk.
@@ -34,8 +39,13 @@ pub struct Segment {
 
 /// Synthesizes chunks on `jobs` threads, one engine per thread, results in chunk order.
 /// `on_done` is called once per finished chunk (for progress display).
+///
+/// Consecutive chunks are grouped into batches of about [`Voice::batch_chars`] characters,
+/// one engine call each. The grouping depends on the text alone, never on `jobs`, so the
+/// output is the same whatever the thread count.
 pub fn synthesize(chunks: &[Chunk], voice: &Voice, jobs: usize, on_done: &(dyn Fn() + Sync)) -> Result<Vec<Segment>> {
-    let jobs = jobs.max(1).min(chunks.len().max(1));
+    let batches = plan_batches(chunks, voice.batch_chars());
+    let jobs = jobs.max(1).min(batches.len().max(1));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .thread_name(|i| format!("readcast-synth-{i}"))
@@ -44,28 +54,58 @@ pub fn synthesize(chunks: &[Chunk], voice: &Voice, jobs: usize, on_done: &(dyn F
     // Engines are made lazily, on the worker that first needs one, and reused for the rest
     // of the run: loading a voice once per thread, not once per chunk.
     let engines: Vec<Mutex<Option<Box<dyn Engine>>>> = (0..jobs).map(|_| Mutex::new(None)).collect();
-    pool.install(|| {
-        chunks
+    let batched: Vec<Vec<Segment>> = pool.install(|| {
+        batches
             .par_iter()
-            .enumerate()
-            .map(|(index, chunk)| {
+            .map(|range| {
                 let worker = rayon::current_thread_index().unwrap_or(0) % jobs;
                 let mut slot = engines[worker].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                 if slot.is_none() {
                     *slot = Some(voice.engine()?);
                 }
                 let engine = slot.as_mut().expect("engine was just created");
-                let samples = engine.synthesize(&engine_text(&chunk.text)).map_err(|e| {
-                    Error::engine(format!("voice '{}', segment {} (\"{}\"): {e}", voice.name, index + 1, preview(&chunk.text)))
+                let texts: Vec<String> = chunks[range.clone()].iter().map(|chunk| engine_text(&chunk.text)).collect();
+                let audio = engine.synthesize_batch(&texts).map_err(|e| {
+                    let first = &chunks[range.start];
+                    Error::engine(format!("voice '{}', segment {} (\"{}\"): {e}", voice.name, range.start + 1, preview(&first.text)))
                 })?;
-                if samples.iter().any(|s| !s.is_finite()) {
-                    return Err(Error::engine(format!("voice '{}' produced invalid samples for segment {}", voice.name, index + 1)));
-                }
-                on_done();
-                Ok(Segment { samples, sample_rate: engine.sample_rate() })
+                let rate = engine.sample_rate();
+                audio
+                    .into_iter()
+                    .enumerate()
+                    .map(|(offset, samples)| {
+                        if samples.iter().any(|s| !s.is_finite()) {
+                            return Err(Error::engine(format!("voice '{}' produced invalid samples for segment {}", voice.name, range.start + offset + 1)));
+                        }
+                        on_done();
+                        Ok(Segment { samples, sample_rate: rate })
+                    })
+                    .collect()
             })
-            .collect()
-    })
+            .collect::<Result<_>>()
+    })?;
+    Ok(batched.into_iter().flatten().collect())
+}
+
+/// Groups consecutive chunks into runs of at most `batch_chars` characters (a chunk longer
+/// than that stands alone).
+fn plan_batches(chunks: &[Chunk], batch_chars: usize) -> Vec<std::ops::Range<usize>> {
+    let mut batches = Vec::new();
+    let mut start = 0;
+    let mut length = 0;
+    for (index, chunk) in chunks.iter().enumerate() {
+        let size = chunk.text.chars().count() + 1;
+        if index > start && length + size > batch_chars {
+            batches.push(start..index);
+            start = index;
+            length = 0;
+        }
+        length += size;
+    }
+    if start < chunks.len() {
+        batches.push(start..chunks.len());
+    }
+    batches
 }
 
 /// Adapts spoken text for engines: a run of single letters ("a m", "A I", "P O W") is joined
@@ -116,6 +156,15 @@ fn preview(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batches_cover_every_chunk_once_in_order() {
+        let chunk = |text: &str| Chunk { text: text.into(), utterance: 0, pause_after: crate::chunk::Pause::Sentence };
+        let chunks: Vec<Chunk> = ["aaaa", "bb", "cccccccc", "d", "e"].iter().map(|t| chunk(t)).collect();
+        assert_eq!(plan_batches(&chunks, 8), [0..2, 2..3, 3..5]);
+        assert_eq!(plan_batches(&chunks, 0), [0..1, 1..2, 2..3, 3..4, 4..5]);
+        assert!(plan_batches(&[], 8).is_empty());
+    }
 
     #[test]
     fn letter_runs_become_initialisms() {
