@@ -299,6 +299,18 @@ fn platform_espeak_ng_voice() {
     let seconds = samples.len() as f64 / f64::from(rate);
     // About 260 words at 175 words per minute, plus pauses.
     assert!((60.0..120.0).contains(&seconds), "{seconds} s");
+    // Batched synthesis splits back into one segment per sentence: every segment is speech,
+    // about as long as its words.
+    let json = dir.path().join("timings.json");
+    let input = root().join("samples/markdown-election.md");
+    let output = readcast(&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak-ng", "--timings", json.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let timings = readcast::assemble::captions::read_timings(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(timings.len(), 18);
+    for (words, start, end) in &timings {
+        let per_word = (end - start) / words.split_whitespace().count() as f64;
+        assert!((0.15..0.8).contains(&per_word), "{words:?}: {per_word:.2} s a word");
+    }
     // With no --voice, the platform voice is preferred and named on stderr.
     let output = readcast(&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert!(text(&output.stderr).contains("using voice 'espeak-ng'"), "{}", text(&output.stderr));

@@ -46,57 +46,6 @@ impl Engine for EmbeddedEspeak {
         let (samples, _) = self.engine.synth(text).map_err(|e| Error::engine(format!("embedded espeak: {e}")))?;
         Ok(i16_to_f32(&samples))
     }
-
-    /// One call for the whole batch, split where each text's first word begins (at the
-    /// sentence start just before it, so no onset is cut). Falls back to one call per text
-    /// when the engine's word events cannot be matched to the texts.
-    fn synthesize_batch(&mut self, texts: &[String]) -> Result<Vec<Vec<f32>>> {
-        if texts.len() < 2 {
-            return texts.iter().map(|text| self.synthesize(text)).collect();
-        }
-        let joined = texts.join(" ");
-        let (samples, rate, events) =
-            self.engine.synth_with_events(&joined).map_err(|e| Error::engine(format!("embedded espeak: {e}")))?;
-        let mut starts = Vec::with_capacity(texts.len());
-        let mut offset = 0;
-        for text in texts {
-            starts.push(offset);
-            offset += text.chars().count() + 1;
-        }
-        let Some(cuts) = split_points(&events, &starts, rate) else {
-            return texts.iter().map(|text| self.synthesize(text)).collect();
-        };
-        let mut pieces = Vec::with_capacity(texts.len());
-        let mut from = 0;
-        for cut in cuts.into_iter().chain(std::iter::once(samples.len())) {
-            let cut = cut.clamp(from, samples.len());
-            pieces.push(i16_to_f32(&samples[from..cut]));
-            from = cut;
-        }
-        Ok(pieces)
-    }
-}
-
-/// Sample positions where texts 1.. begin, from the engine's word and sentence events.
-fn split_points(events: &[espeak_ng::SynthEvent], starts: &[usize], rate: u32) -> Option<Vec<usize>> {
-    use espeak_ng::EventKind;
-    let words: Vec<&espeak_ng::SynthEvent> = events.iter().filter(|e| matches!(e.kind, EventKind::Word(_))).collect();
-    let sentences: Vec<u32> = events.iter().filter(|e| e.kind == EventKind::Sentence).map(|e| e.audio_position_ms).collect();
-    let mut cuts = Vec::with_capacity(starts.len().saturating_sub(1));
-    let mut previous_ms = 0;
-    for (index, &start) in starts.iter().enumerate().skip(1) {
-        let next = starts.get(index + 1).copied().unwrap_or(usize::MAX);
-        // Positions can drift by a character where a written token is read as two words.
-        let word = words.iter().find(|e| e.text_position + 1 >= start && e.text_position + 1 < next)?;
-        let word_ms = word.audio_position_ms;
-        let cut_ms = sentences.iter().copied().filter(|&ms| ms <= word_ms && ms >= previous_ms).max().unwrap_or(word_ms);
-        if cut_ms < previous_ms {
-            return None;
-        }
-        previous_ms = cut_ms;
-        cuts.push((u64::from(cut_ms) * u64::from(rate) / 1000) as usize);
-    }
-    Some(cuts)
 }
 
 /// The engine reads its data from files; the data ships inside the binary and is unpacked
@@ -157,22 +106,6 @@ fn keep_english_voices_only(data: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn batch_splits_where_each_text_begins() {
-        let settings = EspeakSettings { language: "en-us".into(), words_per_minute: 175, pitch: 50 };
-        let mut engine = EmbeddedEspeak::new(&settings).unwrap();
-        let texts: Vec<String> = ["The harbor opened on Monday.", "Ships came back at noon, officials said.", "Boats left early."]
-            .iter().map(|t| t.to_string()).collect();
-        let batch = engine.synthesize_batch(&texts).unwrap();
-        assert_eq!(batch.len(), 3);
-        for (text, audio) in texts.iter().zip(&batch) {
-            // Each piece is about as long as the text said alone.
-            let alone = engine.synthesize(text).unwrap();
-            let ratio = audio.len() as f64 / alone.len() as f64;
-            assert!((0.8..1.25).contains(&ratio), "{text}: {} vs {}", audio.len(), alone.len());
-        }
-    }
 
     #[test]
     fn speaks_and_is_deterministic() {
