@@ -53,7 +53,7 @@ pub fn script(article: &Article, normalizer: &Normalizer, options: &ScriptOption
         }
         let mut spoken = normalizer.normalize(written);
         // Headlines carry no final period; give the engine one for a falling intonation.
-        if !spoken.ends_with(['.', '!', '?', '"', '\'', ')']) {
+        if spoken.ends_with(char::is_alphanumeric) {
             spoken.push('.');
         }
         utterances.push(Utterance { written: written.to_string(), spoken, pause_after });
