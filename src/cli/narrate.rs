@@ -64,6 +64,18 @@ pub struct NarrateArgs {
     /// Read the disclosure line at the end instead of the start.
     #[arg(long)]
     disclosure_at_end: bool,
+    /// Piper voices: speaking pace, larger is slower (the voice's length_scale).
+    #[arg(long)]
+    length_scale: Option<f32>,
+    /// Piper voices: voice variation; 0 with --noise-w 0 gives the same audio every run.
+    #[arg(long)]
+    noise_scale: Option<f32>,
+    /// Piper voices: duration variation.
+    #[arg(long)]
+    noise_w: Option<f32>,
+    /// Piper voices: speaker name or id of a multi-speaker voice.
+    #[arg(long)]
+    speaker: Option<String>,
     /// No progress bar and no messages.
     #[arg(short, long)]
     quiet: bool,
@@ -96,7 +108,15 @@ pub fn choose_voice(name: Option<&str>, quiet: bool) -> Result<Voice> {
 pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     let started = std::time::Instant::now();
     let article = read_article(&args.input, args.format.as_deref())?;
-    let voice = choose_voice(args.voice.voice.as_deref(), args.quiet)?;
+    let mut voice = choose_voice(args.voice.voice.as_deref(), args.quiet)?;
+    let piper_options = args.length_scale.is_some() || args.noise_scale.is_some() || args.noise_w.is_some() || args.speaker.is_some();
+    if piper_options && voice.engine != readcast::voice::EngineKind::Piper {
+        return Err(readcast::Error::input(format!("--length-scale, --noise-scale, --noise-w and --speaker apply to Piper voices, not '{}'", voice.name)));
+    }
+    voice.length_scale = args.length_scale.or(voice.length_scale);
+    voice.noise_scale = args.noise_scale.or(voice.noise_scale);
+    voice.noise_w = args.noise_w.or(voice.noise_w);
+    voice.speaker = args.speaker.clone().or(voice.speaker.take());
     let normalizer = pipeline::normalizer_for(&voice, &args.voice.lexicons)?;
     let options = ScriptOptions {
         header: !args.no_header,

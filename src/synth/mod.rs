@@ -5,6 +5,7 @@ pub mod command;
 pub mod decode;
 pub mod espeak;
 pub mod espeak_ng;
+pub mod piper;
 
 use std::sync::Mutex;
 

@@ -11,14 +11,19 @@ use crate::normalize::Lexicon;
 use crate::synth::command::{program_exists, CommandEngine, CommandSettings};
 use crate::synth::espeak::{EmbeddedEspeak, EspeakSettings};
 use crate::synth::espeak_ng::{self, PlatformEspeak};
+use crate::synth::piper::{self, PiperEngine, PiperSettings};
 use crate::synth::Engine;
 
+mod install;
+
+pub use install::install;
+
 const BUILT_IN: &[(&str, &str)] = &[
-    ("espeak.toml", include_str!("../voices/espeak.toml")),
-    ("espeak-ng.toml", include_str!("../voices/espeak-ng.toml")),
-    ("flite.toml", include_str!("../voices/flite.toml")),
-    ("macos-say.toml", include_str!("../voices/macos-say.toml")),
-    ("windows-sapi.toml", include_str!("../voices/windows-sapi.toml")),
+    ("espeak.toml", include_str!("../../voices/espeak.toml")),
+    ("espeak-ng.toml", include_str!("../../voices/espeak-ng.toml")),
+    ("flite.toml", include_str!("../../voices/flite.toml")),
+    ("macos-say.toml", include_str!("../../voices/macos-say.toml")),
+    ("windows-sapi.toml", include_str!("../../voices/windows-sapi.toml")),
 ];
 
 /// Which engine a voice runs on.
@@ -31,15 +36,28 @@ pub enum EngineKind {
     EspeakNg,
     /// Any program named by `command`.
     Command,
+    /// A Piper neural voice run through ONNX Runtime.
+    Piper,
 }
 
 impl EngineKind {
     /// Default choice order: better engines first.
     fn preference(self) -> u8 {
         match self {
-            EngineKind::EspeakNg => 0,
-            EngineKind::Espeak => 1,
-            EngineKind::Command => 2,
+            EngineKind::Piper => 0,
+            EngineKind::EspeakNg => 1,
+            EngineKind::Espeak => 2,
+            EngineKind::Command => 3,
+        }
+    }
+
+    /// The name manifests use.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::Espeak => "espeak",
+            EngineKind::EspeakNg => "espeak-ng",
+            EngineKind::Command => "command",
+            EngineKind::Piper => "piper",
         }
     }
 }
@@ -75,6 +93,22 @@ pub struct Voice {
     /// For `engine = "command"`: seconds before a segment is given up.
     #[serde(default = "default_timeout")]
     pub timeout_seconds: u64,
+    /// For `engine = "piper"`: the `.onnx` model (its `.onnx.json` sits next to it),
+    /// relative to the manifest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<PathBuf>,
+    /// For `engine = "piper"`: speaker name or id of a multi-speaker voice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
+    /// For `engine = "piper"`: larger is slower (default from the voice's config).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length_scale: Option<f32>,
+    /// For `engine = "piper"`: voice variation (0 with `noise_w = 0` is deterministic).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_scale: Option<f32>,
+    /// For `engine = "piper"`: duration variation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_w: Option<f32>,
     /// Where the manifest was read from, for relative lexicon paths.
     #[serde(skip)]
     pub origin: Option<PathBuf>,
@@ -102,6 +136,9 @@ impl Voice {
         let voice: Voice = toml::from_str(text).map_err(|e| Error::input(format!("{name}: not a valid voice manifest: {e}")))?;
         if voice.engine == EngineKind::Command && voice.command.is_empty() {
             return Err(Error::input(format!("{name}: a command voice needs `command = [\"program\", ...]`")));
+        }
+        if voice.engine == EngineKind::Piper && voice.model.is_none() {
+            return Err(Error::input(format!("{name}: a piper voice needs `model = \"path/to/voice.onnx\"`")));
         }
         if !(1000..=192_000).contains(&voice.sample_rate) {
             return Err(Error::input(format!("{name}: sample_rate {} is out of range", voice.sample_rate)));
@@ -131,7 +168,26 @@ impl Voice {
                     Err(format!("the program '{program}' is not on the PATH"))
                 }
             }
+            EngineKind::Piper => {
+                let model = self.model_path().unwrap_or_default();
+                if !model.is_file() {
+                    return Err(format!("the model {} does not exist", model.display()));
+                }
+                if !piper::config_path(&model).is_file() {
+                    return Err(format!("the model's config {} does not exist", piper::config_path(&model).display()));
+                }
+                piper::runtime().map(|_| ())
+            }
         }
+    }
+
+    /// The Piper model, resolved against the manifest's folder.
+    pub fn model_path(&self) -> Option<PathBuf> {
+        let model = self.model.as_ref()?;
+        Some(match (&self.origin, model.is_relative()) {
+            (Some(origin), true) => origin.parent().unwrap_or(Path::new(".")).join(model),
+            _ => model.clone(),
+        })
     }
 
     fn espeak_settings(&self) -> EspeakSettings {
@@ -157,6 +213,13 @@ impl Voice {
                     out_extension: "wav".into(),
                 }))
             }
+            EngineKind::Piper => Box::new(PiperEngine::new(&PiperSettings {
+                model: self.model_path().unwrap_or_default(),
+                speaker: self.speaker.clone(),
+                length_scale: self.length_scale,
+                noise_scale: self.noise_scale,
+                noise_w: self.noise_w,
+            })?),
         })
     }
 
@@ -164,6 +227,7 @@ impl Voice {
     pub fn max_chars(&self) -> usize {
         match self.engine {
             EngineKind::Espeak => 600,
+            EngineKind::Piper => 400,
             EngineKind::EspeakNg | EngineKind::Command => 1000,
         }
     }
@@ -176,7 +240,7 @@ impl Voice {
             // Measured on 2 cores: a process costs 11 ms to start, worth batching; a call to
             // the embedded engine costs 2.5 ms, not worth it.
             EngineKind::EspeakNg => 800,
-            EngineKind::Espeak | EngineKind::Command => 0,
+            EngineKind::Espeak | EngineKind::Command | EngineKind::Piper => 0,
         }
     }
 
@@ -198,8 +262,12 @@ impl Voice {
     }
 }
 
-/// The folder where installed voices live.
+/// The folder where installed voices live: `$READCAST_VOICES` if set, else `voices` in the
+/// user's data folder (`$XDG_DATA_HOME/readcast/voices` on Linux).
 pub fn user_voice_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("READCAST_VOICES").filter(|dir| !dir.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
     dirs::data_dir().map(|dir| dir.join("readcast").join("voices"))
 }
 
@@ -235,7 +303,8 @@ pub fn find_voice(name: &str) -> Result<Voice> {
     })
 }
 
-/// The best voice this machine can run: platform espeak-ng before the embedded voice.
+/// The best voice this machine can run: a Piper voice (when one is installed and ONNX Runtime
+/// is found), then the platform espeak-ng, then the embedded voice.
 pub fn best_voice() -> Result<Voice> {
     let mut voices: Vec<Voice> = all_voices()?
         .into_iter()

