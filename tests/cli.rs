@@ -6,14 +6,25 @@ use std::process::{Command, Output, Stdio};
 
 use readcast::assemble::{integrated_loudness, true_peak_dbtp};
 
+/// Voices installed on this machine must not change the default voice under test.
+fn no_installed_voices() -> PathBuf {
+    std::env::temp_dir().join("readcast-tests-no-voices")
+}
+
 fn readcast(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_readcast")).args(args).stdin(Stdio::null()).output().expect("readcast runs")
+    Command::new(env!("CARGO_BIN_EXE_readcast"))
+        .args(args)
+        .env("READCAST_VOICES", no_installed_voices())
+        .stdin(Stdio::null())
+        .output()
+        .expect("readcast runs")
 }
 
 fn readcast_stdin(args: &[&str], input: &[u8]) -> Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_readcast"))
         .args(args)
+        .env("READCAST_VOICES", no_installed_voices())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -55,10 +55,17 @@ pub fn synthesize(chunks: &[Chunk], voice: &Voice, jobs: usize, on_done: &(dyn F
     // Engines are made lazily, on the worker that first needs one, and reused for the rest
     // of the run: loading a voice once per thread, not once per chunk.
     let engines: Vec<Mutex<Option<Box<dyn Engine>>>> = (0..jobs).map(|_| Mutex::new(None)).collect();
-    let batched: Vec<Vec<Segment>> = pool.install(|| {
-        batches
+    // Longest batches first, so that no thread is left with a long one at the end while the
+    // others idle; results go back to document order afterwards.
+    let mut order: Vec<usize> = (0..batches.len()).collect();
+    let batch_length = |range: &std::ops::Range<usize>| chunks[range.clone()].iter().map(|c| c.text.len()).sum::<usize>();
+    order.sort_by_key(|&index| std::cmp::Reverse(batch_length(&batches[index])));
+    let finished: Vec<(usize, Vec<Segment>)> = pool.install(|| {
+        order
             .par_iter()
-            .map(|range| {
+            .with_max_len(1)
+            .map(|&index| {
+                let range = &batches[index];
                 let worker = rayon::current_thread_index().unwrap_or(0) % jobs;
                 let mut slot = engines[worker].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                 if slot.is_none() {
@@ -81,11 +88,16 @@ pub fn synthesize(chunks: &[Chunk], voice: &Voice, jobs: usize, on_done: &(dyn F
                         on_done();
                         Ok(Segment { samples, sample_rate: rate })
                     })
-                    .collect()
+                    .collect::<Result<Vec<Segment>>>()
+                    .map(|segments| (index, segments))
             })
             .collect::<Result<_>>()
     })?;
-    Ok(batched.into_iter().flatten().collect())
+    let mut batched: Vec<Option<Vec<Segment>>> = (0..batches.len()).map(|_| None).collect();
+    for (index, segments) in finished {
+        batched[index] = Some(segments);
+    }
+    Ok(batched.into_iter().flatten().flatten().collect())
 }
 
 /// Groups consecutive chunks into runs of at most `batch_chars` characters (a chunk longer

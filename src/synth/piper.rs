@@ -181,6 +181,10 @@ impl PiperEngine {
         let mut builder = Session::builder(environment)
             .map_err(|e| load_error(e.to_string()))?
             .with_intra_threads(1)
+            .map_err(|e| load_error(e.to_string()))?
+            .with_inter_threads(1)
+            .map_err(|e| load_error(e.to_string()))?
+            .with_optimization_level(ort::session::builder::GraphOptimizationLevel::All)
             .map_err(|e| load_error(e.to_string()))?;
         let session = builder.commit_from_file(&settings.model).map_err(|e| load_error(e.to_string()))?;
         let phonemizer = espeak_ng::EspeakNg::builder()
