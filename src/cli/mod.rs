@@ -3,6 +3,8 @@
 
 mod audio;
 mod narrate;
+#[cfg(feature = "speak")]
+mod speak;
 mod text;
 
 use std::io::Write;
@@ -41,6 +43,9 @@ enum Command {
     Voices(audio::VoicesArgs),
     /// Say which engines work here, and why the others do not.
     Doctor,
+    /// Read an article aloud through the platform's speech service (feature `speak`).
+    #[cfg(feature = "speak")]
+    Speak(speak::SpeakArgs),
     /// Print format, sample rate, channels and duration of audio files.
     Inspect(audio::InspectArgs),
     /// Render the cases of a golden-duration manifest and compare their lengths.
@@ -76,6 +81,8 @@ pub fn run() -> i32 {
         Command::Lint(args) => text::lint(&args),
         Command::Voices(args) => audio::voices(&args),
         Command::Doctor => audio::doctor(),
+        #[cfg(feature = "speak")]
+        Command::Speak(args) => speak::speak(&args),
         Command::Inspect(args) => audio::inspect(&args),
         Command::Check(args) => audio::check(&args),
     };
