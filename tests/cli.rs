@@ -343,3 +343,18 @@ fn flite_command_voice() {
     assert_eq!(rate, 16_000);
     assert!(samples.len() as f64 / f64::from(rate) > 3.0);
 }
+
+#[test]
+fn lint_lists_names_the_engine_must_guess() {
+    let output = readcast_stdin(&["lint", "--voice", "espeak", "-"],
+        "Former minister Andriy Zagorodnyuk said Kyiv would respond. The Varna port reopened, Kostova said.".as_bytes());
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let report = text(&output.stdout);
+    let words: Vec<&str> = report.lines().map(|line| line.split_whitespace().next().unwrap_or("")).collect();
+    // Names missing from the lexicon are listed with the engine's phonemes; lexicon names,
+    // dictionary words and sentence-initial common words are not.
+    assert!(words.contains(&"Kostova") && words.contains(&"Varna"), "{report}");
+    assert!(!words.contains(&"Kyiv") && !words.contains(&"Zagorodnyuk") && !words.contains(&"Andriy"), "{report}");
+    assert!(!words.contains(&"The") && !words.contains(&"Former"), "{report}");
+    assert!(report.lines().all(|line| line.contains('/')), "{report}");
+}

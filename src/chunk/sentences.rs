@@ -202,6 +202,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn hostile_input_does_not_panic() {
+        for text in ["", "...", ". . .", "!?!?", "•", "1.", "a. b. c.", "\u{202e}Hello. World.", "🙂. 🙂!", &"x. ".repeat(10_000), &".".repeat(5000)] {
+            let sentences = split_sentences(text);
+            let words: usize = sentences.iter().map(|s| s.split_whitespace().count()).sum();
+            assert_eq!(words, text.split_whitespace().count(), "{text:?}");
+        }
+    }
+
+    #[test]
     fn news_abbreviations() {
         assert_eq!(split_sentences("Gen. Smith met U.S. President Donald Trump on Jan. 11, 2025. He left."),
             ["Gen. Smith met U.S. President Donald Trump on Jan. 11, 2025.", "He left."]);

@@ -182,6 +182,19 @@ fn push_text(element: ElementRef, out: &mut String) {
     }
 }
 
+/// Tags that hold other blocks; a `div` with none of them inside is a paragraph of its own.
+const BLOCK_TAGS: &[&str] = &[
+    "p", "div", "section", "article", "main", "ul", "ol", "li", "table", "blockquote", "pre", "h1",
+    "h2", "h3", "h4", "h5", "h6", "header", "footer", "aside", "nav", "figure", "form",
+];
+
+/// A `div` (or `section`, `td`) with text and no block inside: old layouts write paragraphs so.
+fn is_text_division(element: ElementRef) -> bool {
+    matches!(element.value().name(), "div" | "section" | "td")
+        && !element.descendants().skip(1).filter_map(ElementRef::wrap).any(|child| BLOCK_TAGS.contains(&child.value().name()))
+        && visible_text(element).len() >= 25
+}
+
 /// Share of an element's text that sits inside links: high for menus and link lists.
 fn link_density(element: ElementRef) -> f32 {
     let total = visible_text(element).len().max(1);
@@ -193,9 +206,12 @@ fn link_density(element: ElementRef) -> f32 {
 /// The element whose paragraphs score highest: each paragraph scores its parent fully and its
 /// grandparent by half, as Readability does.
 fn best_container(document: &Html) -> Option<ElementRef<'_>> {
-    let paragraphs = Selector::parse("p, pre, blockquote").expect("valid selector");
+    let paragraphs = Selector::parse("p, pre, blockquote, div, section, td").expect("valid selector");
     let mut scores: HashMap<ego_tree::NodeId, f32> = HashMap::new();
     for paragraph in document.select(&paragraphs) {
+        if !matches!(paragraph.value().name(), "p" | "pre" | "blockquote") && !is_text_division(paragraph) {
+            continue;
+        }
         if paragraph.ancestors().filter_map(ElementRef::wrap).any(|a| is_skipped(&a)) {
             continue;
         }
@@ -234,6 +250,7 @@ fn collect_blocks(element: ElementRef, blocks: &mut Vec<Block>, depth: usize) {
             "p" | "pre" => Some(BlockKind::Paragraph),
             "blockquote" => Some(BlockKind::Quote),
             "li" => Some(BlockKind::ListItem),
+            _ if is_text_division(child) => Some(BlockKind::Paragraph),
             _ => None,
         };
         match kind {

@@ -9,6 +9,7 @@ struct JunkRules {
     exact: Vec<String>,
     prefixes: Vec<String>,
     contains: Vec<String>,
+    end_markers: Vec<String>,
     credit_words: Vec<String>,
 }
 
@@ -40,6 +41,13 @@ pub fn is_junk(text: &str) -> bool {
         || rules.prefixes.iter().any(|prefix| line.starts_with(prefix.as_str()))
         || rules.contains.iter().any(|needle| line.contains(needle.as_str()))
         || is_reading_time(&line)
+}
+
+/// True when a line opens the comment section or another end-of-article area.
+pub fn ends_article(text: &str) -> bool {
+    let line = folded(text);
+    let without_count = line.trim_start_matches(|c: char| c.is_ascii_digit() || c == ',').trim();
+    rules().end_markers.iter().any(|marker| marker == without_count)
 }
 
 /// "5 min read", "3 minute read", "Reading time: 4 minutes".
@@ -95,6 +103,13 @@ mod tests {
         for line in ["The minister said the talks would resume.", "Redeployment to Ukraine?"] {
             assert!(!is_junk(line), "{line}");
         }
+    }
+
+    #[test]
+    fn recognizes_the_end_of_an_article() {
+        assert!(ends_article("12 Comments"));
+        assert!(ends_article("Join the conversation"));
+        assert!(!ends_article("The comments drew criticism from the opposition."));
     }
 
     #[test]

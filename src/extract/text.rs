@@ -22,8 +22,8 @@ pub fn extract(input: &str) -> Article {
 
     let mut article = Article::default();
     let mut blocks: Vec<Block> = Vec::new();
-    for group in &groups {
-        if is_teaser(group) {
+    'groups: for group in &groups {
+        if is_teaser(group) || is_link_list(group) {
             continue;
         }
         for line in join_wrapped(group) {
@@ -32,13 +32,22 @@ pub fn extract(input: &str) -> Article {
                 article.date = article.date.or(date);
                 continue;
             }
+            if junk::ends_article(&line) && !blocks.is_empty() {
+                break 'groups;
+            }
             let repeated = repeats.get(&line.to_lowercase()).copied().unwrap_or(0) > 1;
             if junk::is_junk(&line) || junk::is_caption(&line) || (repeated && !is_prose(&line)) {
                 continue;
             }
-            if article.title.is_none() && blocks.is_empty() && is_title_like(&line) {
-                article.title = Some(line);
-                continue;
+            if article.title.is_none() && blocks.is_empty() {
+                if is_title_like(&line) {
+                    article.title = Some(line);
+                    continue;
+                }
+                // A section label above the headline ("LOCAL NEWS") is not read.
+                if !line.chars().any(char::is_lowercase) {
+                    continue;
+                }
             }
             if article.title.as_deref() == Some(line.as_str()) {
                 continue;
@@ -95,9 +104,21 @@ fn join_wrapped(group: &[String]) -> Vec<String> {
 /// A related-story box pasted into the text: a headline line glued to a paragraph that is cut
 /// off mid-sentence.
 fn is_teaser(group: &[String]) -> bool {
+    let headline = &group[0];
+    let headline_like = headline.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit() || c == '"' || c == '“')
+        && headline.split_whitespace().count() <= 20
+        && !headline.trim_end_matches(['"', '”', '\'', '’']).ends_with('.');
     group.len() >= 2
-        && is_headline_like(&group[0])
+        && headline_like
         && group.last().is_some_and(|last| !ends_sentence(last) && last.split_whitespace().count() > 8)
+}
+
+/// Lines of related-story links: a label such as "Related:" over headlines, or several
+/// headlines with nothing else. Section headings stand alone in their group.
+fn is_link_list(group: &[String]) -> bool {
+    let labelled = group.len() >= 2 && junk::is_junk(&group[0]) && group[1..].iter().all(|line| is_headline_like(line));
+    let headlines = group.len() >= 2 && group.iter().all(|line| is_headline_like(line) && parse_byline(line).is_none());
+    labelled || headlines
 }
 
 /// "by Jane Roe April 29, 2025 5:24 PM 5 min read", "By Jane Roe", "Published April 29, 2025".
@@ -218,7 +239,10 @@ fn is_headline_like(line: &str) -> bool {
 /// A title can be longer than a heading ("What's next for ...? A possible ..., experts say").
 fn is_title_like(line: &str) -> bool {
     let words = line.split_whitespace().count();
-    line.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit() || c == '"' || c == '“')
+    // "LOCAL NEWS", "WORLD": a section label above the headline.
+    let shouted = !line.chars().any(char::is_lowercase);
+    !shouted
+        && line.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit() || c == '"' || c == '“')
         && (2..=30).contains(&words)
         && !line.ends_with('.')
 }
