@@ -4,7 +4,8 @@
 //! [`extract`] (input -> [`extract::Article`]) -> [`normalize`] (written -> spoken form) ->
 //! [`chunk`] (sentences -> engine-sized [`chunk::Chunk`]s) -> [`synth`] (chunks -> audio
 //! segments, in parallel) -> [`assemble`] (segments -> one [`assemble::Narration`] and files).
-//! [`pipeline`] wires the stages together for one article.
+//! [`pipeline`] wires the stages together for one article; [`podcast`] renders many into a
+//! feed.
 
 pub mod assemble;
 pub mod check;
@@ -15,6 +16,7 @@ pub mod lint;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;
+pub mod podcast;
 pub mod synth;
 pub mod voice;
 

@@ -25,6 +25,12 @@ pub fn write_atomically(path: &Path, fill: impl FnOnce(&mut BufWriter<&mut std::
         fill(&mut writer)?;
         writer.flush().map_err(|e| Error::io(path, e))?;
     }
+    // Temporary files are private to their owner; the output is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(|e| Error::io(path, e))?;
+    }
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }

@@ -1,12 +1,13 @@
 //! One article through every stage: [`prepare`] makes the spoken script and its chunks,
 //! [`render`] synthesizes and assembles them.
 
-use crate::assemble::{assemble, AssembleSettings, Narration};
+use crate::assemble::{assemble, AssembleSettings, Chapter, Narration};
 use crate::chunk::{chunks, split_sentences, Chunk, Pause, Utterance};
 use crate::error::{Error, Result};
 use crate::extract::{Article, BlockKind};
 use crate::normalize::Normalizer;
-use crate::synth::synthesize;
+use crate::synth::cache::SegmentCache;
+use crate::synth::{synthesize, synthesize_with, EnginePool};
 use crate::voice::Voice;
 
 /// The default disclosure line read with every narration.
@@ -40,12 +41,35 @@ impl Default for ScriptOptions {
 pub struct Script {
     pub utterances: Vec<Utterance>,
     pub chunks: Vec<Chunk>,
+    /// Chapter marks: the utterance each chapter starts at, and its title. The title starts
+    /// the first chapter; each heading starts another.
+    pub chapters: Vec<(usize, String)>,
+}
+
+impl Script {
+    /// Chapters with their start times in the rendered narration.
+    pub fn chapters_in(&self, narration: &Narration) -> Vec<Chapter> {
+        self.chapters
+            .iter()
+            .filter_map(|(utterance, title)| {
+                narration.sentences.get(*utterance).map(|timing| Chapter { title: title.clone(), start: if *utterance == 0 { 0.0 } else { timing.start } })
+            })
+            .collect()
+    }
 }
 
 /// Turns an article into utterances: header (title, "by" byline, date), disclosure, then each
 /// block's sentences, with pauses by boundary.
 pub fn script(article: &Article, normalizer: &Normalizer, options: &ScriptOptions) -> Vec<Utterance> {
+    script_with_chapters(article, normalizer, options).0
+}
+
+/// [`script`], with the chapter marks of [`Script::chapters`].
+pub fn script_with_chapters(article: &Article, normalizer: &Normalizer, options: &ScriptOptions) -> (Vec<Utterance>, Vec<(usize, String)>) {
     let mut utterances: Vec<Utterance> = Vec::new();
+    let mut chapters: Vec<(usize, String)> = Vec::new();
+    let title = article.title.clone().unwrap_or_else(|| "Introduction".to_string());
+    chapters.push((0, title));
     let push = |written: &str, pause_after: Pause, utterances: &mut Vec<Utterance>| {
         let written = written.trim();
         if written.is_empty() {
@@ -91,6 +115,9 @@ pub fn script(article: &Article, normalizer: &Normalizer, options: &ScriptOption
             BlockKind::Heading { .. } => Pause::Paragraph,
             _ => Pause::Paragraph,
         };
+        if let BlockKind::Heading { .. } = block.kind {
+            chapters.push((utterances.len(), block.text.clone()));
+        }
         let sentences = split_sentences(&block.text);
         let count = sentences.len();
         for (at, sentence) in sentences.iter().enumerate() {
@@ -104,22 +131,30 @@ pub fn script(article: &Article, normalizer: &Normalizer, options: &ScriptOption
         }
         push(line, Pause::Paragraph, &mut utterances);
     }
-    utterances
+    chapters.retain(|(start, _)| *start < utterances.len());
+    chapters.dedup_by_key(|(start, _)| *start);
+    (utterances, chapters)
 }
 
 /// Builds the script and chunks it for `voice`.
 pub fn prepare(article: &Article, voice: &Voice, normalizer: &Normalizer, options: &ScriptOptions) -> Result<Script> {
-    let utterances = script(article, normalizer, options);
+    let (utterances, chapters) = script_with_chapters(article, normalizer, options);
     if utterances.is_empty() {
         return Err(Error::input("no article text found"));
     }
     let chunks = chunks(&utterances, voice.max_chars());
-    Ok(Script { utterances, chunks })
+    Ok(Script { utterances, chunks, chapters })
 }
 
 /// Synthesizes a script on `jobs` threads and assembles the narration.
 pub fn render(script: &Script, voice: &Voice, settings: &AssembleSettings, jobs: usize, on_chunk_done: &(dyn Fn() + Sync)) -> Result<Narration> {
     let segments = synthesize(&script.chunks, voice, jobs, on_chunk_done)?;
+    assemble(&segments, &script.chunks, &script.utterances, settings)
+}
+
+/// Like [`render`], in the current rayon pool with shared engines and an optional cache.
+pub fn render_with(script: &Script, engines: &EnginePool, cache: Option<&SegmentCache>, settings: &AssembleSettings, on_chunk_done: &(dyn Fn() + Sync)) -> Result<Narration> {
+    let segments = synthesize_with(&script.chunks, engines, cache, on_chunk_done)?;
     assemble(&segments, &script.chunks, &script.utterances, settings)
 }
 

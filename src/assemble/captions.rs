@@ -14,7 +14,7 @@ fn timestamp(seconds: f64) -> String {
 /// WebVTT captions, one cue per sentence, with times from the assembled audio.
 pub fn vtt(narration: &Narration) -> String {
     let mut out = String::from("WEBVTT\n\n");
-    for (index, cue) in narration.sentences.iter().enumerate() {
+    for (index, cue) in narration.sentences.iter().filter(|cue| cue.end > cue.start).enumerate() {
         // A cue's text may not contain "-->" or blank lines.
         let text = cue.text.replace("-->", "->");
         out.push_str(&format!("{}\n{} --> {}\n{}\n\n", index + 1, timestamp(cue.start), timestamp(cue.end), text.trim()));

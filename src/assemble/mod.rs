@@ -3,6 +3,7 @@
 
 pub mod captions;
 mod loudness;
+pub mod mp3;
 pub mod wav;
 
 use rubato::{FftFixedIn, Resampler};
@@ -72,6 +73,22 @@ pub struct Timing {
     pub end: f64,
 }
 
+/// A chapter: a heading and where it starts, in seconds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Chapter {
+    pub title: String,
+    pub start: f64,
+}
+
+/// Podcasting 2.0 JSON chapters (`application/json+chapters`).
+pub fn chapters_json(chapters: &[Chapter]) -> String {
+    let chapters: Vec<serde_json::Value> = chapters
+        .iter()
+        .map(|c| serde_json::json!({ "startTime": (c.start * 1000.0).round() / 1000.0, "title": c.title }))
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({ "version": "1.2.0", "chapters": chapters })).expect("JSON values serialize")
+}
+
 /// The finished narration.
 #[derive(Debug, Clone)]
 pub struct Narration {
@@ -79,7 +96,7 @@ pub struct Narration {
     pub samples: Vec<f32>,
     pub sample_rate: u32,
     pub channels: u16,
-    /// One entry per sentence, with its written text (captions).
+    /// One entry per utterance (sentence), in order, with its written text (captions).
     pub sentences: Vec<Timing>,
     /// One entry per synthesized segment, with its spoken text.
     pub segments: Vec<Timing>,
@@ -134,11 +151,15 @@ pub fn assemble(segments: &[Segment], chunks: &[Chunk], utterances: &[Utterance]
     // A short tail so players do not cut the last word.
     mono.resize(mono.len() + (0.3 * rate as f32) as usize, 0.0);
     loudness::normalize(&mut mono, rate, settings.channels, settings.loudness_target(), settings.true_peak_dbtp)?;
+    // One timing per utterance; one without audio sits where the previous ended.
+    let mut previous_end = 0;
     let sentences = sentence_spans
         .iter()
         .zip(utterances)
-        .filter_map(|(span, utterance)| {
-            span.map(|(start, end)| Timing { text: utterance.written.clone(), start: seconds(start, rate), end: seconds(end, rate) })
+        .map(|(span, utterance)| {
+            let (start, end) = span.unwrap_or((previous_end, previous_end));
+            previous_end = end;
+            Timing { text: utterance.written.clone(), start: seconds(start, rate), end: seconds(end, rate) }
         })
         .collect();
     let samples = if settings.channels >= 2 {

@@ -3,6 +3,7 @@
 
 mod audio;
 mod narrate;
+mod podcast;
 #[cfg(feature = "speak")]
 mod speak;
 mod text;
@@ -15,7 +16,7 @@ use readcast::error::{Error, EXIT_INPUT, EXIT_OK};
 
 const EXIT_CODES: &str = "Exit codes:
   0  success
-  1  a check failed (readcast check)
+  1  a check failed (readcast check), or an article of a batch failed
   2  usage or input error (missing file, empty article, invalid UTF-8, bad manifest)
   3  synthesis or engine error (engine missing, engine failed on a segment)";
 
@@ -31,6 +32,12 @@ struct Cli {
 enum Command {
     /// Narrate an article (file, URL, or - for stdin) into a WAV file.
     Narrate(narrate::NarrateArgs),
+    /// Render many articles into podcast episodes (audio, captions, chapters) and a feed.
+    Batch(podcast::BatchArgs),
+    /// Build feed.xml from the episodes rendered in a folder (for example by several shards).
+    Feed(podcast::FeedArgs),
+    /// Show or clear the segment cache.
+    Cache(podcast::CacheArgs),
     /// Print the cleaned article that would be read aloud.
     Extract(text::ExtractArgs),
     /// Print the spoken form of a text.
@@ -75,6 +82,9 @@ pub fn run() -> i32 {
     };
     let result = match cli.command {
         Command::Narrate(args) => narrate::narrate(&args),
+        Command::Batch(args) => podcast::batch(&args),
+        Command::Feed(args) => podcast::feed(&args),
+        Command::Cache(args) => podcast::cache(&args),
         Command::Extract(args) => text::extract(&args),
         Command::Normalize(args) => text::normalize(&args),
         Command::Sentences(args) => text::sentences(&args),

@@ -1,6 +1,7 @@
 //! Stage 4: chunks -> audio segments. One [`Engine`] trait, one file per engine, and one
 //! parallel runner that keeps one engine per worker thread and returns segments in order.
 
+pub mod cache;
 pub mod command;
 pub mod decode;
 pub mod espeak;
@@ -38,85 +39,122 @@ pub struct Segment {
     pub sample_rate: u32,
 }
 
-/// Synthesizes chunks on `jobs` threads, one engine per thread, results in chunk order.
-/// `on_done` is called once per finished chunk (for progress display).
-///
-/// Consecutive chunks are grouped into batches of about [`Voice::batch_chars`] characters,
-/// one engine call each. The grouping depends on the text alone, never on `jobs`, so the
-/// output is the same whatever the thread count.
+/// One engine per worker thread of a rayon pool, made on first use and reused for every
+/// chunk after: a voice is loaded once per thread, not once per chunk (or per article).
+pub struct EnginePool<'v> {
+    voice: &'v Voice,
+    engines: Vec<Mutex<Option<Box<dyn Engine>>>>,
+}
+
+impl<'v> EnginePool<'v> {
+    /// Slots for `threads` workers.
+    pub fn new(voice: &'v Voice, threads: usize) -> Self {
+        EnginePool { voice, engines: (0..threads.max(1)).map(|_| Mutex::new(None)).collect() }
+    }
+
+    pub fn voice(&self) -> &Voice {
+        self.voice
+    }
+}
+
+/// Synthesizes chunks on `jobs` threads, results in chunk order. `on_done` is called once per
+/// finished chunk (for progress display).
 pub fn synthesize(chunks: &[Chunk], voice: &Voice, jobs: usize, on_done: &(dyn Fn() + Sync)) -> Result<Vec<Segment>> {
-    let batches = plan_batches(chunks, voice.batch_chars());
-    let jobs = jobs.max(1).min(batches.len().max(1));
+    let jobs = jobs.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .thread_name(|i| format!("readcast-synth-{i}"))
         .build()
         .map_err(|e| Error::engine(format!("could not start {jobs} synthesis threads: {e}")))?;
-    // Engines are made lazily, on the worker that first needs one, and reused for the rest
-    // of the run: loading a voice once per thread, not once per chunk.
-    let engines: Vec<Mutex<Option<Box<dyn Engine>>>> = (0..jobs).map(|_| Mutex::new(None)).collect();
+    let engines = EnginePool::new(voice, jobs);
+    pool.install(|| synthesize_with(chunks, &engines, None, on_done))
+}
+
+/// Synthesizes chunks in the current rayon pool with its engines, taking what it can from
+/// `cache` and storing what it makes there.
+///
+/// Consecutive chunks are grouped into batches of about [`Voice::batch_chars`] characters,
+/// one engine call each. The grouping depends on the text alone, never on the thread count,
+/// so the output is the same whatever the thread count.
+pub fn synthesize_with(chunks: &[Chunk], engines: &EnginePool, cache: Option<&cache::SegmentCache>, on_done: &(dyn Fn() + Sync)) -> Result<Vec<Segment>> {
+    let voice = engines.voice;
+    let texts: Vec<String> = chunks.iter().map(|chunk| engine_text(&chunk.text)).collect();
+    let keys: Vec<String> = match cache {
+        Some(_) => texts.iter().map(|text| cache::SegmentCache::key(voice, text)).collect(),
+        None => Vec::new(),
+    };
+    let mut done: Vec<Option<Segment>> = match cache {
+        Some(cache) => keys.iter().map(|key| cache.get(key)).collect(),
+        None => vec![None; chunks.len()],
+    };
+    done.iter().filter(|segment| segment.is_some()).for_each(|_| on_done());
+    let missing: Vec<usize> = (0..chunks.len()).filter(|&i| done[i].is_none()).collect();
+    let batches = plan_batches_of(&missing, chunks, voice.batch_chars());
     // Longest batches first, so that no thread is left with a long one at the end while the
     // others idle; results go back to document order afterwards.
     let mut order: Vec<usize> = (0..batches.len()).collect();
-    let batch_length = |range: &std::ops::Range<usize>| chunks[range.clone()].iter().map(|c| c.text.len()).sum::<usize>();
+    let batch_length = |batch: &Vec<usize>| batch.iter().map(|&i| chunks[i].text.len()).sum::<usize>();
     order.sort_by_key(|&index| std::cmp::Reverse(batch_length(&batches[index])));
-    let finished: Vec<(usize, Vec<Segment>)> = pool.install(|| {
-        order
-            .par_iter()
-            .with_max_len(1)
-            .map(|&index| {
-                let range = &batches[index];
-                let worker = rayon::current_thread_index().unwrap_or(0) % jobs;
-                let mut slot = engines[worker].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                if slot.is_none() {
-                    *slot = Some(voice.engine()?);
-                }
-                let engine = slot.as_mut().expect("engine was just created");
-                let texts: Vec<String> = chunks[range.clone()].iter().map(|chunk| engine_text(&chunk.text)).collect();
-                let audio = engine.synthesize_batch(&texts).map_err(|e| {
-                    let first = &chunks[range.start];
-                    Error::engine(format!("voice '{}', segment {} (\"{}\"): {e}", voice.name, range.start + 1, preview(&first.text)))
-                })?;
-                let rate = engine.sample_rate();
-                audio
-                    .into_iter()
-                    .enumerate()
-                    .map(|(offset, samples)| {
-                        if samples.iter().any(|s| !s.is_finite()) {
-                            return Err(Error::engine(format!("voice '{}' produced invalid samples for segment {}", voice.name, range.start + offset + 1)));
-                        }
-                        on_done();
-                        Ok(Segment { samples, sample_rate: rate })
-                    })
-                    .collect::<Result<Vec<Segment>>>()
-                    .map(|segments| (index, segments))
-            })
-            .collect::<Result<_>>()
-    })?;
-    let mut batched: Vec<Option<Vec<Segment>>> = (0..batches.len()).map(|_| None).collect();
+    let slots = engines.engines.len();
+    let finished: Vec<(usize, Vec<Segment>)> = order
+        .par_iter()
+        .with_max_len(1)
+        .map(|&index| {
+            let batch = &batches[index];
+            let worker = rayon::current_thread_index().unwrap_or(0) % slots;
+            let mut slot = engines.engines[worker].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if slot.is_none() {
+                *slot = Some(voice.engine()?);
+            }
+            let engine = slot.as_mut().expect("engine was just created");
+            let batch_texts: Vec<String> = batch.iter().map(|&i| texts[i].clone()).collect();
+            let audio = engine.synthesize_batch(&batch_texts).map_err(|e| {
+                let first = &chunks[batch[0]];
+                Error::engine(format!("voice '{}', segment {} (\"{}\"): {e}", voice.name, batch[0] + 1, preview(&first.text)))
+            })?;
+            let rate = engine.sample_rate();
+            drop(slot);
+            audio
+                .into_iter()
+                .zip(batch)
+                .map(|(samples, &chunk)| {
+                    if samples.iter().any(|s| !s.is_finite()) {
+                        return Err(Error::engine(format!("voice '{}' produced invalid samples for segment {}", voice.name, chunk + 1)));
+                    }
+                    let segment = Segment { samples, sample_rate: rate };
+                    if let Some(cache) = cache {
+                        // A full disk makes the cache useless, not the narration wrong.
+                        let _ = cache.put(&keys[chunk], &segment);
+                    }
+                    on_done();
+                    Ok(segment)
+                })
+                .collect::<Result<Vec<Segment>>>()
+                .map(|segments| (index, segments))
+        })
+        .collect::<Result<_>>()?;
     for (index, segments) in finished {
-        batched[index] = Some(segments);
+        for (&chunk, segment) in batches[index].iter().zip(segments) {
+            done[chunk] = Some(segment);
+        }
     }
-    Ok(batched.into_iter().flatten().flatten().collect())
+    Ok(done.into_iter().map(|segment| segment.expect("every chunk is synthesized or cached")).collect())
 }
 
-/// Groups consecutive chunks into runs of at most `batch_chars` characters (a chunk longer
-/// than that stands alone).
-fn plan_batches(chunks: &[Chunk], batch_chars: usize) -> Vec<std::ops::Range<usize>> {
-    let mut batches = Vec::new();
-    let mut start = 0;
+/// Groups runs of consecutive chunk indices into batches of at most `batch_chars` characters.
+fn plan_batches_of(indices: &[usize], chunks: &[Chunk], batch_chars: usize) -> Vec<Vec<usize>> {
+    let mut batches: Vec<Vec<usize>> = Vec::new();
     let mut length = 0;
-    for (index, chunk) in chunks.iter().enumerate() {
-        let size = chunk.text.chars().count() + 1;
-        if index > start && length + size > batch_chars {
-            batches.push(start..index);
-            start = index;
-            length = 0;
+    for &index in indices {
+        let size = chunks[index].text.chars().count() + 1;
+        let extends = batches.last().is_some_and(|batch: &Vec<usize>| batch.last() == Some(&(index.wrapping_sub(1))) && length + size <= batch_chars);
+        if extends {
+            batches.last_mut().expect("checked").push(index);
+            length += size;
+        } else {
+            batches.push(vec![index]);
+            length = size;
         }
-        length += size;
-    }
-    if start < chunks.len() {
-        batches.push(start..chunks.len());
     }
     batches
 }
@@ -174,9 +212,11 @@ mod tests {
     fn batches_cover_every_chunk_once_in_order() {
         let chunk = |text: &str| Chunk { text: text.into(), utterance: 0, pause_after: crate::chunk::Pause::Sentence };
         let chunks: Vec<Chunk> = ["aaaa", "bb", "cccccccc", "d", "e"].iter().map(|t| chunk(t)).collect();
-        assert_eq!(plan_batches(&chunks, 8), [0..2, 2..3, 3..5]);
-        assert_eq!(plan_batches(&chunks, 0), [0..1, 1..2, 2..3, 3..4, 4..5]);
-        assert!(plan_batches(&[], 8).is_empty());
+        assert_eq!(plan_batches_of(&[0, 1, 2, 3, 4], &chunks, 8), [vec![0, 1], vec![2], vec![3, 4]]);
+        assert_eq!(plan_batches_of(&[0, 1, 2, 3, 4], &chunks, 0), [vec![0], vec![1], vec![2], vec![3], vec![4]]);
+        // Only consecutive chunks share a batch: 1 and 3 are apart.
+        assert_eq!(plan_batches_of(&[1, 3, 4], &chunks, 100), [vec![1], vec![3, 4]]);
+        assert!(plan_batches_of(&[], &chunks, 8).is_empty());
     }
 
     #[test]

@@ -1,0 +1,174 @@
+//! Podcast subcommands: batch (many articles to episodes and a feed), feed (gather rendered
+//! episodes into feed.xml), cache (the segment cache).
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use clap::{Args, Subcommand};
+use readcast::assemble::AssembleSettings;
+use readcast::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK};
+use readcast::pipeline::{self, ScriptOptions};
+use readcast::podcast::{self, feed, AudioFormat, BatchOptions};
+use readcast::synth::cache::SegmentCache;
+
+use super::narrate::{choose_voice, progress_bar};
+use super::{print, VoiceArgs};
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Articles: files, folders, `.list` files (one path or URL per line), or URLs.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// The podcast folder: episodes/ and feed.xml go there.
+    #[arg(long)]
+    out: PathBuf,
+    #[command(flatten)]
+    voice: VoiceArgs,
+    /// Episode audio format.
+    #[arg(long, default_value = "mp3", value_parser = ["mp3", "wav"])]
+    format: String,
+    /// MP3 bitrate in kbps (32 to 192).
+    #[arg(long, default_value_t = 64)]
+    bitrate: u32,
+    /// Where episodes/ will be served from, for enclosure URLs (default: podcast.toml's).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// The show's podcast.toml (default: OUT/podcast.toml; defaults when absent).
+    #[arg(long)]
+    podcast: Option<PathBuf>,
+    /// Render only shard K of N (by article id), e.g. 2/8; build the feed with `readcast feed`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Do not read or write the segment cache.
+    #[arg(long)]
+    no_cache: bool,
+    /// Threads for articles and segments together (default: all cores).
+    #[arg(short, long)]
+    jobs: Option<usize>,
+    /// Output sample rate in Hz (default: the voice's).
+    #[arg(long)]
+    sample_rate: Option<u32>,
+    /// Read no AI disclosure line.
+    #[arg(long)]
+    no_disclosure: bool,
+    /// No progress display and no summary.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FeedArgs {
+    /// The podcast folder holding episodes/.
+    dir: PathBuf,
+    /// Where episodes/ will be served from (default: podcast.toml's).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// The show's podcast.toml (default: DIR/podcast.toml).
+    #[arg(long)]
+    podcast: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    #[command(subcommand)]
+    action: CacheAction,
+}
+
+#[derive(Debug, Subcommand)]
+enum CacheAction {
+    /// Entries and size of the segment cache.
+    Stats,
+    /// Remove every cached segment.
+    Clear,
+}
+
+fn parse_shard(text: &str) -> Result<(u64, u64)> {
+    let invalid = || Error::input(format!("--shard {text}: expected K/N with 1 <= K <= N"));
+    let (k, n) = text.split_once('/').ok_or_else(invalid)?;
+    let (k, n): (u64, u64) = (k.trim().parse().map_err(|_| invalid())?, n.trim().parse().map_err(|_| invalid())?);
+    if k == 0 || n == 0 || k > n {
+        return Err(invalid());
+    }
+    Ok((k, n))
+}
+
+/// `readcast batch`: articles to episodes, then the feed.
+pub fn batch(args: &BatchArgs) -> Result<i32> {
+    let started = std::time::Instant::now();
+    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    let format = match args.format.as_str() {
+        "wav" => AudioFormat::Wav,
+        _ => AudioFormat::Mp3 { kbps: args.bitrate },
+    };
+    let channel = feed::Channel::load(&args.podcast.clone().unwrap_or_else(|| args.out.join("podcast.toml")))?;
+    let voice = choose_voice(args.voice.voice.as_deref(), args.quiet)?;
+    let normalizer = pipeline::normalizer_for(&voice, &args.voice.lexicons)?;
+    let inputs = podcast::collect_inputs(&args.inputs)?;
+    if inputs.is_empty() {
+        return Err(Error::input("no articles found in the inputs"));
+    }
+    std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
+    let options = BatchOptions {
+        out: args.out.clone(),
+        format,
+        script: ScriptOptions { disclosure: (!args.no_disclosure).then(|| pipeline::DEFAULT_DISCLOSURE.to_string()), ..ScriptOptions::default() },
+        assemble: AssembleSettings { sample_rate: args.sample_rate.unwrap_or(voice.sample_rate), ..AssembleSettings::default() },
+        cache: (!args.no_cache).then(|| SegmentCache::new(SegmentCache::default_dir())),
+        shard,
+        jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+    };
+    // Ctrl-C lets the articles in progress finish their files and starts no new one.
+    let _ = ctrlc::set_handler(|| podcast::INTERRUPTED.store(true, Ordering::Relaxed));
+    let progress = progress_bar(inputs.len() as u64, args.quiet);
+    let audio_millis = AtomicU64::new(0);
+    let report = podcast::run(&inputs, &voice, &normalizer, &options, &|_name, seconds| {
+        let total = audio_millis.fetch_add((seconds * 1000.0) as u64, Ordering::Relaxed) + (seconds * 1000.0) as u64;
+        progress.set_message(format!("{:.1} min of audio", total as f64 / 60_000.0));
+        progress.inc(1);
+    })?;
+    progress.finish_and_clear();
+    for (name, error) in &report.failed {
+        eprintln!("readcast: {name}: {error}");
+    }
+    let listed = if shard.is_none() { Some(feed::write(&args.out, &channel, args.base_url.as_deref())?) } else { None };
+    if !args.quiet {
+        let wall = started.elapsed().as_secs_f64();
+        let audio = report.rendered_seconds();
+        eprintln!(
+            "readcast: {} rendered, {} up to date, {} failed{}; {:.1} min of audio in {:.1} s{}; cache {} hits, {} misses{}",
+            report.rendered.len(),
+            report.up_to_date.len(),
+            report.failed.len(),
+            if report.skipped_by_shard > 0 { format!(", {} in other shards", report.skipped_by_shard) } else { String::new() },
+            audio / 60.0,
+            wall,
+            if audio > 0.0 { format!(" ({:.0}x realtime)", audio / wall.max(1e-9)) } else { String::new() },
+            report.cache_hits,
+            report.cache_misses,
+            listed.map_or(String::new(), |n| format!("; feed.xml lists {n} episodes")),
+        );
+    }
+    if podcast::INTERRUPTED.load(Ordering::Relaxed) {
+        return Err(Error::input("interrupted; run the same command again to finish the rest"));
+    }
+    Ok(if report.failed.is_empty() { EXIT_OK } else { EXIT_CHECK_FAILED })
+}
+
+/// `readcast feed`: gathers rendered episodes (from any number of shards) into feed.xml.
+pub fn feed(args: &FeedArgs) -> Result<i32> {
+    let channel = feed::Channel::load(&args.podcast.clone().unwrap_or_else(|| args.dir.join("podcast.toml")))?;
+    let listed = feed::write(&args.dir, &channel, args.base_url.as_deref())?;
+    print(&format!("{}: {listed} episodes\n", args.dir.join("feed.xml").display()))?;
+    Ok(EXIT_OK)
+}
+
+/// `readcast cache`: stats or clear.
+pub fn cache(args: &CacheArgs) -> Result<i32> {
+    let cache = SegmentCache::new(SegmentCache::default_dir());
+    let (verb, stats) = match args.action {
+        CacheAction::Stats => ("holds", cache.stats()),
+        CacheAction::Clear => ("cleared", cache.clear()?),
+    };
+    print(&format!("{}: {verb} {} segments, {:.1} MiB\n", cache.dir().display(), stats.entries, stats.bytes as f64 / 1_048_576.0))?;
+    Ok(EXIT_OK)
+}

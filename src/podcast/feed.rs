@@ -1,0 +1,196 @@
+//! The podcast feed: RSS 2.0 with the iTunes and Podcasting 2.0 tags podcast apps read,
+//! built from the finished episodes in a batch folder and the channel's `podcast.toml`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rss::extension::itunes::{ITunesCategory, ITunesChannelExtension, ITunesItemExtension, ITunesOwner};
+use rss::extension::Extension;
+use rss::{Channel as RssChannel, Enclosure, Guid, Image, Item};
+use serde::Deserialize;
+
+use super::episode::Episode;
+use crate::error::{Error, Result};
+
+const PODCAST_NAMESPACE: &str = "https://podcastindex.org/namespace/1.0";
+
+/// The show, from `podcast.toml` (every field optional).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    #[serde(default = "default_title")]
+    pub title: String,
+    #[serde(default)]
+    pub link: String,
+    #[serde(default = "default_description")]
+    pub description: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Cover art URL (1400-3000 px square for Apple Podcasts).
+    #[serde(default)]
+    pub image: Option<String>,
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub explicit: bool,
+    #[serde(default = "default_category")]
+    pub category: String,
+    /// Where the episode files will be served from; `--base-url` overrides it.
+    #[serde(default)]
+    pub base_url: Option<String>,
+}
+
+fn default_title() -> String {
+    "readcast narrations".into()
+}
+fn default_description() -> String {
+    "News articles, narrated.".into()
+}
+fn default_language() -> String {
+    "en-us".into()
+}
+fn default_category() -> String {
+    "News".into()
+}
+
+impl Default for Channel {
+    fn default() -> Self {
+        toml::from_str("").expect("every field has a default")
+    }
+}
+
+impl Channel {
+    /// Reads `podcast.toml`; a missing file gives the defaults.
+    pub fn load(path: &Path) -> Result<Self> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| Error::input(format!("{}: not a valid podcast.toml: {e}", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Channel::default()),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+}
+
+/// The finished episodes in `dir/episodes`, newest first.
+pub fn episodes(dir: &Path) -> Result<Vec<Episode>> {
+    let folder = dir.join("episodes");
+    let mut episodes = Vec::new();
+    for entry in std::fs::read_dir(&folder).map_err(|e| Error::io(&folder, e))? {
+        let path = entry.map_err(|e| Error::io(&folder, e))?.path();
+        if path.extension().is_some_and(|e| e == "json") && !path.to_string_lossy().ends_with(".chapters.json") {
+            let episode = Episode::load(&path)?;
+            // Only episodes whose audio is there, complete, are listed.
+            let audio = folder.join(&episode.audio_file);
+            if std::fs::metadata(&audio).is_ok_and(|m| m.len() == episode.audio_bytes) {
+                episodes.push(episode);
+            }
+        }
+    }
+    episodes.sort_by(|a, b| b.pub_date_key().cmp(&a.pub_date_key()).then(a.id.cmp(&b.id)));
+    Ok(episodes)
+}
+
+impl Episode {
+    /// Sort key: (year, month, day, time) from the RFC 2822 date.
+    fn pub_date_key(&self) -> (String, u32, String, String) {
+        let parts: Vec<&str> = self.pub_date.split_whitespace().collect();
+        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+            .iter()
+            .position(|m| parts.get(2) == Some(m))
+            .map_or(0, |p| p as u32 + 1);
+        (parts.get(3).unwrap_or(&"").to_string(), month, parts.get(1).unwrap_or(&"").to_string(), parts.get(4).unwrap_or(&"").to_string())
+    }
+}
+
+fn url(base: &str, file: &str) -> String {
+    let encoded: String = file
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    format!("{}/episodes/{encoded}", base.trim_end_matches('/'))
+}
+
+fn podcast_tag(name: &str, attrs: &[(&str, &str)]) -> Extension {
+    Extension {
+        name: format!("podcast:{name}"),
+        value: None,
+        attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        children: BTreeMap::new(),
+    }
+}
+
+fn duration(seconds: f64) -> String {
+    let total = seconds.round() as u64;
+    format!("{:02}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60)
+}
+
+/// The feed XML for `episodes`, enclosure URLs under `base_url`.
+pub fn build(channel: &Channel, episodes: &[Episode], base_url: &str) -> String {
+    let items: Vec<Item> = episodes
+        .iter()
+        .map(|episode| {
+            let mut item = Item::default();
+            item.set_title(episode.title.clone());
+            item.set_description(episode.description.clone());
+            item.set_pub_date(episode.pub_date.clone());
+            item.set_guid(Guid { value: episode.id.clone(), permalink: false });
+            item.set_enclosure(Enclosure {
+                url: url(base_url, &episode.audio_file),
+                length: episode.audio_bytes.to_string(),
+                mime_type: episode.audio_type.clone(),
+            });
+            let mut itunes = ITunesItemExtension::default();
+            itunes.set_duration(duration(episode.duration_seconds));
+            itunes.set_author(episode.byline.clone());
+            itunes.set_explicit(Some(if channel.explicit { "true" } else { "false" }.to_string()));
+            itunes.set_summary(Some(episode.description.clone()));
+            item.set_itunes_ext(itunes);
+            let mut tags: BTreeMap<String, Vec<Extension>> = BTreeMap::new();
+            tags.insert("chapters".into(), vec![podcast_tag("chapters", &[("url", &url(base_url, &episode.chapters_file)), ("type", "application/json+chapters")])]);
+            tags.insert("transcript".into(), vec![podcast_tag("transcript", &[("url", &url(base_url, &episode.captions_file)), ("type", "text/vtt"), ("language", &channel.language)])]);
+            let mut extensions = BTreeMap::new();
+            extensions.insert("podcast".to_string(), tags);
+            item.set_extensions(extensions);
+            item
+        })
+        .collect();
+    let mut rss = RssChannel::default();
+    rss.set_title(channel.title.clone());
+    rss.set_link(if channel.link.is_empty() { base_url.to_string() } else { channel.link.clone() });
+    rss.set_description(channel.description.clone());
+    rss.set_language(Some(channel.language.clone()));
+    rss.set_generator(Some(concat!("readcast ", env!("CARGO_PKG_VERSION")).to_string()));
+    if let Some(image) = &channel.image {
+        rss.set_image(Some(Image { url: image.clone(), title: channel.title.clone(), link: rss.link().to_string(), ..Default::default() }));
+    }
+    let mut itunes = ITunesChannelExtension::default();
+    itunes.set_author(channel.author.clone());
+    itunes.set_explicit(Some(if channel.explicit { "true" } else { "false" }.to_string()));
+    itunes.set_image(channel.image.clone());
+    itunes.set_summary(Some(channel.description.clone()));
+    let mut category = ITunesCategory::default();
+    category.set_text(channel.category.clone());
+    itunes.set_categories(vec![category]);
+    if channel.author.is_some() || channel.email.is_some() {
+        let mut owner = ITunesOwner::default();
+        owner.set_name(channel.author.clone());
+        owner.set_email(channel.email.clone());
+        itunes.set_owner(Some(owner));
+    }
+    rss.set_itunes_ext(itunes);
+    let mut namespaces = BTreeMap::new();
+    namespaces.insert("podcast".to_string(), PODCAST_NAMESPACE.to_string());
+    rss.set_namespaces(namespaces);
+    rss.set_items(items);
+    rss.to_string()
+}
+
+/// Writes `dir/feed.xml` from the finished episodes in `dir`; returns how many it lists.
+pub fn write(dir: &Path, channel: &Channel, base_url: Option<&str>) -> Result<usize> {
+    let base = base_url.map(str::to_string).or_else(|| channel.base_url.clone()).unwrap_or_else(|| ".".to_string());
+    let episodes = episodes(dir)?;
+    let xml = build(channel, &episodes, &base);
+    crate::output::write_bytes(&dir.join("feed.xml"), format!("{xml}\n").as_bytes())?;
+    Ok(episodes.len())
+}

@@ -1,0 +1,318 @@
+//! Stage 6: many articles -> episodes (audio, captions, chapters) and a podcast feed,
+//! incrementally: unchanged articles are skipped, unchanged sentences come from the segment
+//! cache, and every file is written atomically so an interrupted batch leaves no partial
+//! episode or feed.
+
+pub mod episode;
+pub mod feed;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use crate::assemble::{captions, chapters_json, mp3, wav, AssembleSettings};
+use crate::error::{Error, Result};
+use crate::extract::{self, ExtractOptions, Source};
+use crate::pipeline::{self, ScriptOptions};
+use crate::synth::cache::SegmentCache;
+use crate::synth::EnginePool;
+use crate::voice::Voice;
+use episode::{parse_date, slug, Episode};
+
+/// Set by a Ctrl-C handler: no new article is started, the current ones finish.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Audio container of the episodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AudioFormat {
+    Wav,
+    Mp3 { kbps: u32 },
+}
+
+impl AudioFormat {
+    fn extension(self) -> &'static str {
+        match self {
+            AudioFormat::Wav => "wav",
+            AudioFormat::Mp3 { .. } => "mp3",
+        }
+    }
+
+    fn mime_type(self) -> &'static str {
+        match self {
+            AudioFormat::Wav => "audio/wav",
+            AudioFormat::Mp3 { .. } => "audio/mpeg",
+        }
+    }
+}
+
+/// How a batch is rendered.
+pub struct BatchOptions {
+    pub out: PathBuf,
+    pub format: AudioFormat,
+    pub script: ScriptOptions,
+    pub assemble: AssembleSettings,
+    pub cache: Option<SegmentCache>,
+    /// Render only shard K of N (1-based), by article id.
+    pub shard: Option<(u64, u64)>,
+    pub jobs: usize,
+}
+
+/// What happened to each article.
+#[derive(Debug, Default)]
+pub struct BatchReport {
+    pub rendered: Vec<Episode>,
+    pub up_to_date: Vec<Episode>,
+    pub failed: Vec<(String, Error)>,
+    pub skipped_by_shard: usize,
+    pub cache_hits: usize,
+    pub cache_misses: usize,
+}
+
+impl BatchReport {
+    /// Seconds of audio rendered in this run.
+    pub fn rendered_seconds(&self) -> f64 {
+        self.rendered.iter().map(|e| e.duration_seconds).sum()
+    }
+}
+
+/// Expands inputs: files, folders (their .txt, .md, .html files), and list files (`.list`:
+/// one path or URL per line, `#` comments).
+pub fn collect_inputs(inputs: &[String]) -> Result<Vec<Source>> {
+    let mut sources = Vec::new();
+    for input in inputs {
+        let source = Source::from_arg(input);
+        match &source {
+            Source::Path(path) if path.is_dir() => {
+                let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+                    .map_err(|e| Error::io(path, e))?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.is_file() && p.extension().is_some_and(|e| matches!(e.to_str(), Some("txt" | "md" | "markdown" | "html" | "htm"))))
+                    .collect();
+                files.sort();
+                sources.extend(files.into_iter().map(Source::Path));
+            }
+            Source::Path(path) if path.extension().is_some_and(|e| e == "list") => {
+                let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+                let base = path.parent().unwrap_or(Path::new("."));
+                for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+                    sources.push(match Source::from_arg(line) {
+                        Source::Path(relative) if relative.is_relative() => Source::Path(base.join(relative)),
+                        other => other,
+                    });
+                }
+            }
+            _ => sources.push(source),
+        }
+    }
+    Ok(sources)
+}
+
+/// A stable id for an article, from where it comes from.
+pub fn article_id(source: &Source) -> String {
+    let name = match source {
+        Source::Path(path) => std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()).display().to_string(),
+        other => other.display_name(),
+    };
+    blake3::hash(name.as_bytes()).to_hex()[..16].to_string()
+}
+
+fn in_shard(id: &str, shard: Option<(u64, u64)>) -> bool {
+    match shard {
+        None => true,
+        Some((k, n)) => u64::from_str_radix(&id[..15], 16).unwrap_or(0) % n == k - 1,
+    }
+}
+
+/// Renders every input into `options.out/episodes`, in parallel across articles and
+/// segments on `options.jobs` threads. One failing article is reported and the rest go on.
+pub fn run(inputs: &[Source], voice: &Voice, normalizer: &crate::normalize::Normalizer, options: &BatchOptions, on_article: &(dyn Fn(&str, f64) + Sync)) -> Result<BatchReport> {
+    let episodes_dir = options.out.join("episodes");
+    std::fs::create_dir_all(&episodes_dir).map_err(|e| Error::io(&episodes_dir, e))?;
+    remove_stale_temp_files(&episodes_dir);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.max(1))
+        .thread_name(|i| format!("readcast-batch-{i}"))
+        .build()
+        .map_err(|e| Error::engine(format!("could not start threads: {e}")))?;
+    // One engine per thread for the whole batch; articles and their segments share the pool,
+    // so nothing is oversubscribed.
+    let engines = EnginePool::new(voice, options.jobs.max(1));
+    let report = Mutex::new(BatchReport::default());
+    let skipped = AtomicUsize::new(0);
+    pool.install(|| {
+        inputs.par_iter().with_max_len(1).for_each(|source| {
+            let id = article_id(source);
+            if !in_shard(&id, options.shard) {
+                skipped.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
+            if INTERRUPTED.load(Ordering::Relaxed) {
+                return;
+            }
+            let name = source.display_name();
+            let outcome = render_article(source, &id, voice, normalizer, &engines, options);
+            let mut report = report.lock().unwrap_or_else(|p| p.into_inner());
+            match outcome {
+                Ok((episode, true)) => {
+                    on_article(&name, episode.duration_seconds);
+                    report.rendered.push(episode);
+                }
+                Ok((episode, false)) => {
+                    on_article(&name, 0.0);
+                    report.up_to_date.push(episode);
+                }
+                Err(error) => {
+                    on_article(&name, 0.0);
+                    report.failed.push((name, error));
+                }
+            }
+        });
+    });
+    let mut report = report.into_inner().unwrap_or_else(|p| p.into_inner());
+    report.skipped_by_shard = skipped.into_inner();
+    if let Some(cache) = &options.cache {
+        report.cache_hits = cache.hits();
+        report.cache_misses = cache.misses();
+    }
+    report.failed.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(report)
+}
+
+/// Renders one article unless its episode is up to date; `true` when it rendered.
+fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::normalize::Normalizer, engines: &EnginePool, options: &BatchOptions) -> Result<(Episode, bool)> {
+    let document = extract::read_source(source)?;
+    let article = extract::extract(&document, &ExtractOptions::default())?;
+    let title = article.title.clone().unwrap_or_else(|| source.display_name());
+    let stem = slug(&title, id);
+    let episodes_dir = options.out.join("episodes");
+    let metadata_path = episodes_dir.join(format!("{stem}.json"));
+
+    // Everything that shapes the files: the article, the voice, the options, the version.
+    let fingerprint = format!(
+        "{}|{}|{:?}|{:?}|{:?}|{}|{}|{}",
+        serde_json::to_string(&article).unwrap_or_default(),
+        toml::to_string(voice).unwrap_or_default(),
+        options.format,
+        options.script.disclosure,
+        options.script.header,
+        options.assemble.sample_rate,
+        options.assemble.channels,
+        env!("CARGO_PKG_VERSION"),
+    );
+    let render_hash = blake3::hash(fingerprint.as_bytes()).to_hex().to_string();
+    let previous = Episode::load(&metadata_path).ok();
+    if let Some(existing) = &previous {
+        let audio_ok = std::fs::metadata(episodes_dir.join(&existing.audio_file)).is_ok_and(|m| m.len() == existing.audio_bytes);
+        if existing.render_hash == render_hash && audio_ok {
+            return Ok((existing.clone(), false));
+        }
+    }
+
+    let script = pipeline::prepare(&article, voice, normalizer, &options.script)?;
+    let narration = pipeline::render_with(&script, engines, options.cache.as_ref(), &options.assemble, &|| {})?;
+    if INTERRUPTED.load(Ordering::Relaxed) {
+        return Err(Error::input("interrupted before its files were written"));
+    }
+    let chapters = script.chapters_in(&narration);
+    let audio_file = format!("{stem}.{}", options.format.extension());
+    let audio_path = episodes_dir.join(&audio_file);
+    match options.format {
+        AudioFormat::Wav => wav::write_wav(&narration, &audio_path)?,
+        AudioFormat::Mp3 { kbps } => {
+            let tags = mp3::Mp3Tags {
+                title: Some(title.clone()),
+                artist: article.byline.clone(),
+                date: article.date.as_deref().and_then(iso_date),
+                album: None,
+                chapters: chapters.clone(),
+            };
+            mp3::write_mp3(&narration, &audio_path, kbps, &tags)?;
+        }
+    }
+    let captions_file = format!("{stem}.vtt");
+    captions::write_vtt(&narration, &episodes_dir.join(&captions_file))?;
+    let chapters_file = format!("{stem}.chapters.json");
+    crate::output::write_bytes(&episodes_dir.join(&chapters_file), chapters_json(&chapters).as_bytes())?;
+    let audio_bytes = std::fs::metadata(&audio_path).map_err(|e| Error::io(&audio_path, e))?.len();
+    // The feed states the duration players will find: that of the encoded file (MP3 frames
+    // round it up a little).
+    let duration_seconds = crate::synth::decode::decode_file(&audio_path)?.duration_seconds();
+    let description = article.lede.clone().or_else(|| article.blocks.iter().find(|b| b.kind == extract::BlockKind::Paragraph).map(|b| b.text.clone())).unwrap_or_default();
+    let episode = Episode {
+        id: id.to_string(),
+        title,
+        byline: article.byline.clone(),
+        // An undated article keeps the date it was first published on.
+        pub_date: article
+            .date
+            .as_deref()
+            .and_then(parse_date)
+            .or_else(|| previous.map(|p| p.pub_date))
+            .unwrap_or_else(episode::now),
+        description,
+        audio_file,
+        audio_type: options.format.mime_type().to_string(),
+        audio_bytes,
+        duration_seconds,
+        captions_file,
+        chapters_file,
+        source: source.display_name(),
+        render_hash,
+    };
+    // Last: the metadata file is what makes the episode count as finished.
+    episode.save(&metadata_path)?;
+    Ok((episode, true))
+}
+
+/// A batch killed while writing leaves its temporary files behind (never a partial episode:
+/// nothing is renamed into place unfinished). The next run removes them; one batch at a time
+/// may write to a folder.
+fn remove_stale_temp_files(folder: &Path) {
+    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with(".readcast-") && name.ends_with(".part") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// "April 29, 2025" -> "2025-04-29" for the ID3 date.
+fn iso_date(written: &str) -> Option<String> {
+    let rfc = parse_date(written)?;
+    let parts: Vec<&str> = rfc.split_whitespace().collect();
+    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].iter().position(|m| *m == parts[2])? + 1;
+    Some(format!("{}-{month:02}-{}", parts[3], parts[1]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_split_the_batch_without_overlap() {
+        let ids: Vec<String> = (0..50).map(|i| article_id(&Source::Url(format!("https://example.com/{i}")))).collect();
+        let mut seen = 0;
+        for k in 1..=3 {
+            seen += ids.iter().filter(|id| in_shard(id, Some((k, 3)))).count();
+        }
+        assert_eq!(seen, 50);
+        assert!(ids.iter().all(|id| in_shard(id, None)));
+        assert_eq!(article_id(&Source::Url("https://example.com/1".into())), ids[1]);
+    }
+
+    #[test]
+    fn list_files_and_folders_expand() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "x").unwrap();
+        std::fs::write(dir.path().join("b.md"), "x").unwrap();
+        std::fs::write(dir.path().join("c.png"), "x").unwrap();
+        std::fs::write(dir.path().join("more.list"), "# articles\na.txt\nhttps://example.com/story\n").unwrap();
+        let folder = collect_inputs(&[dir.path().display().to_string()]).unwrap();
+        assert_eq!(folder.len(), 2);
+        let list = collect_inputs(&[dir.path().join("more.list").display().to_string()]).unwrap();
+        assert_eq!(list, [Source::Path(dir.path().join("a.txt")), Source::Url("https://example.com/story".into())]);
+        assert_eq!(iso_date("April 29, 2025").as_deref(), Some("2025-04-29"));
+    }
+}
