@@ -1,0 +1,205 @@
+//! Batch rendering to a podcast: the feed read back with an RSS parser, incremental
+//! re-rendering through the segment cache, recovery after a killed run, failures in the middle
+//! of a batch, and shards gathered into one feed.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn command(cache: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_readcast"));
+    command
+        .args(args)
+        .env("READCAST_CACHE", cache)
+        .env("READCAST_VOICES", std::env::temp_dir().join("readcast-tests-no-voices"))
+        .stdin(Stdio::null());
+    command
+}
+
+fn readcast(cache: &Path, args: &[&str]) -> Output {
+    command(cache, args).output().expect("readcast runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+/// "cache 12 hits, 3 misses" from the batch summary.
+fn cache_counts(stderr: &str) -> (usize, usize) {
+    let after = stderr.split("cache ").nth(1).expect("a summary line");
+    let numbers: Vec<usize> = after.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).take(2).map(|s| s.parse().unwrap()).collect();
+    (numbers[0], numbers[1])
+}
+
+fn copy_samples(to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(root().join("samples")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+    }
+}
+
+#[test]
+fn feed_reads_back_with_true_lengths_durations_and_stable_guids() {
+    let work = tempfile::tempdir().unwrap();
+    let (articles, out, cache) = (work.path().join("articles"), work.path().join("pod"), work.path().join("cache"));
+    copy_samples(&articles);
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("podcast.toml"), "title = \"Harbor & Hills <Daily>\"\nlink = \"https://example.com\"\nauthor = \"Newsroom\"\nemail = \"news@example.com\"\nimage = \"https://example.com/cover.png\"\n").unwrap();
+    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--base-url", "https://cdn.example.com/pod/"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("4 rendered, 0 up to date, 0 failed"), "{}", text(&output.stderr));
+
+    let xml = std::fs::read(out.join("feed.xml")).unwrap();
+    let channel = rss::Channel::read_from(&xml[..]).expect("a valid RSS feed");
+    assert_eq!(channel.title(), "Harbor & Hills <Daily>");
+    assert_eq!(channel.language(), Some("en-us"));
+    assert!(channel.itunes_ext().is_some_and(|it| it.author() == Some("Newsroom") && it.image() == Some("https://example.com/cover.png")));
+    assert_eq!(channel.items().len(), 4);
+    let mut guids = Vec::new();
+    for item in channel.items() {
+        let enclosure = item.enclosure().expect("an enclosure");
+        assert_eq!(enclosure.mime_type(), "audio/mpeg");
+        let file = enclosure.url().strip_prefix("https://cdn.example.com/pod/episodes/").expect("the base URL");
+        let path = out.join("episodes").join(file);
+        assert_eq!(enclosure.length(), std::fs::metadata(&path).unwrap().len().to_string());
+        let decoded = readcast::synth::decode::decode_file(&path).unwrap();
+        let stated = item.itunes_ext().and_then(|it| it.duration()).expect("a duration");
+        let parts: Vec<f64> = stated.split(':').map(|p| p.parse().unwrap()).collect();
+        let stated_seconds = parts[0] * 3600.0 + parts[1] * 60.0 + parts[2];
+        assert!((stated_seconds - decoded.duration_seconds()).abs() <= 0.5, "{stated} vs {}", decoded.duration_seconds());
+        let podcast = &item.extensions()["podcast"];
+        let chapters_url = podcast["chapters"][0].attrs["url"].clone();
+        let chapters = out.join("episodes").join(chapters_url.rsplit('/').next().unwrap());
+        let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(chapters).unwrap()).unwrap();
+        assert_eq!(json["chapters"][0]["startTime"], 0.0);
+        let transcript = &podcast["transcript"][0].attrs;
+        assert_eq!(transcript["type"], "text/vtt");
+        assert!(out.join("episodes").join(transcript["url"].rsplit('/').next().unwrap()).is_file());
+        assert!(item.pub_date().is_some());
+        guids.push(item.guid().unwrap().value().to_string());
+    }
+    // The Markdown sample has three headings: four chapters, also as ID3 CHAP frames.
+    let election = std::fs::read_dir(out.join("episodes")).unwrap().map(|e| e.unwrap().path()).find(|p| p.to_string_lossy().ends_with(".mp3") && p.to_string_lossy().contains("coastal-town")).unwrap();
+    let tag = id3::Tag::read_from_path(&election).unwrap();
+    use id3::TagLike;
+    assert_eq!(tag.chapters().count(), 4);
+
+    // A fresh render elsewhere gives the same guids; a rerun here renders nothing.
+    let again = work.path().join("again");
+    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", again.to_str().unwrap(), "--voice", "espeak", "--no-cache"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let other = rss::Channel::read_from(&std::fs::read(again.join("feed.xml")).unwrap()[..]).unwrap();
+    let mut other_guids: Vec<String> = other.items().iter().map(|i| i.guid().unwrap().value().to_string()).collect();
+    other_guids.sort();
+    guids.sort();
+    assert_eq!(guids, other_guids);
+    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak"]);
+    assert!(text(&output.stderr).contains("0 rendered, 4 up to date"), "{}", text(&output.stderr));
+}
+
+#[test]
+fn editing_one_sentence_synthesizes_only_that_sentence() {
+    let work = tempfile::tempdir().unwrap();
+    let (articles, out, cache) = (work.path().join("articles"), work.path().join("pod"), work.path().join("cache"));
+    std::fs::create_dir_all(&articles).unwrap();
+    let story = std::fs::read_to_string(root().join("samples/clean-library.txt")).unwrap();
+    std::fs::write(articles.join("story.txt"), &story).unwrap();
+    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--format", "wav"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let (_, first_misses) = cache_counts(&text(&output.stderr));
+    assert!(first_misses > 10);
+    let edited = story.replace("We listened.", "We listened carefully.");
+    assert_ne!(edited, story);
+    std::fs::write(articles.join("story.txt"), edited).unwrap();
+    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--format", "wav"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("1 rendered"), "{stderr}");
+    assert_eq!(cache_counts(&stderr), (first_misses - 1, 1), "{stderr}");
+    let stats = readcast(&cache, &["cache", "stats"]);
+    assert!(text(&stats.stdout).contains(&format!("holds {} segments", first_misses + 1)), "{}", text(&stats.stdout));
+    let cleared = readcast(&cache, &["cache", "clear"]);
+    assert!(cleared.status.success());
+    assert!(text(&readcast(&cache, &["cache", "stats"]).stdout).contains("holds 0 segments"));
+}
+
+#[test]
+fn a_failing_article_is_reported_and_the_rest_complete() {
+    let work = tempfile::tempdir().unwrap();
+    let (articles, out, cache) = (work.path().join("articles"), work.path().join("pod"), work.path().join("cache"));
+    copy_samples(&articles);
+    std::fs::write(articles.join("empty.txt"), "\n\n").unwrap();
+    std::fs::write(articles.join("list.list"), format!("{}\n{}\nmissing.md\n", articles.join("clean-library.txt").display(), articles.join("empty.txt").display())).unwrap();
+    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), articles.join("list.list").to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--format", "wav"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("empty.txt: ") && stderr.contains("no article text found"), "{stderr}");
+    assert!(stderr.contains("missing.md: "), "{stderr}");
+    let channel = rss::Channel::read_from(&std::fs::read(out.join("feed.xml")).unwrap()[..]).unwrap();
+    assert_eq!(channel.items().len(), 4, "the feed lists only good episodes");
+}
+
+#[test]
+fn shards_render_apart_and_the_feed_gathers_them() {
+    let work = tempfile::tempdir().unwrap();
+    let (articles, out, cache) = (work.path().join("articles"), work.path().join("pod"), work.path().join("cache"));
+    copy_samples(&articles);
+    let mut rendered = 0;
+    for shard in ["1/2", "2/2"] {
+        let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--format", "wav", "--shard", shard]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        let stderr = text(&output.stderr);
+        rendered += stderr.split(" rendered").next().unwrap().rsplit(' ').next().unwrap().parse::<usize>().unwrap();
+        assert!(!out.join("feed.xml").exists(), "a shard does not write the feed");
+    }
+    assert_eq!(rendered, 4);
+    let output = readcast(&cache, &["feed", out.to_str().unwrap(), "--base-url", "https://example.com"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let channel = rss::Channel::read_from(&std::fs::read(out.join("feed.xml")).unwrap()[..]).unwrap();
+    assert_eq!(channel.items().len(), 4);
+    assert_eq!(readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--shard", "3/2"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_killed_batch_leaves_no_partial_episode_and_a_rerun_finishes_from_the_cache() {
+    let work = tempfile::tempdir().unwrap();
+    let (articles, out, cache) = (work.path().join("articles"), work.path().join("pod"), work.path().join("cache"));
+    std::fs::create_dir_all(&articles).unwrap();
+    // Enough distinct articles that the kill lands mid-batch.
+    let story = std::fs::read_to_string(root().join("samples/scraped-harbor.txt")).unwrap();
+    for i in 0..24 {
+        std::fs::write(articles.join(format!("story-{i:02}.txt")), story.replace("Varna", &format!("Varna {i}"))).unwrap();
+    }
+    let mut child = command(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--jobs", "2"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    child.kill().unwrap(); // SIGKILL: no handler runs.
+    child.wait().unwrap();
+    let episodes = out.join("episodes");
+    // Whatever was finished is whole: every metadata file names complete audio.
+    for entry in std::fs::read_dir(&episodes).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with(".json") && !name.ends_with(".chapters.json") {
+            let episode: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let audio = episodes.join(episode["audio_file"].as_str().unwrap());
+            assert_eq!(std::fs::metadata(&audio).unwrap().len(), episode["audio_bytes"].as_u64().unwrap());
+        }
+    }
+    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--jobs", "2"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    let (hits, _) = cache_counts(&stderr);
+    assert!(hits > 0, "the rerun reuses cached segments: {stderr}");
+    let leftovers: Vec<String> = std::fs::read_dir(&episodes).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).filter(|n| n.ends_with(".part")).collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let channel = rss::Channel::read_from(&std::fs::read(out.join("feed.xml")).unwrap()[..]).unwrap();
+    assert_eq!(channel.items().len(), 24);
+}
