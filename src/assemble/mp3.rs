@@ -47,7 +47,9 @@ pub fn write_mp3(narration: &Narration, path: &Path, kbps: u32, tags: &Mp3Tags) 
     builder.set_num_channels(narration.channels as u8).map_err(|e| fail("encoder", e.to_string()))?;
     builder.set_sample_rate(narration.sample_rate).map_err(|e| fail("encoder", e.to_string()))?;
     builder.set_brate(bitrate(kbps)?).map_err(|e| fail("encoder", e.to_string()))?;
-    builder.set_quality(Quality::Good).map_err(|e| fail("encoder", e.to_string()))?;
+    // LAME's -q 7: at speech bitrates no audible loss against -q 5, and twice as fast, which
+    // matters once cached segments make synthesis cheap.
+    builder.set_quality(Quality::Ok).map_err(|e| fail("encoder", e.to_string()))?;
     let mut encoder = builder.build().map_err(|e| fail("encoder", e.to_string()))?;
     let pcm: Vec<i16> = to_i16(&narration.samples).collect();
     // LAME's documented worst case for one call: 1.25 x samples + 7200 bytes.
