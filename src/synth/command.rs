@@ -10,6 +10,9 @@ use super::Engine;
 use crate::assemble::resample;
 use crate::error::{Error, Result};
 
+/// The longest text handed to an external program at once.
+pub const MAX_CHARS: usize = 1000;
+
 /// How to run an external engine. In `args`, `{text}` is replaced by the text, `{text_file}`
 /// by a file holding it, `{out}` by the audio file to write; without `{out}` the audio is read
 /// from standard output, and with `stdin` the text is also written to standard input.
@@ -54,7 +57,7 @@ impl Engine for CommandEngine {
     }
 
     fn max_chars(&self) -> usize {
-        1000
+        MAX_CHARS
     }
 
     fn synthesize(&mut self, text: &str) -> Result<Vec<f32>> {

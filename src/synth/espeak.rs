@@ -7,6 +7,9 @@ use std::sync::OnceLock;
 use super::{i16_to_f32, Engine};
 use crate::error::{Error, Result};
 
+/// The longest text one call takes: a long sentence, cut at clause punctuation beyond that.
+pub const MAX_CHARS: usize = 600;
+
 /// The embedded engine's voice settings.
 #[derive(Debug, Clone)]
 pub struct EspeakSettings {
@@ -39,7 +42,7 @@ impl Engine for EmbeddedEspeak {
     }
 
     fn max_chars(&self) -> usize {
-        600
+        MAX_CHARS
     }
 
     fn synthesize(&mut self, text: &str) -> Result<Vec<f32>> {

@@ -56,7 +56,7 @@ impl Engine for PlatformEspeak {
     }
 
     fn max_chars(&self) -> usize {
-        1000
+        super::command::MAX_CHARS
     }
 
     fn synthesize(&mut self, text: &str) -> Result<Vec<f32>> {

@@ -24,6 +24,9 @@ const ORT_LIBRARY: &str = "libonnxruntime.dylib";
 #[cfg(not(any(target_os = "windows", target_os = "macos")))]
 const ORT_LIBRARY: &str = "libonnxruntime.so";
 
+/// VITS attention cost grows with the square of the input: inputs stay sentence-sized.
+pub const MAX_CHARS: usize = 400;
+
 const PAD: &str = "_";
 const BOS: &str = "^";
 const EOS: &str = "$";
@@ -269,8 +272,7 @@ impl Engine for PiperEngine {
     }
 
     fn max_chars(&self) -> usize {
-        // VITS attention cost grows with the square of the input: keep inputs sentence-sized.
-        400
+        MAX_CHARS
     }
 
     fn synthesize(&mut self, text: &str) -> Result<Vec<f32>> {

@@ -226,9 +226,9 @@ impl Voice {
     /// The longest input one engine call should take.
     pub fn max_chars(&self) -> usize {
         match self.engine {
-            EngineKind::Espeak => 600,
-            EngineKind::Piper => 400,
-            EngineKind::EspeakNg | EngineKind::Command => 1000,
+            EngineKind::Espeak => crate::synth::espeak::MAX_CHARS,
+            EngineKind::Piper => piper::MAX_CHARS,
+            EngineKind::EspeakNg | EngineKind::Command => crate::synth::command::MAX_CHARS,
         }
     }
 
