@@ -159,33 +159,33 @@ fn plan_batches_of(indices: &[usize], chunks: &[Chunk], batch_chars: usize) -> V
     batches
 }
 
-/// Adapts spoken text for engines: a run of single letters ("a m", "A I", "P O W") is joined
-/// as a dotted initialism ("a.m.", "A.I.", "P.O.W."), which engines read letter by letter,
-/// where a lone "a" would be read as the article.
+/// Adapts spoken text for engines: a run of single letters ("a m", "A I", "P O W's") is
+/// joined into one capitalized word ("AM", "AI", "POW's"), which the espeak phonemizer (and
+/// so Piper) reads letter by letter, where a lone "a" is read as the article, also when
+/// dotted ("A.I." -> "uh eye" in the espeak-ng port).
 pub fn engine_text(text: &str) -> String {
+    const TRAILING: [char; 6] = [',', '.', ';', ':', '?', '!'];
     let words: Vec<&str> = text.split(' ').collect();
-    let is_letter = |word: &str| {
-        let core = word.trim_end_matches([',', '.', ';', ':', '?', '!']);
+    let letter = |word: &str| -> Option<char> {
+        let core = word.trim_end_matches(TRAILING);
         let core = core.strip_suffix("'s").unwrap_or(core);
-        core.chars().count() == 1 && core.chars().all(|c| c.is_alphabetic())
+        let mut chars = core.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) if c.is_alphabetic() => Some(c),
+            _ => None,
+        }
     };
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     let mut index = 0;
     while index < words.len() {
         let mut end = index;
-        while end < words.len() && is_letter(words[end]) && (end == index || !words[end - 1].ends_with([',', '.', ';', ':', '?', '!'])) {
+        while end < words.len() && letter(words[end]).is_some() && (end == index || !words[end - 1].ends_with(TRAILING)) {
             end += 1;
         }
         if end - index >= 2 {
-            let mut joined = String::new();
-            for word in &words[index..end] {
-                let letter = word.chars().next().expect("a letter");
-                joined.push(letter);
-                joined.push('.');
-            }
+            let mut joined: String = words[index..end].iter().filter_map(|w| letter(w)).flat_map(char::to_uppercase).collect();
             let last = words[end - 1];
-            let ending = &last[last.chars().next().map_or(0, char::len_utf8)..];
-            joined.push_str(ending.trim_start_matches('.'));
+            joined.push_str(&last[last.chars().next().map_or(0, char::len_utf8)..]);
             out.push(joined);
             index = end;
         } else {
@@ -221,11 +221,11 @@ mod tests {
 
     #[test]
     fn letter_runs_become_initialisms() {
-        assert_eq!(engine_text("at nine thirty a m every day"), "at nine thirty a.m. every day");
-        assert_eq!(engine_text("created with A I assistance."), "created with A.I. assistance.");
-        assert_eq!(engine_text("the P O W's family, and a dog"), "the P.O.W.'s family, and a dog");
-        assert_eq!(engine_text("closes at six p m."), "closes at six p.m.");
-        assert_eq!(engine_text("a b, c"), "a.b., c");
+        assert_eq!(engine_text("at nine thirty a m every day"), "at nine thirty AM every day");
+        assert_eq!(engine_text("created with A I assistance."), "created with AI assistance.");
+        assert_eq!(engine_text("the P O W's family, and a dog"), "the POW's family, and a dog");
+        assert_eq!(engine_text("closes at six p m."), "closes at six PM.");
+        assert_eq!(engine_text("a b, c"), "AB, c");
         assert_eq!(engine_text("I saw a cat"), "I saw a cat");
         assert_eq!(engine_text("as I as a rule"), "as I as a rule");
     }
