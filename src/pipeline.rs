@@ -164,7 +164,10 @@ pub fn normalizer_for(voice: &Voice, extra_lexicons: &[std::path::PathBuf]) -> R
     for path in extra_lexicons {
         lexicon.extend(crate::normalize::Lexicon::load(path)?);
     }
-    Ok(Normalizer::new(lexicon))
+    // eSpeak phonemes reach the espeak voices and Piper (which phonemizes with eSpeak); other
+    // programs get the entries' respellings.
+    let phonemes = voice.engine != crate::voice::EngineKind::Command;
+    Ok(Normalizer::new(lexicon).with_phonemes(phonemes))
 }
 
 #[cfg(test)]

@@ -358,3 +358,17 @@ fn lint_lists_names_the_engine_must_guess() {
     assert!(!words.contains(&"The") && !words.contains(&"Former"), "{report}");
     assert!(report.lines().all(|line| line.contains('/')), "{report}");
 }
+
+#[test]
+fn phoneme_lexicon_entries_reach_the_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let lexicon = write_temp(dir.path(), "names.toml", "[exact]\nVarna = { phonemes = \"v'A@n@\", say = \"Vahr nah\" }\n");
+    let output = readcast_stdin(&["normalize", "--lexicon", lexicon.to_str().unwrap(), "-"], b"Ships left Varna.");
+    assert_eq!(text(&output.stdout), "Ships left [[v'A@n@]].\n");
+    let input = write_temp(dir.path(), "a.txt", "Port news\n\nShips left Varna on Monday.\n");
+    let out = dir.path().join("out.wav");
+    let output = readcast(&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak", "--lexicon", lexicon.to_str().unwrap(), "--captions", dir.path().join("c.vtt").to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    // Captions keep the written word; the brackets never reach the listener as text.
+    assert!(std::fs::read_to_string(dir.path().join("c.vtt")).unwrap().contains("Ships left Varna on Monday."));
+}

@@ -1,6 +1,8 @@
 //! Pronunciation lexicons: TOML files that map a word or phrase to a respelling the engine
-//! says right ("Kyiv" -> "Keev"). Case-sensitive entries win over case-insensitive ones, and
-//! later lexicons win over earlier ones.
+//! says right (`"Kyiv" = "Keev"`) or to eSpeak phonemes (`"Kyiv" = { phonemes = "k'i:v" }`,
+//! with an optional `say` respelling for engines that do not read eSpeak phonemes).
+//! Case-sensitive entries win over case-insensitive ones, and later lexicons win over earlier
+//! ones.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -12,19 +14,45 @@ use crate::error::{Error, Result};
 /// The news lexicon that ships with readcast.
 pub const NEWS_LEXICON: &str = include_str!("../../voices/lexicon/news.toml");
 
+/// What a lexicon says for a word: a respelling, or phonemes (and a respelling to fall back on).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Entry {
+    Respelling(String),
+    Phonemes {
+        /// eSpeak phoneme mnemonics, as `espeak-ng -x` prints them.
+        phonemes: String,
+        /// For engines that do not read eSpeak phonemes.
+        #[serde(default)]
+        say: Option<String>,
+    },
+}
+
+impl Entry {
+    /// The text to put in place of the word: phonemes as eSpeak's inline `[[...]]` when the
+    /// engine reads them (the espeak voices, and Piper, which phonemizes with eSpeak).
+    pub fn spoken(&self, phonemes_allowed: bool) -> Option<String> {
+        match self {
+            Entry::Respelling(respelling) => Some(respelling.clone()),
+            Entry::Phonemes { phonemes, .. } if phonemes_allowed => Some(format!("[[{phonemes}]]")),
+            Entry::Phonemes { say, .. } => say.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 struct LexiconFile {
     #[serde(default)]
-    exact: HashMap<String, String>,
+    exact: HashMap<String, Entry>,
     #[serde(default)]
-    any_case: HashMap<String, String>,
+    any_case: HashMap<String, Entry>,
 }
 
 /// A merged set of pronunciation entries.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
-    exact: HashMap<String, String>,
-    folded: HashMap<String, String>,
+    exact: HashMap<String, Entry>,
+    folded: HashMap<String, Entry>,
     /// Longest key, in words, so phrase lookups know how far to look.
     max_words: usize,
 }
@@ -56,7 +84,7 @@ impl Lexicon {
         Self::from_toml(NEWS_LEXICON, "news.toml").expect("the shipped news lexicon is valid")
     }
 
-    fn insert(&mut self, written: String, spoken: String, case_sensitive: bool) {
+    fn insert(&mut self, written: String, spoken: Entry, case_sensitive: bool) {
         let words = written.split_whitespace().count();
         self.max_words = self.max_words.max(words);
         if case_sensitive {
@@ -73,12 +101,9 @@ impl Lexicon {
         self.folded.extend(other.folded);
     }
 
-    /// The respelling of a word or phrase, case-sensitive entries first.
-    pub fn lookup(&self, written: &str) -> Option<&str> {
-        self.exact
-            .get(written)
-            .or_else(|| self.folded.get(&written.to_lowercase()))
-            .map(String::as_str)
+    /// The entry for a word or phrase, case-sensitive entries first.
+    pub fn lookup(&self, written: &str) -> Option<&Entry> {
+        self.exact.get(written).or_else(|| self.folded.get(&written.to_lowercase()))
     }
 
     /// True when the word or phrase has an entry.
@@ -107,9 +132,18 @@ mod tests {
     #[test]
     fn exact_entries_win_over_folded() {
         let lexicon = Lexicon::from_toml("[exact]\nNice = \"Neess\"\n[any_case]\nnice = \"nice\"\n", "t").unwrap();
-        assert_eq!(lexicon.lookup("Nice"), Some("Neess"));
-        assert_eq!(lexicon.lookup("nice"), Some("nice"));
-        assert_eq!(lexicon.lookup("NICE"), Some("nice"));
+        let spoken = |word: &str| lexicon.lookup(word).and_then(|e| e.spoken(true));
+        assert_eq!(spoken("Nice").as_deref(), Some("Neess"));
+        assert_eq!(spoken("nice").as_deref(), Some("nice"));
+        assert_eq!(spoken("NICE").as_deref(), Some("nice"));
+    }
+
+    #[test]
+    fn phoneme_entries_fall_back_for_other_engines() {
+        let lexicon = Lexicon::from_toml("[exact]\nKyiv = { phonemes = \"k'i:v\", say = \"Keev\" }\nLviv = { phonemes = \"l@v'i:v\" }\n", "t").unwrap();
+        assert_eq!(lexicon.lookup("Kyiv").unwrap().spoken(true).as_deref(), Some("[[k'i:v]]"));
+        assert_eq!(lexicon.lookup("Kyiv").unwrap().spoken(false).as_deref(), Some("Keev"));
+        assert_eq!(lexicon.lookup("Lviv").unwrap().spoken(false), None);
     }
 
     #[test]

@@ -25,15 +25,30 @@ pub struct Rewrite {
 }
 
 /// Turns written text into what a speech engine should say.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Normalizer {
     lexicon: Lexicon,
+    /// The engine reads eSpeak's inline `[[phonemes]]`.
+    phonemes: bool,
+}
+
+impl Default for Normalizer {
+    fn default() -> Self {
+        Normalizer::new(Lexicon::default())
+    }
 }
 
 impl Normalizer {
-    /// A normalizer that respells names from `lexicon`.
+    /// A normalizer that respells names from `lexicon`, for an engine that reads eSpeak
+    /// phonemes.
     pub fn new(lexicon: Lexicon) -> Self {
-        Normalizer { lexicon }
+        Normalizer { lexicon, phonemes: true }
+    }
+
+    /// Whether lexicon phoneme entries may be used as `[[phonemes]]` (else their respelling).
+    pub fn with_phonemes(mut self, allowed: bool) -> Self {
+        self.phonemes = allowed;
+        self
     }
 
     /// The lexicon in use.
@@ -112,13 +127,13 @@ impl Normalizer {
                 continue;
             }
             let phrase = span.iter().map(|p| p.core).collect::<Vec<_>>().join(" ");
-            if let Some(respelling) = self.lexicon.lookup(&phrase) {
-                return Some((words, respelling.to_string()));
+            if let Some(spoken) = self.lexicon.lookup(&phrase).and_then(|entry| entry.spoken(self.phonemes)) {
+                return Some((words, spoken));
             }
             if words == 1 {
                 if let Some(stem) = phrase.strip_suffix("'s") {
-                    if let Some(respelling) = self.lexicon.lookup(stem) {
-                        return Some((1, format!("{respelling}'s")));
+                    if let Some(spoken) = self.lexicon.lookup(stem).and_then(|entry| entry.spoken(self.phonemes)) {
+                        return Some((1, format!("{spoken}'s")));
                     }
                 }
             }
