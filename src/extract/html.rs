@@ -53,8 +53,25 @@ pub fn extract(page: &str) -> Article {
     } else if let Some(position) = blocks.iter().position(|b| matches!(b.kind, BlockKind::Heading { level: 1 })) {
         article.title = Some(blocks.remove(position).text);
     }
+    // A standfirst inside the article is read once, as the lede, not again as the body.
+    article.lede = standfirst(&document);
+    if let Some(lede) = &article.lede {
+        blocks.retain(|block| block.text != *lede);
+    }
     article.blocks = blocks;
     article
+}
+
+/// The standfirst (dek, summary) under the headline, where the page marks one by class.
+fn standfirst(document: &Html) -> Option<String> {
+    let selector = Selector::parse(
+        "[class~=standfirst], [class~=dek], [class~=lede], [class~=subtitle], [class~=subheadline], [class~=article-summary], [class~=summary]",
+    )
+    .expect("valid selector");
+    document
+        .select(&selector)
+        .map(|element| squash_whitespace(&element.text().collect::<String>()))
+        .find(|text| text.split_whitespace().count() >= 6 && !junk::is_junk(text))
 }
 
 /// Title, byline and date from JSON-LD, Open Graph and meta tags, in that order of trust.
@@ -279,6 +296,7 @@ mod tests {
 <nav><a href="/">Home</a><a href="/world">World</a></nav>
 <div class="cookie-banner">We use cookies to improve your experience. <button>Accept</button></div>
 <article><h1>Harbor reopens after storm</h1>
+<p class="standfirst">Ships are back after three days, and the repair bill is large.</p>
 <div class="byline">By Ann Lee and Bo Chen</div>
 <figure><img src="x.jpg"><figcaption>Boats return (Photo / Reuters)</figcaption></figure>
 <p>The harbor reopened on Monday, three days after the storm closed it to all traffic.</p>
@@ -298,6 +316,7 @@ mod tests {
         assert_eq!(article.title.as_deref(), Some("Harbor reopens after storm"));
         assert_eq!(article.byline.as_deref(), Some("Ann Lee and Bo Chen"));
         assert_eq!(article.date.as_deref(), Some("2026-02-03"));
+        assert_eq!(article.lede.as_deref(), Some("Ships are back after three days, and the repair bill is large."));
         let texts: Vec<&str> = article.blocks.iter().map(|b| b.text.as_str()).collect();
         assert_eq!(texts, [
             "The harbor reopened on Monday, three days after the storm closed it to all traffic.",
