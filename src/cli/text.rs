@@ -61,11 +61,7 @@ pub struct LintArgs {
 
 /// Reads an input as UTF-8 text.
 pub fn read_text(input: &str) -> Result<String> {
-    let document = extract::read_source(&Source::from_arg(input))?;
-    if document.bytes.iter().take(8192).any(|&b| b == 0) {
-        return Err(Error::input(format!("{}: looks like a binary file, not text", document.name)));
-    }
-    String::from_utf8(document.bytes).map_err(|e| Error::input(format!("{}: not valid UTF-8 text (byte {})", document.name, e.utf8_error().valid_up_to())))
+    extract::decode_text(&extract::read_source(&Source::from_arg(input))?)
 }
 
 /// Reads and extracts an article.

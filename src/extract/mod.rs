@@ -194,9 +194,7 @@ fn format_from_path(path: &Path) -> Option<Format> {
 
 /// Turns a document into an article, detecting its format unless one is forced.
 pub fn extract(document: &Document, options: &ExtractOptions) -> Result<Article> {
-    if document.bytes.iter().take(8192).any(|&b| b == 0) {
-        return Err(Error::input(format!("{}: looks like a binary file, not text", document.name)));
-    }
+    reject_binary(document)?;
     let format = options
         .format
         .or(document.hint)
@@ -216,6 +214,20 @@ pub fn extract(document: &Document, options: &ExtractOptions) -> Result<Article>
 pub fn extract_str(text: &str) -> Result<Article> {
     let document = Document { name: "<text>".into(), bytes: text.as_bytes().to_vec(), hint: None };
     extract(&document, &ExtractOptions::default())
+}
+
+fn reject_binary(document: &Document) -> Result<()> {
+    if document.bytes.iter().take(8192).any(|&b| b == 0) {
+        return Err(Error::input(format!("{}: looks like a binary file, not text", document.name)));
+    }
+    Ok(())
+}
+
+/// A document as UTF-8 text (without a byte-order mark); binary data and other encodings are
+/// input errors naming the document.
+pub fn decode_text(document: &Document) -> Result<String> {
+    reject_binary(document)?;
+    decode_utf8(document)
 }
 
 fn decode_utf8(document: &Document) -> Result<String> {
