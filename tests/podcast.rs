@@ -85,7 +85,6 @@ fn feed_reads_back_with_true_lengths_durations_and_stable_guids() {
     // The Markdown sample has three headings: four chapters, also as ID3 CHAP frames.
     let election = std::fs::read_dir(out.join("episodes")).unwrap().map(|e| e.unwrap().path()).find(|p| p.to_string_lossy().ends_with(".mp3") && p.to_string_lossy().contains("coastal-town")).unwrap();
     let tag = id3::Tag::read_from_path(&election).unwrap();
-    use id3::TagLike;
     assert_eq!(tag.chapters().count(), 4);
 
     // A fresh render elsewhere gives the same guids; a rerun here renders nothing.
