@@ -196,7 +196,11 @@ fn a_killed_batch_leaves_no_partial_episode_and_a_rerun_finishes_from_the_cache(
     assert!(output.status.success(), "{}", text(&output.stderr));
     let stderr = text(&output.stderr);
     let (hits, _) = cache_counts(&stderr);
-    assert!(hits > 0, "the rerun reuses cached segments: {stderr}");
+    // Unless the first run finished before the kill, the rerun renders the rest and takes the
+    // segments of the interrupted articles from the cache.
+    if !stderr.contains(" 0 rendered") {
+        assert!(hits > 0, "the rerun reuses cached segments: {stderr}");
+    }
     let leftovers: Vec<String> = std::fs::read_dir(&episodes).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).filter(|n| n.ends_with(".part")).collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     let channel = rss::Channel::read_from(&std::fs::read(out.join("feed.xml")).unwrap()[..]).unwrap();
