@@ -110,11 +110,7 @@ pub fn script_with_chapters(article: &Article, normalizer: &Normalizer, options:
     }
     for (index, block) in article.blocks.iter().enumerate() {
         let next_is_heading = article.blocks.get(index + 1).is_some_and(|b| matches!(b.kind, BlockKind::Heading { .. }));
-        let end_pause = match block.kind {
-            _ if next_is_heading => Pause::Section,
-            BlockKind::Heading { .. } => Pause::Paragraph,
-            _ => Pause::Paragraph,
-        };
+        let end_pause = if next_is_heading { Pause::Section } else { Pause::Paragraph };
         if let BlockKind::Heading { .. } = block.kind {
             chapters.push((utterances.len(), block.text.clone()));
         }

@@ -273,8 +273,9 @@ fn collect_blocks(element: ElementRef, blocks: &mut Vec<Block>, depth: usize) {
         match kind {
             Some(kind) => {
                 let text = visible_text(child);
-                let links_only = kind != BlockKind::Paragraph && link_density(child) > 0.6;
-                if !text.is_empty() && !links_only && !(kind == BlockKind::Paragraph && link_density(child) > 0.8) {
+                // Headings and items that are mostly links are navigation; paragraphs may link more.
+                let limit = if kind == BlockKind::Paragraph { 0.8 } else { 0.6 };
+                if !text.is_empty() && link_density(child) <= limit {
                     blocks.push(Block { kind, text });
                 }
             }

@@ -96,7 +96,7 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+pub(crate) const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
 
 fn rfc2822(days: i64, seconds_of_day: i64) -> String {
@@ -111,21 +111,26 @@ fn rfc2822(days: i64, seconds_of_day: i64) -> String {
     )
 }
 
-/// An article's written date ("April 29, 2025", "Jan. 11, 2025", "2025-04-29") as RFC 2822.
-pub fn parse_date(written: &str) -> Option<String> {
+/// An article's written date ("April 29, 2025", "Jan. 11, 2025", "2025-04-29") as
+/// (year, month, day).
+pub fn written_date(written: &str) -> Option<(i64, u32, u32)> {
     let text = written.trim();
-    if let Some((year, rest)) = text.split_once('-') {
+    let (year, month, day) = if let Some((year, rest)) = text.split_once('-') {
         let mut parts = rest.splitn(2, '-');
-        let (month, day) = (parts.next()?.parse::<u32>().ok()?, parts.next()?.get(..2)?.parse::<u32>().ok()?);
-        let year = year.parse::<i64>().ok()?;
-        return ((1..=12).contains(&month) && (1..=31).contains(&day)).then(|| rfc2822(days_from_civil(year, month, day), 0));
-    }
-    let words: Vec<&str> = text.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
-    let month_word = words.first()?.trim_end_matches('.').to_lowercase();
-    let month = MONTHS.iter().position(|m| month_word.starts_with(&m.to_lowercase()))? as u32 + 1;
-    let day: u32 = words.get(1)?.trim_end_matches(|c: char| c.is_alphabetic()).parse().ok()?;
-    let year: i64 = words.get(2)?.parse().ok()?;
-    (1..=31).contains(&day).then(|| rfc2822(days_from_civil(year, month, day), 0))
+        (year.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?.get(..2)?.parse().ok()?)
+    } else {
+        let words: Vec<&str> = text.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
+        let month_word = words.first()?.trim_end_matches('.').to_lowercase();
+        let month = MONTHS.iter().position(|m| month_word.starts_with(&m.to_lowercase()))? as u32 + 1;
+        (words.get(2)?.parse().ok()?, month, words.get(1)?.trim_end_matches(|c: char| c.is_alphabetic()).parse().ok()?)
+    };
+    ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some((year, month, day))
+}
+
+/// An article's written date as RFC 2822, for the feed.
+pub fn parse_date(written: &str) -> Option<String> {
+    let (year, month, day) = written_date(written)?;
+    Some(rfc2822(days_from_civil(year, month, day), 0))
 }
 
 /// The current time as RFC 2822.

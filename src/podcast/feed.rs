@@ -9,7 +9,7 @@ use rss::extension::Extension;
 use rss::{Channel as RssChannel, Enclosure, Guid, Image, Item};
 use serde::Deserialize;
 
-use super::episode::Episode;
+use super::episode::{Episode, MONTHS};
 use crate::error::{Error, Result};
 
 const PODCAST_NAMESPACE: &str = "https://podcastindex.org/namespace/1.0";
@@ -95,10 +95,7 @@ impl Episode {
     /// Sort key: (year, month, day, time) from the RFC 2822 date.
     fn pub_date_key(&self) -> (String, u32, String, String) {
         let parts: Vec<&str> = self.pub_date.split_whitespace().collect();
-        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-            .iter()
-            .position(|m| parts.get(2) == Some(m))
-            .map_or(0, |p| p as u32 + 1);
+        let month = MONTHS.iter().position(|m| parts.get(2) == Some(m)).map_or(0, |p| p as u32 + 1);
         (parts.get(3).unwrap_or(&"").to_string(), month, parts.get(1).unwrap_or(&"").to_string(), parts.get(4).unwrap_or(&"").to_string())
     }
 }

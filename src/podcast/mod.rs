@@ -19,7 +19,7 @@ use crate::pipeline::{self, ScriptOptions};
 use crate::synth::cache::SegmentCache;
 use crate::synth::EnginePool;
 use crate::voice::Voice;
-use episode::{parse_date, slug, Episode};
+use episode::{parse_date, slug, written_date, Episode};
 
 /// Set by a Ctrl-C handler: no new article is started, the current ones finish.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -280,10 +280,8 @@ fn remove_stale_temp_files(folder: &Path) {
 
 /// "April 29, 2025" -> "2025-04-29" for the ID3 date.
 fn iso_date(written: &str) -> Option<String> {
-    let rfc = parse_date(written)?;
-    let parts: Vec<&str> = rfc.split_whitespace().collect();
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].iter().position(|m| *m == parts[2])? + 1;
-    Some(format!("{}-{month:02}-{}", parts[3], parts[1]))
+    let (year, month, day) = written_date(written)?;
+    Some(format!("{year}-{month:02}-{day:02}"))
 }
 
 #[cfg(test)]

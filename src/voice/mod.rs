@@ -297,8 +297,8 @@ pub fn find_voice(name: &str) -> Result<Voice> {
         return Voice::load(Path::new(name));
     }
     let voices = all_voices()?;
-    voices.into_iter().find(|v| v.name == name).ok_or_else(|| {
-        let names: Vec<String> = all_voices().unwrap_or_default().into_iter().map(|v| v.name).collect();
+    voices.iter().find(|v| v.name == name).cloned().ok_or_else(|| {
+        let names: Vec<&str> = voices.iter().map(|v| v.name.as_str()).collect();
         Error::input(format!("unknown voice '{name}' (known: {})", names.join(", ")))
     })
 }
