@@ -36,6 +36,7 @@ fn readcast(assets: &Assets, voices: &Path, args: &[&str]) -> Output {
         .args(args)
         .env("ORT_DYLIB_PATH", &assets.runtime)
         .env("READCAST_VOICES", voices)
+        .env("READCAST_CACHE", voices.join("cache"))
         .stdin(Stdio::null())
         .output()
         .expect("readcast runs")
@@ -105,13 +106,22 @@ fn zero_noise_gives_the_same_audio_every_run() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("a.txt");
     std::fs::write(&input, ARTICLE).unwrap();
+    let sentence = dir.path().join("one.txt");
+    std::fs::write(&sentence, "The first grain left the harbor at noon.\n").unwrap();
+    let models = voices.path().join("cache/models");
+    let cached_models = || std::fs::read_dir(&models).map_or(0, |entries| entries.filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "onnx")).count());
+    assert_eq!(cached_models(), 0);
     let mut files = Vec::new();
-    for name in ["a.wav", "b.wav"] {
+    // The first run optimizes the model and caches it; the second loads the cached graph;
+    // the third has one engine with two threads for its single segment, the fourth one thread.
+    for (name, source, jobs) in [("a.wav", &input, "2"), ("b.wav", &input, "2"), ("c.wav", &sentence, "2"), ("d.wav", &sentence, "1")] {
         let out = dir.path().join(name);
-        let output = readcast(&assets, voices.path(), &["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "joe", "--noise-scale", "0", "--noise-w", "0"]);
+        let output = readcast(&assets, voices.path(), &["narrate", source.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "joe", "--noise-scale", "0", "--noise-w", "0", "--jobs", jobs, "--no-header", "--no-disclosure"]);
         assert!(output.status.success(), "{}", text(&output.stderr));
         files.push(std::fs::read(out).unwrap());
+        assert_eq!(cached_models(), 1);
     }
+    assert!(files[2] == files[3], "the thread count changed the audio");
     assert!(files[0] == files[1]);
     // A slower pace makes a longer narration.
     let slow = dir.path().join("slow.wav");
@@ -124,7 +134,7 @@ fn zero_noise_gives_the_same_audio_every_run() {
 fn phonemes_and_ids_match_piper() {
     let Some(assets) = assets() else { return };
     std::env::set_var("ORT_DYLIB_PATH", &assets.runtime);
-    let engine = readcast::synth::piper::PiperEngine::new(&readcast::synth::piper::PiperSettings { model: assets.model.clone(), ..Default::default() }).unwrap();
+    let engine = readcast::synth::piper::PiperEngine::new(&readcast::synth::piper::PiperSettings { model: assets.model.clone(), ..Default::default() }, 1).unwrap();
     let sentences = engine.phonemize("Hello world. How are you today?").unwrap();
     let as_text: Vec<String> = sentences.iter().map(|s| s.concat()).collect();
     // Reference: Piper 1.3 (piper-tts) phonemize() for the same text and voice.

@@ -167,7 +167,13 @@ pub fn cache(args: &CacheArgs) -> Result<i32> {
     let cache = SegmentCache::new(SegmentCache::default_dir());
     let (verb, stats) = match args.action {
         CacheAction::Stats => ("holds", cache.stats()),
-        CacheAction::Clear => ("cleared", cache.clear()?),
+        CacheAction::Clear => {
+            let models = readcast::synth::cache::model_dir();
+            if models.exists() {
+                std::fs::remove_dir_all(&models).map_err(|e| Error::io(&models, e))?;
+            }
+            ("cleared", cache.clear()?)
+        }
     };
     print(&format!("{}: {verb} {} segments, {:.1} MiB\n", cache.dir().display(), stats.entries, stats.bytes as f64 / 1_048_576.0))?;
     Ok(EXIT_OK)

@@ -15,6 +15,15 @@ use crate::voice::Voice;
 const SYNTHESIS_VERSION: &str = concat!("readcast-", env!("CARGO_PKG_VERSION"), "-segments-1");
 const MAGIC: &[u8; 8] = b"RCSEG001";
 
+/// Where optimized voice models are cached: `models` in `$READCAST_CACHE`, else in the user
+/// cache folder's `readcast`.
+pub fn model_dir() -> PathBuf {
+    match std::env::var_os("READCAST_CACHE").filter(|d| !d.is_empty()) {
+        Some(dir) => PathBuf::from(dir).join("models"),
+        None => dirs::cache_dir().unwrap_or_else(std::env::temp_dir).join("readcast").join("models"),
+    }
+}
+
 pub struct SegmentCache {
     dir: PathBuf,
     hits: AtomicUsize,

@@ -96,6 +96,9 @@ pub fn synthesize_with(chunks: &[Chunk], engines: &EnginePool, cache: Option<&ca
     let batch_length = |batch: &Vec<usize>| batch.iter().map(|&i| chunks[i].text.len()).sum::<usize>();
     order.sort_by_key(|&index| std::cmp::Reverse(batch_length(&batches[index])));
     let slots = engines.engines.len();
+    // Fewer batches than workers (an edit re-renders one sentence): an engine made now may
+    // use the idle workers' cores.
+    let threads_per_engine = (slots / batches.len().max(1)).max(1);
     let finished: Vec<(usize, Vec<Segment>)> = order
         .par_iter()
         .with_max_len(1)
@@ -104,7 +107,7 @@ pub fn synthesize_with(chunks: &[Chunk], engines: &EnginePool, cache: Option<&ca
             let worker = rayon::current_thread_index().unwrap_or(0) % slots;
             let mut slot = engines.engines[worker].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             if slot.is_none() {
-                *slot = Some(voice.engine()?);
+                *slot = Some(voice.engine_with_threads(threads_per_engine)?);
             }
             let engine = slot.as_mut().expect("engine was just created");
             let batch_texts: Vec<String> = batch.iter().map(|&i| texts[i].clone()).collect();

@@ -196,6 +196,12 @@ impl Voice {
 
     /// A new engine instance for this voice.
     pub fn engine(&self) -> Result<Box<dyn Engine>> {
+        self.engine_with_threads(1)
+    }
+
+    /// An engine instance that may use `threads` threads of its own (only Piper does: the
+    /// others are single-threaded and run in parallel as separate instances).
+    pub fn engine_with_threads(&self, threads: usize) -> Result<Box<dyn Engine>> {
         Ok(match self.engine {
             EngineKind::Espeak => Box::new(EmbeddedEspeak::new(&self.espeak_settings())?),
             EngineKind::EspeakNg => {
@@ -219,7 +225,7 @@ impl Voice {
                 length_scale: self.length_scale,
                 noise_scale: self.noise_scale,
                 noise_w: self.noise_w,
-            })?),
+            }, threads)?),
         })
     }
 
