@@ -117,7 +117,9 @@ pub fn normalize(samples: &mut [f32], rate: u32, channels: u16, target_lufs: f64
     if channels >= 2 {
         measured += 10.0 * f64::from(channels).log10();
     }
-    let gain_db = target_lufs - measured;
+    // In steps of 0.1 dB: editing one sentence rarely moves the gain, so the unchanged parts
+    // of a narration stay sample-identical and their encoded audio can be reused.
+    let gain_db = ((target_lufs - measured) * 10.0).round() / 10.0;
     let gain = 10f64.powf(gain_db / 20.0) as f32;
     samples.iter_mut().for_each(|s| *s *= gain);
     if 20.0 * peak.max(1e-10).log10() + gain_db <= ceiling_dbtp {

@@ -30,6 +30,10 @@ pub struct AssembleSettings {
     /// Integrated loudness target; `None` picks the podcast norm for the channel count.
     pub target_lufs: Option<f64>,
     pub true_peak_dbtp: f64,
+    /// Every segment starts on a multiple of this many frames (pauses grow by less than one
+    /// step). MP3 output sets it to the MP3 frame length, so that its encoder can take the
+    /// narration in independent pieces; 1 leaves pauses exact.
+    pub frame_grid: usize,
 }
 
 impl Default for AssembleSettings {
@@ -44,6 +48,7 @@ impl Default for AssembleSettings {
             fade: 0.008,
             target_lufs: None,
             true_peak_dbtp: -1.0,
+            frame_grid: 1,
         }
     }
 }
@@ -145,7 +150,8 @@ pub fn assemble(segments: &[Segment], chunks: &[Chunk], utterances: &[Utterance]
         }
         if index + 1 < chunks.len() {
             let pause = (settings.pause_seconds(chunk.pause_after) * rate as f32) as usize;
-            mono.resize(mono.len() + pause, 0.0);
+            let grid = settings.frame_grid.max(1);
+            mono.resize((mono.len() + pause).div_ceil(grid) * grid, 0.0);
         }
     }
     // A short tail so players do not cut the last word.
@@ -279,6 +285,14 @@ mod tests {
         let gap2 = narration.segments[2].start - narration.segments[1].end;
         assert!((gap1 - 0.35).abs() < 0.001 && (gap2 - 1.0).abs() < 0.001, "{gap1} {gap2}");
         assert_eq!(narration.sentences.len(), 3);
+        // On a grid, every segment starts on it and pauses grow by less than one step.
+        let grid = AssembleSettings { frame_grid: 576, ..AssembleSettings::default() };
+        let aligned = assemble(&segments, &chunks, &utterances, &grid).unwrap();
+        for (timing, exact) in aligned.segments.iter().zip(&narration.segments) {
+            let start = (timing.start * f64::from(rate)).round() as usize;
+            assert_eq!(start % 576, 0);
+            assert!(timing.start >= exact.start && timing.start - exact.start < 2.0 * 576.0 / f64::from(rate));
+        }
         let loudness = integrated_loudness(&narration.samples, rate, 1).unwrap();
         assert!((loudness + 19.0).abs() < 0.5, "{loudness}");
     }

@@ -1,17 +1,34 @@
 //! MP3 output: LAME (the `mp3lame-encoder` crate, which builds LAME from source with cargo)
 //! behind an ID3v2.4 tag with title, artist, date and chapters (CHAP/CTOC frames).
+//!
+//! The narration is encoded in pieces, one per segment, in parallel, and each piece can come
+//! from the cache: after a one-sentence edit only that sentence's piece is encoded again.
+//! This works because LAME (3.100), flushed with padding, makes `ceil((n + L) / F)` frames of
+//! `n` samples, where `F` is the frame length and `L` its look-ahead (3 x 576 or 2 x 1152
+//! samples), and its output starts with a delay shorter than `L`. A piece whose length is a
+//! multiple of `F` and whose last `L` samples are silent, encoded without those samples, so
+//! decodes to exactly its own length, and pieces played one after another keep the timeline
+//! of one stream. The assembler puts segment starts on the frame grid
+//! ([`super::AssembleSettings::frame_grid`]) and pauses hold the silence. Every piece's frame
+//! count is checked; if LAME ever behaves otherwise, the narration is encoded as one stream.
 
 use std::io::Write;
+use std::ops::Range;
 use std::path::Path;
 
 use id3::frame::{Chapter as ChapterFrame, TableOfContents};
 use id3::{Frame, TagLike, Version};
-use mp3lame_encoder::{Bitrate, Builder, FlushNoGap, InterleavedPcm, MonoPcm, Quality};
+use mp3lame_encoder::{Bitrate, Builder, FlushGap, InterleavedPcm, MonoPcm, Quality};
+use rayon::prelude::*;
 
 use super::wav::to_i16;
 use super::{Chapter, Narration};
 use crate::error::{Error, Result};
 use crate::output::write_atomically;
+use crate::synth::cache::SegmentCache;
+
+/// Changes whenever the bytes encoded for the same samples could change.
+const PIECE_VERSION: &str = "lame-3.100-q7-cbr-1";
 
 /// What the ID3 tag says about an episode.
 #[derive(Debug, Clone, Default)]
@@ -40,33 +57,131 @@ fn bitrate(kbps: u32) -> Result<Bitrate> {
     })
 }
 
+/// Samples per channel in one MP3 frame at `rate`: 1152 for MPEG-1 rates (32 kHz and up),
+/// 576 below.
+pub fn frame_samples(rate: u32) -> usize {
+    if rate >= 32_000 {
+        1152
+    } else {
+        576
+    }
+}
+
+/// Samples LAME holds back at the end of a stream (see the module notes).
+fn lookahead(frame: usize) -> usize {
+    if frame == 1152 {
+        2 * 1152
+    } else {
+        3 * 576
+    }
+}
+
 /// Encodes the narration as a constant-bitrate MP3 with an ID3 tag, written atomically.
-pub fn write_mp3(narration: &Narration, path: &Path, kbps: u32, tags: &Mp3Tags) -> Result<()> {
-    let fail = |what: &str, e: String| Error::engine(format!("{}: MP3 {what}: {e}", path.display()));
+/// Pieces are taken from and stored in `cache` when given.
+pub fn write_mp3(narration: &Narration, path: &Path, kbps: u32, tags: &Mp3Tags, cache: Option<&SegmentCache>) -> Result<()> {
+    let audio = encode(narration, kbps, cache).map_err(|e| Error::engine(format!("{}: MP3 {e}", path.display())))?;
+    let tag = id3_tag(tags, narration.duration_seconds());
+    write_atomically(path, |file| {
+        tag.write_to(&mut *file, Version::Id3v24).map_err(|e| Error::engine(format!("{}: MP3 tag: {e}", path.display())))?;
+        file.write_all(&audio).map_err(|e| Error::io(path, e))
+    })
+}
+
+/// The MP3 frames of a narration, encoded in pieces (or as one stream where pieces do not
+/// line up).
+fn encode(narration: &Narration, kbps: u32, cache: Option<&SegmentCache>) -> std::result::Result<Vec<u8>, String> {
+    bitrate(kbps).map_err(|e| e.to_string())?;
+    let channels = usize::from(narration.channels.max(1));
+    let pcm: Vec<i16> = to_i16(&narration.samples).collect();
+    let frame = frame_samples(narration.sample_rate);
+    let pieces = pieces(narration, &pcm, frame);
+    let encoded: std::result::Result<Vec<Vec<u8>>, String> = pieces
+        .par_iter()
+        .enumerate()
+        .map(|(index, range)| {
+            let last = index + 1 == pieces.len();
+            let end = if last { range.end } else { range.end - lookahead(frame) };
+            let samples = &pcm[range.start * channels..end * channels];
+            let key = cache.map(|_| piece_key(samples, narration.sample_rate, channels, kbps));
+            if let Some(bytes) = key.as_ref().and_then(|key| cache.and_then(|c| c.get_piece(key))) {
+                return Ok(bytes);
+            }
+            let bytes = encode_stream(samples, narration.sample_rate, channels, kbps)?;
+            if !last {
+                let (frames, _) = crate::synth::decode::frames_of_bytes(bytes.clone(), "mp3")?;
+                if frames != range.len() as u64 {
+                    return Err(MISALIGNED.to_string());
+                }
+            }
+            if let (Some(cache), Some(key)) = (cache, key) {
+                // A full disk makes the cache useless, not the episode wrong.
+                let _ = cache.put_piece(&key, &bytes);
+            }
+            Ok(bytes)
+        })
+        .collect();
+    match encoded {
+        Ok(pieces) => Ok(pieces.concat()),
+        Err(e) if e == MISALIGNED => encode_stream(&pcm, narration.sample_rate, channels, kbps),
+        Err(e) => Err(e),
+    }
+}
+
+const MISALIGNED: &str = "piece is not the length it was cut to";
+
+/// Frame ranges of the pieces: a new piece starts at every segment start on the frame grid
+/// with at least the encoder's look-ahead of silence before it.
+fn pieces(narration: &Narration, pcm: &[i16], frame: usize) -> Vec<Range<usize>> {
+    let channels = usize::from(narration.channels.max(1));
+    let total = narration.frames();
+    let silent_before = |at: usize| at >= lookahead(frame) && pcm[(at - lookahead(frame)) * channels..at * channels].iter().all(|&s| s == 0);
+    let mut starts: Vec<usize> = narration
+        .segments
+        .iter()
+        .map(|timing| (timing.start * f64::from(narration.sample_rate)).round() as usize)
+        .filter(|&at| at > 0 && at < total && at % frame == 0 && silent_before(at))
+        .collect();
+    starts.dedup();
+    let mut ranges = Vec::with_capacity(starts.len() + 1);
+    let mut from = 0;
+    for start in starts {
+        ranges.push(from..start);
+        from = start;
+    }
+    ranges.push(from..total);
+    ranges
+}
+
+fn piece_key(samples: &[i16], rate: u32, channels: usize, kbps: u32) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(format!("{PIECE_VERSION}|{rate}|{channels}|{kbps}|").as_bytes());
+    for sample in samples {
+        hasher.update(&sample.to_le_bytes());
+    }
+    hasher.finalize().to_hex().to_string()
+}
+
+/// One LAME stream of `pcm`, flushed with padding.
+fn encode_stream(pcm: &[i16], rate: u32, channels: usize, kbps: u32) -> std::result::Result<Vec<u8>, String> {
+    let fail = |what: &str, e: String| format!("{what}: {e}");
     let mut builder = Builder::new().ok_or_else(|| fail("encoder", "LAME could not start".into()))?;
-    builder.set_num_channels(narration.channels as u8).map_err(|e| fail("encoder", e.to_string()))?;
-    builder.set_sample_rate(narration.sample_rate).map_err(|e| fail("encoder", e.to_string()))?;
-    builder.set_brate(bitrate(kbps)?).map_err(|e| fail("encoder", e.to_string()))?;
+    builder.set_num_channels(channels as u8).map_err(|e| fail("encoder", e.to_string()))?;
+    builder.set_sample_rate(rate).map_err(|e| fail("encoder", e.to_string()))?;
+    builder.set_brate(bitrate(kbps).map_err(|e| e.to_string())?).map_err(|e| fail("encoder", e.to_string()))?;
     // LAME's -q 7: at speech bitrates no audible loss against -q 5, and twice as fast, which
     // matters once cached segments make synthesis cheap.
     builder.set_quality(Quality::Ok).map_err(|e| fail("encoder", e.to_string()))?;
     let mut encoder = builder.build().map_err(|e| fail("encoder", e.to_string()))?;
-    let pcm: Vec<i16> = to_i16(&narration.samples).collect();
     // LAME's documented worst case for one call: 1.25 x samples + 7200 bytes.
     let mut audio = Vec::with_capacity(mp3lame_encoder::max_required_buffer_size(pcm.len()) + 7200);
-    let encoded = if narration.channels >= 2 {
-        encoder.encode_to_vec(InterleavedPcm(&pcm), &mut audio)
+    let encoded = if channels >= 2 {
+        encoder.encode_to_vec(InterleavedPcm(pcm), &mut audio)
     } else {
-        encoder.encode_to_vec(MonoPcm(&pcm), &mut audio)
+        encoder.encode_to_vec(MonoPcm(pcm), &mut audio)
     };
     encoded.map_err(|e| fail("encoding", e.to_string()))?;
-    encoder.flush_to_vec::<FlushNoGap>(&mut audio).map_err(|e| fail("encoding", e.to_string()))?;
-
-    let tag = id3_tag(tags, narration.duration_seconds());
-    write_atomically(path, |file| {
-        tag.write_to(&mut *file, Version::Id3v24).map_err(|e| fail("tag", e.to_string()))?;
-        file.write_all(&audio).map_err(|e| Error::io(path, e))
-    })
+    encoder.flush_to_vec::<FlushGap>(&mut audio).map_err(|e| fail("encoding", e.to_string()))?;
+    Ok(audio)
 }
 
 fn id3_tag(tags: &Mp3Tags, duration: f64) -> id3::Tag {
@@ -121,14 +236,75 @@ mod tests {
             album: None,
             chapters: vec![Chapter { title: "Ferry strike ends".into(), start: 0.0 }, Chapter { title: "Backlog".into(), start: 1.5 }],
         };
-        write_mp3(&narration, &path, 64, &tags).unwrap();
+        write_mp3(&narration, &path, 64, &tags, None).unwrap();
         let decoded = crate::synth::decode::decode_file(&path).unwrap();
         assert_eq!(decoded.sample_rate, rate);
         assert!((decoded.duration_seconds() - 3.0).abs() < 0.1, "{}", decoded.duration_seconds());
+        assert_eq!(crate::synth::decode::duration_of_file(&path).unwrap(), decoded.duration_seconds());
         let tag = id3::Tag::read_from_path(&path).unwrap();
         assert_eq!(tag.title(), Some("Ferry strike ends"));
         assert_eq!(tag.chapters().count(), 2);
         assert_eq!(tag.tables_of_contents().count(), 1);
-        assert!(write_mp3(&narration, &path, 65, &tags).is_err());
+        assert!(write_mp3(&narration, &path, 65, &tags, None).is_err());
+    }
+
+    /// A narration of tone bursts ("sentences") on the frame grid, as the assembler makes it.
+    fn narration_of(pitches: &[f32], rate: u32) -> Narration {
+        use crate::chunk::{Chunk, Pause, Utterance};
+        let segments: Vec<crate::synth::Segment> = pitches
+            .iter()
+            .map(|pitch| crate::synth::Segment { samples: (0..rate as usize).map(|i| 0.3 * (i as f32 * pitch / rate as f32 * std::f32::consts::TAU).sin()).collect(), sample_rate: rate })
+            .collect();
+        let chunks: Vec<Chunk> = (0..pitches.len()).map(|i| Chunk { text: format!("s{i}"), utterance: i, pause_after: Pause::Sentence }).collect();
+        let utterances: Vec<Utterance> = chunks.iter().map(|c| Utterance { written: c.text.clone(), spoken: c.text.clone(), pause_after: Pause::Sentence }).collect();
+        let settings = super::super::AssembleSettings { sample_rate: rate, frame_grid: frame_samples(rate), target_lufs: Some(-19.0), ..Default::default() };
+        super::super::assemble(&segments, &chunks, &utterances, &settings).unwrap()
+    }
+
+    fn onsets(samples: &[f32]) -> Vec<usize> {
+        let mut onsets = Vec::new();
+        let mut quiet = 0;
+        for (index, sample) in samples.iter().enumerate() {
+            if sample.abs() > 0.05 {
+                if quiet > 2000 || onsets.is_empty() {
+                    onsets.push(index);
+                }
+                quiet = 0;
+            } else {
+                quiet += 1;
+            }
+        }
+        onsets
+    }
+
+    #[test]
+    fn pieces_keep_the_timeline_of_one_stream_and_are_reused() {
+        for rate in [22_050, 44_100] {
+            let narration = narration_of(&[300.0, 450.0, 600.0, 750.0], rate);
+            let pcm: Vec<i16> = to_i16(&narration.samples).collect();
+            assert_eq!(pieces(&narration, &pcm, frame_samples(rate)).len(), 4);
+            let dir = tempfile::tempdir().unwrap();
+            let cache = SegmentCache::new(dir.path());
+            let decode = |bytes: &[u8]| {
+                let path = dir.path().join("a.mp3");
+                std::fs::write(&path, bytes).unwrap();
+                crate::synth::decode::decode_file(&path).unwrap().into_mono()
+            };
+            let pieced = encode(&narration, 64, Some(&cache)).unwrap();
+            let whole = encode_stream(&pcm, rate, 1, 64).unwrap();
+            let (pieced_audio, whole_audio) = (decode(&pieced), decode(&whole));
+            assert_eq!(pieced_audio.len(), whole_audio.len(), "{rate} Hz");
+            let (a, b) = (onsets(&pieced_audio), onsets(&whole_audio));
+            assert_eq!(a.len(), 4);
+            assert!(a.iter().zip(&b).all(|(x, y)| x.abs_diff(*y) <= 2), "{rate} Hz: {a:?} against {b:?}");
+            assert_eq!(cache.stats().pieces, 4);
+            // The same narration again: every piece from the cache, the same bytes.
+            assert_eq!(encode(&narration, 64, Some(&cache)).unwrap(), pieced);
+            assert_eq!(cache.stats().pieces, 4);
+            // One sentence changed (and so longer): one piece more.
+            let edited = narration_of(&[300.0, 450.0, 610.0, 750.0], rate);
+            encode(&edited, 64, Some(&cache)).unwrap();
+            assert_eq!(cache.stats().pieces, 5);
+        }
     }
 }

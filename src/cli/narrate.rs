@@ -141,8 +141,12 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
         eprintln!("readcast: {} sentences in {} segments, {} threads", script.utterances.len(), script.chunks.len(), jobs);
     }
     let progress = progress_bar(script.chunks.len() as u64, args.quiet);
-    let narration = pipeline::render(&script, &voice, &settings, jobs, &|| progress.inc(1))?;
+    let prepared = started.elapsed();
+    let segments = readcast::synth::synthesize(&script.chunks, &voice, jobs, &|| progress.inc(1))?;
     progress.finish_and_clear();
+    let synthesized = started.elapsed();
+    let narration = readcast::assemble::assemble(&segments, &script.chunks, &script.utterances, &settings)?;
+    let assembled = started.elapsed();
     wav::write_wav(&narration, &args.output)?;
     if let Some(path) = &args.captions {
         captions::write_vtt(&narration, path)?;
@@ -153,11 +157,15 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     if args.verbose {
         let elapsed = started.elapsed().as_secs_f64();
         eprintln!(
-            "readcast: wrote {} ({:.1} s of audio in {:.2} s, {:.0}x realtime)",
+            "readcast: wrote {} ({:.1} s of audio in {:.2} s, {:.0}x realtime; read and prepared {:.3} s, synthesized {:.3} s, assembled {:.3} s, wrote {:.3} s)",
             args.output.display(),
             narration.duration_seconds(),
             elapsed,
-            narration.duration_seconds() / elapsed.max(1e-9)
+            narration.duration_seconds() / elapsed.max(1e-9),
+            prepared.as_secs_f64(),
+            (synthesized - prepared).as_secs_f64(),
+            (assembled - synthesized).as_secs_f64(),
+            elapsed - assembled.as_secs_f64(),
         );
     }
     Ok(EXIT_OK)

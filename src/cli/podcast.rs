@@ -175,6 +175,12 @@ pub fn cache(args: &CacheArgs) -> Result<i32> {
             ("cleared", cache.clear()?)
         }
     };
-    print(&format!("{}: {verb} {} segments, {:.1} MiB\n", cache.dir().display(), stats.entries, stats.bytes as f64 / 1_048_576.0))?;
+    print(&format!(
+        "{}: {verb} {} segments and {} encoded pieces, {:.1} MiB\n",
+        cache.dir().display(),
+        stats.entries,
+        stats.pieces,
+        stats.bytes as f64 / 1_048_576.0
+    ))?;
     Ok(EXIT_OK)
 }

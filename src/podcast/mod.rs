@@ -211,7 +211,12 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
     }
 
     let script = pipeline::prepare(&article, voice, normalizer, &options.script)?;
-    let narration = pipeline::render_with(&script, engines, options.cache.as_ref(), &options.assemble, &|| {})?;
+    let mut assemble = options.assemble.clone();
+    if let AudioFormat::Mp3 { .. } = options.format {
+        // Segments on the MP3 frame grid: the encoder can take them as independent pieces.
+        assemble.frame_grid = mp3::frame_samples(assemble.sample_rate);
+    }
+    let narration = pipeline::render_with(&script, engines, options.cache.as_ref(), &assemble, &|| {})?;
     if INTERRUPTED.load(Ordering::Relaxed) {
         return Err(Error::input("interrupted before its files were written"));
     }
@@ -228,7 +233,7 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
                 album: None,
                 chapters: chapters.clone(),
             };
-            mp3::write_mp3(&narration, &audio_path, kbps, &tags)?;
+            mp3::write_mp3(&narration, &audio_path, kbps, &tags, options.cache.as_ref())?;
         }
     }
     let captions_file = format!("{stem}.vtt");
@@ -238,7 +243,7 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
     let audio_bytes = std::fs::metadata(&audio_path).map_err(|e| Error::io(&audio_path, e))?.len();
     // The feed states the duration players will find: that of the encoded file (MP3 frames
     // round it up a little).
-    let duration_seconds = crate::synth::decode::decode_file(&audio_path)?.duration_seconds();
+    let duration_seconds = crate::synth::decode::duration_of_file(&audio_path)?;
     let description = article.lede.clone().or_else(|| article.blocks.iter().find(|b| b.kind == extract::BlockKind::Paragraph).map(|b| b.text.clone())).unwrap_or_default();
     let episode = Episode {
         id: id.to_string(),

@@ -33,7 +33,11 @@ pub struct SegmentCache {
 /// Entry count and bytes of a cache folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CacheStats {
+    /// Synthesized segments.
     pub entries: usize,
+    /// Encoded pieces of episodes (MP3).
+    pub pieces: usize,
+    /// Bytes of both.
     pub bytes: u64,
 }
 
@@ -67,7 +71,22 @@ impl SegmentCache {
     }
 
     fn path(&self, key: &str) -> PathBuf {
-        self.dir.join(&key[..2]).join(format!("{key}.seg"))
+        self.path_with(key, "seg")
+    }
+
+    fn path_with(&self, key: &str, extension: &str) -> PathBuf {
+        self.dir.join(&key[..2]).join(format!("{key}.{extension}"))
+    }
+
+    /// A cached piece of encoded audio (see [`crate::assemble::mp3`]), by the hex key of its
+    /// content.
+    pub fn get_piece(&self, key: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.path_with(key, PIECE_EXTENSION)).ok()
+    }
+
+    /// Stores a piece of encoded audio; like [`SegmentCache::put`], failing is not fatal.
+    pub fn put_piece(&self, key: &str, bytes: &[u8]) -> Result<()> {
+        write_entry(&self.path_with(key, PIECE_EXTENSION), bytes)
     }
 
     /// A cached segment; a missing or unreadable entry is a miss.
@@ -81,19 +100,13 @@ impl SegmentCache {
     /// Stores a segment. Failing to cache is not an error worth stopping a narration for, so
     /// the caller may ignore the result.
     pub fn put(&self, key: &str, segment: &Segment) -> Result<()> {
-        let path = self.path(key);
-        let folder = path.parent().expect("entries live in a folder");
-        std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
-        let mut temp = tempfile::NamedTempFile::new_in(folder).map_err(|e| Error::io(folder, e))?;
         let mut bytes = Vec::with_capacity(12 + segment.samples.len() * 4);
         bytes.extend_from_slice(MAGIC);
         bytes.extend_from_slice(&segment.sample_rate.to_le_bytes());
         for sample in &segment.samples {
             bytes.extend_from_slice(&sample.to_le_bytes());
         }
-        temp.write_all(&bytes).map_err(|e| Error::io(&path, e))?;
-        temp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
-        Ok(())
+        write_entry(&self.path(key), &bytes)
     }
 
     pub fn hits(&self) -> usize {
@@ -106,13 +119,17 @@ impl SegmentCache {
 
     /// Entries and bytes on disk.
     pub fn stats(&self) -> CacheStats {
-        let mut stats = CacheStats { entries: 0, bytes: 0 };
+        let mut stats = CacheStats { entries: 0, pieces: 0, bytes: 0 };
         for shard in std::fs::read_dir(&self.dir).into_iter().flatten().flatten() {
             for entry in std::fs::read_dir(shard.path()).into_iter().flatten().flatten() {
-                if entry.path().extension().is_some_and(|e| e == "seg") {
-                    stats.entries += 1;
-                    stats.bytes += entry.metadata().map_or(0, |m| m.len());
-                }
+                let path = entry.path();
+                let counter = match path.extension().and_then(|e| e.to_str()) {
+                    Some("seg") => &mut stats.entries,
+                    Some(PIECE_EXTENSION) => &mut stats.pieces,
+                    _ => continue,
+                };
+                *counter += 1;
+                stats.bytes += entry.metadata().map_or(0, |m| m.len());
             }
         }
         stats
@@ -126,6 +143,19 @@ impl SegmentCache {
         }
         Ok(stats)
     }
+}
+
+/// The extension of cached encoded pieces.
+const PIECE_EXTENSION: &str = "mp3";
+
+/// Writes an entry through a temporary file and a rename.
+fn write_entry(path: &Path, bytes: &[u8]) -> Result<()> {
+    let folder = path.parent().expect("entries live in a folder");
+    std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+    let mut temp = tempfile::NamedTempFile::new_in(folder).map_err(|e| Error::io(folder, e))?;
+    temp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    temp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
 }
 
 fn decode(bytes: &[u8]) -> Option<Segment> {
