@@ -57,6 +57,9 @@ pub fn integrated_loudness(samples: &[f32], rate: u32, channels: u16) -> Result<
 /// Highest true peak over all channels of interleaved samples, in dBTP.
 pub fn true_peak_dbtp(samples: &[f32], rate: u32, channels: u16) -> Result<f64> {
     let channels = usize::from(channels.max(1));
+    if channels == 1 {
+        return Ok(20.0 * true_peak(samples, rate)?.max(1e-10).log10());
+    }
     let mut peak: f64 = 0.0;
     for channel in 0..channels {
         let mono: Vec<f32> = samples.iter().skip(channel).step_by(channels).copied().collect();
@@ -71,48 +74,89 @@ pub fn true_peak_dbtp(samples: &[f32], rate: u32, channels: u16) -> Result<f64> 
 /// interpolated value is a weighted sum of its neighbours with weights whose absolute sum is
 /// under 2, so a value above the sample peak needs a neighbour above half of it.
 fn true_peak(samples: &[f32], rate: u32) -> Result<f64> {
+    use rayon::prelude::*;
     const MARGIN: usize = 48;
-    let sample_peak = samples.iter().fold(0f32, |m, s| m.max(s.abs()));
+    const PARTS: usize = 4;
+    let sample_peak = samples.par_chunks(1 << 16).map(peak_of).reduce(|| 0.0, f32::max);
     if sample_peak == 0.0 {
         return Ok(0.0);
     }
     let threshold = sample_peak / 2.0;
-    let mut peak = f64::from(sample_peak);
-    let mut region: Option<(usize, usize)> = None;
-    let mut measure = |(start, end): (usize, usize)| -> Result<()> {
-        let meter = meter(&samples[start..end], rate, 1, Mode::TRUE_PEAK)?;
-        peak = peak.max(meter.true_peak(0).map_err(|e| Error::engine(format!("loudness meter: {e}")))?);
-        Ok(())
-    };
-    for (index, sample) in samples.iter().enumerate() {
-        if sample.abs() < threshold {
-            continue;
-        }
-        let (start, end) = (index.saturating_sub(MARGIN), (index + MARGIN).min(samples.len()));
-        region = match region {
-            Some((first, last)) if start <= last => Some((first, end)),
-            Some(done) => {
-                measure(done)?;
-                Some((start, end))
+    let loud = |index: usize| samples[index].abs() >= threshold;
+    // Loud samples closer than two margins share a region, measured from the quiet margin
+    // before its first one (a meter started inside loud audio overshoots). Each part
+    // measures the regions that start in it, to their ends, which may lie in the next part.
+    let part = samples.len().div_ceil(PARTS).max(1);
+    let peaks: Vec<f64> = (0..PARTS)
+        .into_par_iter()
+        .map(|k| {
+            let (from, to) = ((k * part).min(samples.len()), ((k + 1) * part).min(samples.len()));
+            let mut peak = 0f64;
+            let mut measure = |(first, last): (usize, usize)| -> Result<()> {
+                let (start, end) = (first.saturating_sub(MARGIN), (last + MARGIN + 1).min(samples.len()));
+                let meter = meter(&samples[start..end], rate, 1, Mode::TRUE_PEAK)?;
+                peak = peak.max(meter.true_peak(0).map_err(|e| Error::engine(format!("loudness meter: {e}")))?);
+                Ok(())
+            };
+            // The loud sample before this part that a region of the previous part may reach.
+            let mut previous = (from.saturating_sub(2 * MARGIN)..from).rev().find(|&i| loud(i));
+            let mut region: Option<(usize, usize)> = None;
+            // Blocks with no loud sample are skipped whole.
+            let candidates = (from..to).step_by(64).filter(|&block| peak_of(&samples[block..(block + 64).min(to)]) >= threshold).flat_map(|block| block..(block + 64).min(to));
+            for index in candidates.filter(|&i| loud(i)) {
+                let joins = previous.is_some_and(|p| index - p <= 2 * MARGIN);
+                previous = Some(index);
+                region = match region {
+                    Some((first, _)) if joins => Some((first, index)),
+                    Some(done) => {
+                        measure(done)?;
+                        Some((index, index))
+                    }
+                    // Part of a region that started in an earlier part.
+                    None if joins => None,
+                    None => Some((index, index)),
+                };
             }
-            None => Some((start, end)),
-        };
+            if let Some((first, mut last)) = region {
+                // The last region runs on past the part while loud samples keep joining it.
+                let mut index = to;
+                while index < samples.len() && index - last <= 2 * MARGIN {
+                    if loud(index) {
+                        last = index;
+                    }
+                    index += 1;
+                }
+                measure((first, last))?;
+            }
+            Ok(peak)
+        })
+        .collect::<Result<_>>()?;
+    Ok(peaks.into_iter().fold(f64::from(sample_peak), f64::max))
+}
+
+/// The largest absolute sample, in a form the compiler vectorizes.
+fn peak_of(samples: &[f32]) -> f32 {
+    let mut lanes = [0f32; 16];
+    let mut chunks = samples.chunks_exact(16);
+    for chunk in &mut chunks {
+        for (lane, sample) in lanes.iter_mut().zip(chunk) {
+            let magnitude = sample.abs();
+            *lane = if magnitude > *lane { magnitude } else { *lane };
+        }
     }
-    if let Some(done) = region {
-        measure(done)?;
-    }
-    Ok(peak)
+    chunks.remainder().iter().chain(lanes.iter()).fold(0f32, |m, s| if s.abs() > m { s.abs() } else { m })
 }
 
 /// Brings mono `samples` to `target_lufs` as heard on `channels` speakers, then limits peaks so
 /// the true peak stays at or under `ceiling_dbtp`.
 pub fn normalize(samples: &mut [f32], rate: u32, channels: u16, target_lufs: f64, ceiling_dbtp: f64) -> Result<()> {
     // One pass measures both: gain is linear, so the true peak after it is predictable.
-    let mut measured = integrated_loudness(samples, rate, 1)?;
+    let (measured, peak) = rayon::join(|| integrated_loudness(samples, rate, 1), || true_peak(samples, rate));
+    let mut measured = measured?;
     if !measured.is_finite() {
         return Ok(());
     }
-    let peak = true_peak(samples, rate)?;
+    let peak = peak?;
     // The same signal on two channels measures 3 dB louder than on one.
     if channels >= 2 {
         measured += 10.0 * f64::from(channels).log10();
@@ -186,6 +230,26 @@ fn limit_region(samples: &mut [f32], attack: usize, release: usize, ceiling: f32
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn true_peak_in_parts_equals_one_meter() {
+        let rate = 22_050;
+        // Bursts of a near-Nyquist tone (inter-sample peaks above the sample peak), one of
+        // them across the line between the first two parts.
+        let mut samples = vec![0f32; rate as usize * 4];
+        let quarter = samples.len() / 4;
+        for (at, level) in [(1000, 0.5), (quarter - 30, 0.9), (3 * quarter + 7, 0.7)] {
+            for i in 0..60 {
+                samples[at + i] = level * ((i as f32) * 2.9 + 0.6).sin();
+            }
+        }
+        let whole = meter(&samples, rate, 1, Mode::TRUE_PEAK).unwrap().true_peak(0).unwrap();
+        let parts = true_peak(&samples, rate).unwrap();
+        assert!((parts - whole).abs() < 1e-9, "{parts} against {whole}");
+        assert!(parts > 0.89, "{parts}");
+        assert_eq!(peak_of(&[0.1, -0.95, 0.3]), 0.95);
+        assert_eq!(true_peak(&[0.0; 100], rate).unwrap(), 0.0);
+    }
 
     #[test]
     fn reaches_target_and_respects_ceiling() {

@@ -169,7 +169,7 @@ pub fn assemble(segments: &[Segment], chunks: &[Chunk], utterances: &[Utterance]
         })
         .collect();
     let samples = if settings.channels >= 2 {
-        mono.iter().flat_map(|&s| std::iter::repeat(s).take(usize::from(settings.channels))).collect()
+        mono.iter().flat_map(|&s| std::iter::repeat_n(s, usize::from(settings.channels))).collect()
     } else {
         mono
     };

@@ -155,9 +155,8 @@ fn pieces(narration: &Narration, pcm: &[i16], frame: usize) -> Vec<Range<usize>>
 fn piece_key(samples: &[i16], rate: u32, channels: usize, kbps: u32) -> String {
     let mut hasher = blake3::Hasher::new();
     hasher.update(format!("{PIECE_VERSION}|{rate}|{channels}|{kbps}|").as_bytes());
-    for sample in samples {
-        hasher.update(&sample.to_le_bytes());
-    }
+    let bytes: Vec<u8> = samples.iter().flat_map(|sample| sample.to_le_bytes()).collect();
+    hasher.update(&bytes);
     hasher.finalize().to_hex().to_string()
 }
 

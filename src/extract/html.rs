@@ -33,7 +33,7 @@ pub fn decode(bytes: &[u8]) -> String {
     let declared = head.find("charset=").and_then(|at| {
         let rest = head[at + 8..].trim_start_matches(['"', '\'']);
         let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).unwrap_or(rest.len());
-        encoding_rs::Encoding::for_label(rest[..end].as_bytes())
+        encoding_rs::Encoding::for_label(&rest.as_bytes()[..end])
     });
     declared.unwrap_or(encoding_rs::UTF_8).decode(bytes).0.into_owned()
 }

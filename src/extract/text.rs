@@ -152,8 +152,7 @@ fn find_date(text: &str) -> Option<String> {
     let text = date.join(" ");
     let keep = text
         .char_indices()
-        .filter(|(_, c)| c.is_ascii_digit())
-        .last()
+        .rfind(|(_, c)| c.is_ascii_digit())
         .map_or(text.len(), |(at, c)| at + c.len_utf8());
     Some(text[..keep].to_string())
 }

@@ -207,7 +207,7 @@ impl<'a> Classifier<'a> {
                 _ => false,
             }
         };
-        well_formed.then(|| (used, Semiotic::Telephone(groups)))
+        well_formed.then_some((used, Semiotic::Telephone(groups)))
     }
 
     fn date(&self, index: usize) -> Found {
@@ -612,7 +612,7 @@ fn single(core: &str) -> Option<Semiotic> {
     if let Some((numerator, denominator)) = core.split_once('/') {
         let numerator: u64 = numerator.parse().ok()?;
         let denominator: u64 = denominator.parse().ok()?;
-        if denominator >= 2 && denominator <= 100 && numerator > 0 {
+        if (2..=100).contains(&denominator) && numerator > 0 {
             return Some(Semiotic::Fraction { whole: None, numerator, denominator });
         }
         return None;

@@ -23,7 +23,7 @@ fn below_thousand(n: u64, out: &mut Vec<String>) {
     }
     if rest >= 20 {
         let tens = TENS[(rest / 10) as usize];
-        if rest % 10 == 0 {
+        if rest.is_multiple_of(10) {
             out.push(tens.to_string());
         } else {
             out.push(tens.to_string());
@@ -121,7 +121,7 @@ pub fn year(n: u64) -> String {
     }
     let century = n / 100;
     let rest = n % 100;
-    if n % 1000 < 10 && (n / 1000) % 10 != 0 && rest < 10 && n % 1000 / 100 == 0 {
+    if n % 1000 < 10 && !(n / 1000).is_multiple_of(10) && rest < 10 && n % 1000 / 100 == 0 {
         // 2000-2009, 1000-1009: "two thousand five".
         return cardinal(n);
     }

@@ -159,7 +159,7 @@ fn write_entry(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 fn decode(bytes: &[u8]) -> Option<Segment> {
-    if bytes.len() < 12 || &bytes[..8] != MAGIC || (bytes.len() - 12) % 4 != 0 {
+    if bytes.len() < 12 || &bytes[..8] != MAGIC || !(bytes.len() - 12).is_multiple_of(4) {
         return None;
     }
     let sample_rate = u32::from_le_bytes(bytes[8..12].try_into().ok()?);

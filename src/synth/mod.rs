@@ -207,6 +207,11 @@ fn preview(text: &str) -> String {
     preview
 }
 
+/// Converts 16-bit samples to floats.
+pub fn i16_to_f32(samples: &[i16]) -> Vec<f32> {
+    samples.iter().map(|&s| f32::from(s) / 32768.0).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,9 +237,4 @@ mod tests {
         assert_eq!(engine_text("I saw a cat"), "I saw a cat");
         assert_eq!(engine_text("as I as a rule"), "as I as a rule");
     }
-}
-
-/// Converts 16-bit samples to floats.
-pub fn i16_to_f32(samples: &[i16]) -> Vec<f32> {
-    samples.iter().map(|&s| f32::from(s) / 32768.0).collect()
 }

