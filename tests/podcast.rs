@@ -127,6 +127,38 @@ fn editing_one_sentence_synthesizes_only_that_sentence() {
 }
 
 #[test]
+fn concurrent_batches_share_the_cache_without_corrupting_it() {
+    let work = tempfile::tempdir().unwrap();
+    let (articles, cache) = (work.path().join("articles"), work.path().join("cache"));
+    copy_samples(&articles);
+    let out = |name: &str| work.path().join(name);
+    let batch = |name: &str| command(&cache, &["batch", articles.to_str().unwrap(), "--out", out(name).to_str().unwrap(), "--voice", "espeak", "--jobs", "1"]);
+    // Two runs at once write the same segments and MP3 pieces into one cache.
+    let (first, second) = (batch("a").stderr(Stdio::piped()).spawn().unwrap(), batch("b").stderr(Stdio::piped()).spawn().unwrap());
+    for child in [first, second] {
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{}", text(&output.stderr));
+    }
+    // A third run finds every segment whole in the cache and makes the same episodes.
+    let output = batch("c").output().unwrap();
+    let stderr = text(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(cache_counts(&stderr).1, 0, "{stderr}");
+    let episodes = |name: &str| -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(out(name).join("episodes"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "mp3"))
+            .map(|p| (p.file_name().unwrap().to_string_lossy().to_string(), std::fs::read(&p).unwrap()))
+            .collect();
+        files.sort();
+        files
+    };
+    assert_eq!(episodes("a").len(), 4);
+    assert!(episodes("a") == episodes("c") && episodes("b") == episodes("c"));
+}
+
+#[test]
 fn a_failing_article_is_reported_and_the_rest_complete() {
     let work = tempfile::tempdir().unwrap();
     let (articles, out, cache) = (work.path().join("articles"), work.path().join("pod"), work.path().join("cache"));
