@@ -20,6 +20,77 @@ pub struct EspeakSettings {
 
 pub struct EmbeddedEspeak {
     engine: espeak_ng::EspeakNg,
+    /// The engine's parts, loaded once: `EspeakNg::synth` reloads the dictionary, the
+    /// phoneme tables and the voice file on every call (1.5 ms each, a third of the time
+    /// for a sentence).
+    prepared: Prepared,
+}
+
+struct Prepared {
+    translator: espeak_ng::Translator,
+    phonemes: espeak_ng::PhonemeData,
+    voice: espeak_ng::VoiceParams,
+}
+
+impl Prepared {
+    /// What `EspeakNg::synth` builds per call, for a voice with no `+variant` at the
+    /// default volume: the same steps as the crate's own (private) `synth_text` and
+    /// `make_voice_params_levels` of espeak-ng 0.2.0, which Cargo.toml pins. A test checks
+    /// that both paths give the same samples.
+    fn load(data_dir: &Path, settings: &EspeakSettings) -> std::result::Result<Self, String> {
+        use espeak_ng::synthesize::{intonation, setlengths, wavegen};
+        let language = settings.language.as_str();
+        let mut translator = espeak_ng::Translator::new(language, Some(data_dir)).map_err(|e| e.to_string())?;
+        translator.options.word_gap = 0;
+        translator.options.capitals = 0;
+        translator.options.punct = None;
+        let mut phonemes = espeak_ng::PhonemeData::load(data_dir).map_err(|e| e.to_string())?;
+        espeak_ng::translate::select_phoneme_table(&mut phonemes, data_dir, language).map_err(|e| e.to_string())?;
+        const DEFAULT_PITCH_BASE: i32 = 0x47000;
+        const DEFAULT_PITCH_RANGE: i32 = 4104;
+        const DEFAULT_PITCH1: f64 = ((DEFAULT_PITCH_BASE >> 12) + 9) as f64;
+        const DEFAULT_PITCH2: f64 = DEFAULT_PITCH1 + (DEFAULT_PITCH_RANGE as f64) / 108.0;
+        const VOLUME: u32 = 100;
+        let (rate, pitch) = (settings.words_per_minute, settings.pitch);
+        let speed_percent = ((100.0 / setlengths::speed_duration_factor(rate)).round() as u32).clamp(20, 800);
+        let (pitch1, pitch2) = espeak_ng::voices::voice_pitch(data_dir, language).map_or((DEFAULT_PITCH1, DEFAULT_PITCH2), |(p1, p2)| (f64::from(p1), f64::from(p2)));
+        let stress_lengths = espeak_ng::voices::voice_stress_length(data_dir, language).and_then(|lengths| {
+            let mut out = setlengths::STRESS_LENGTHS_EN;
+            for (slot, &length) in out.iter_mut().zip(&lengths) {
+                *slot = length.max(0) as u32;
+            }
+            (lengths.len() >= 8).then_some(out)
+        });
+        let voice = espeak_ng::VoiceParams {
+            speed_percent,
+            pitch_hz: intonation::base_pitch_hz(pitch1, pitch).round() as u32,
+            pitch_range_units: (pitch2 - pitch1) * 108.0,
+            amplitude: (VOLUME / 2).clamp(0, 100),
+            no_final_pause: false,
+            rand_seed: 0,
+            user_rate_wpm: rate,
+            user_pitch: pitch,
+            user_volume: VOLUME,
+            formant_factor: ((1.0 + (pitch1 - DEFAULT_PITCH1) / DEFAULT_PITCH1 / 4.0) * 256.0).round() as i32,
+            stress_lengths,
+            intonation_group: espeak_ng::voices::voice_intonation(data_dir, language).map_or(1, usize::from),
+            tone_adjust: wavegen::set_tone_adjust(&wavegen::DEFAULT_TONE_POINTS),
+            formant_freq_pct: [100; 7],
+            formant_height_pct: [100; 7],
+            formant_width_pct: [100; 7],
+            echo_delay_samples: 0,
+            echo_amp: 0,
+            flutter: 0,
+            stress_amps: [0; 8],
+            ..espeak_ng::VoiceParams::default()
+        };
+        Ok(Prepared { translator, phonemes, voice })
+    }
+
+    fn synth(&self, text: &str) -> std::result::Result<Vec<i16>, String> {
+        let codes = self.translator.translate_to_codes(text).map_err(|e| e.to_string())?;
+        espeak_ng::Synthesizer::new(self.voice.clone()).synthesize_codes(&codes, &self.phonemes).map_err(|e| e.to_string())
+    }
 }
 
 impl EmbeddedEspeak {
@@ -32,7 +103,8 @@ impl EmbeddedEspeak {
             .data_dir(data_dir)
             .build()
             .map_err(|e| Error::engine(format!("embedded espeak: {e}")))?;
-        Ok(EmbeddedEspeak { engine })
+        let prepared = Prepared::load(data_dir, settings).map_err(|e| Error::engine(format!("embedded espeak: {e}")))?;
+        Ok(EmbeddedEspeak { engine, prepared })
     }
 }
 
@@ -46,7 +118,7 @@ impl Engine for EmbeddedEspeak {
     }
 
     fn synthesize(&mut self, text: &str) -> Result<Vec<f32>> {
-        let (samples, _) = self.engine.synth(text).map_err(|e| Error::engine(format!("embedded espeak: {e}")))?;
+        let samples = self.prepared.synth(text).map_err(|e| Error::engine(format!("embedded espeak: {e}")))?;
         Ok(i16_to_f32(&samples))
     }
 }
@@ -119,5 +191,24 @@ mod tests {
         assert!(first.len() > engine.sample_rate() as usize / 4, "too short: {}", first.len());
         assert_eq!(first, second);
         assert!(first.iter().any(|s| s.abs() > 0.05));
+    }
+
+    #[test]
+    fn loaded_once_equals_the_crate_s_own_synthesis() {
+        let normalizer = crate::normalize::Normalizer::default();
+        let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let mut texts: Vec<String> = vec!["Hello world.".into(), "Is it? Yes, it is; and more: much more!".into(), "AI, the US and NATO's \"plans\".".into()];
+        for name in ["clean-library.txt", "scraped-harbor.txt"] {
+            let text = std::fs::read_to_string(samples.join(name)).unwrap();
+            texts.extend(text.lines().filter(|l| l.len() > 20).take(12).map(|l| crate::synth::engine_text(&normalizer.normalize(l))));
+        }
+        for (rate, pitch) in [(175, 50), (140, 30), (230, 70)] {
+            let settings = EspeakSettings { language: "en-us".into(), words_per_minute: rate, pitch };
+            let engine = EmbeddedEspeak::new(&settings).unwrap();
+            for text in &texts {
+                let (expected, _) = engine.engine.synth(text).unwrap();
+                assert!(engine.prepared.synth(text).unwrap() == expected, "{rate} wpm, pitch {pitch}: {text}");
+            }
+        }
     }
 }
