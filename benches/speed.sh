@@ -18,27 +18,33 @@ trap 'rm -rf "$work"' EXIT
 $bin extract "$article" >/dev/null
 $bin normalize --lines <("$bin" extract "$article" | sed -e 's/^#* *//' -e 's/^> //' -e 's/^- //' -e 's/^Date: //') >"$work/spoken.txt"
 
-best_of() { # best_of N command... -> best wall seconds
-  local n=$1; shift; local best=
-  for _ in $(seq "$n"); do
-    local start end
-    start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N)
-    best=$(echo "$end - $start" | bc -l | awk -v b="$best" '{ if (b == "" || $1 < b) print $1; else print b }')
-  done
-  echo "$best"
+wall() { # wall seconds of one run of a command
+  local start end
+  start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
 }
 duration() { $bin inspect "$1" | sed -E 's/.* ([0-9.]+) s \(.*/\1/'; }
 
-runs=5
-base=$(best_of $runs espeak-ng -v en-us -s 175 -f "$work/spoken.txt" -w "$work/base.wav")
-base_audio=$(duration "$work/base.wav")
-printf '%-34s %8s %9s %9s %7s\n' "run" "wall s" "audio s" "realtime" "ratio"
-report() { printf '%-34s %8.3f %9.1f %8.0fx %7.2f\n' "$1" "$2" "$3" "$(echo "$3 / $2" | bc -l)" "$(echo "$2 / $base" | bc -l)"; }
-report "espeak-ng CLI (C, one process)" "$base" "$base_audio"
-for voice in espeak-ng espeak; do
-  for jobs in 1 2; do
-    wall=$(best_of $runs $bin narrate "$article" -o "$work/$voice-$jobs.wav" --voice "$voice" --jobs "$jobs" --quiet)
-    report "readcast --voice $voice --jobs $jobs" "$wall" "$(duration "$work/$voice-$jobs.wav")"
+# Rounds interleave every run (the baseline included), so that a change in the machine's
+# load touches all of them alike; each run's best round counts.
+runs=${RUNS:-9}
+configs=("espeak-ng 1" "espeak-ng 2" "espeak 1" "espeak 2")
+declare -A best
+for _ in $(seq "$runs"); do
+  t=$(wall espeak-ng -v en-us -s 175 -f "$work/spoken.txt" -w "$work/base.wav")
+  best[base]=$(awk -v a="$t" -v b="${best[base]:-}" 'BEGIN { if (b == "" || a < b) print a; else print b }')
+  for config in "${configs[@]}"; do
+    read -r voice jobs <<<"$config"
+    t=$(wall $bin narrate "$article" -o "$work/$voice-$jobs.wav" --voice "$voice" --jobs "$jobs" --quiet)
+    best[$config]=$(awk -v a="$t" -v b="${best[$config]:-}" 'BEGIN { if (b == "" || a < b) print a; else print b }')
   done
+done
+base=${best[base]}
+printf '%-34s %8s %9s %9s %7s\n' "run (best of $runs rounds)" "wall s" "audio s" "realtime" "ratio"
+report() { printf '%-34s %8.3f %9.1f %8.0fx %7.2f\n' "$1" "$2" "$3" "$(echo "$3 / $2" | bc -l)" "$(echo "$2 / $base" | bc -l)"; }
+report "espeak-ng CLI (C, one process)" "$base" "$(duration "$work/base.wav")"
+for config in "${configs[@]}"; do
+  read -r voice jobs <<<"$config"
+  report "readcast --voice $voice --jobs $jobs" "${best[$config]}" "$(duration "$work/$voice-$jobs.wav")"
 done
 echo "ratio = wall time / the espeak-ng CLI's wall time (goal: platform <= 0.7, embedded <= 1.0 on 2 cores)"

@@ -138,7 +138,7 @@ pub fn run(inputs: &[Source], voice: &Voice, normalizer: &crate::normalize::Norm
         .map_err(|e| Error::engine(format!("could not start threads: {e}")))?;
     // One engine per thread for the whole batch; articles and their segments share the pool,
     // so nothing is oversubscribed.
-    let engines = EnginePool::new(voice, options.jobs.max(1));
+    let engines = EnginePool::new(voice, options.jobs.max(1)).lending_idle_cores(inputs.len() == 1);
     let report = Mutex::new(BatchReport::default());
     let skipped = AtomicUsize::new(0);
     pool.install(|| {

@@ -44,12 +44,23 @@ pub struct Segment {
 pub struct EnginePool<'v> {
     voice: &'v Voice,
     engines: Vec<Mutex<Option<Box<dyn Engine>>>>,
+    /// Whether an engine made for a render with fewer batches than workers may use the idle
+    /// workers' cores too. Right for one render; a pool shared by renders that run at once
+    /// turns it off, or the wide engine would compete with the others for the cores.
+    lend_idle_cores: bool,
 }
 
 impl<'v> EnginePool<'v> {
     /// Slots for `threads` workers.
     pub fn new(voice: &'v Voice, threads: usize) -> Self {
-        EnginePool { voice, engines: (0..threads.max(1)).map(|_| Mutex::new(None)).collect() }
+        EnginePool { voice, engines: (0..threads.max(1)).map(|_| Mutex::new(None)).collect(), lend_idle_cores: true }
+    }
+
+    /// Whether an engine made for a render with fewer batches than workers may use the
+    /// idle workers' cores; on by default, off for a pool shared by renders that run at once.
+    pub fn lending_idle_cores(mut self, lend: bool) -> Self {
+        self.lend_idle_cores = lend;
+        self
     }
 
     pub fn voice(&self) -> &Voice {
@@ -98,7 +109,7 @@ pub fn synthesize_with(chunks: &[Chunk], engines: &EnginePool, cache: Option<&ca
     let slots = engines.engines.len();
     // Fewer batches than workers (an edit re-renders one sentence): an engine made now may
     // use the idle workers' cores.
-    let threads_per_engine = (slots / batches.len().max(1)).max(1);
+    let threads_per_engine = if engines.lend_idle_cores { (slots / batches.len().max(1)).max(1) } else { 1 };
     let finished: Vec<(usize, Vec<Segment>)> = order
         .par_iter()
         .with_max_len(1)
