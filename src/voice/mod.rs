@@ -243,9 +243,10 @@ impl Voice {
     /// the value is a trade between that cost and keeping every thread busy.
     pub fn batch_chars(&self) -> usize {
         match self.engine {
-            // Measured on 2 cores: a process costs 11 ms to start, worth batching; a call to
-            // the embedded engine costs 2.5 ms, not worth it.
-            EngineKind::EspeakNg => 800,
+            // Measured on 2 cores: a process costs 11 ms to start, worth batching (into an
+            // even number of batches of up to this size); a call to the embedded engine has
+            // almost no fixed cost once its data is loaded.
+            EngineKind::EspeakNg => 1000,
             EngineKind::Espeak | EngineKind::Command | EngineKind::Piper => 0,
         }
     }
