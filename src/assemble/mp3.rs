@@ -82,7 +82,10 @@ pub fn write_mp3(narration: &Narration, path: &Path, kbps: u32, tags: &Mp3Tags, 
     let audio = encode(narration, kbps, cache).map_err(|e| Error::engine(format!("{}: MP3 {e}", path.display())))?;
     let tag = id3_tag(tags, narration.duration_seconds());
     write_atomically(path, |file| {
-        tag.write_to(&mut *file, Version::Id3v24).map_err(|e| Error::engine(format!("{}: MP3 tag: {e}", path.display())))?;
+        // An empty tag is left out: readers take a frameless ID3 header for a broken file.
+        if tag.frames().next().is_some() {
+            tag.write_to(&mut *file, Version::Id3v24).map_err(|e| Error::engine(format!("{}: MP3 tag: {e}", path.display())))?;
+        }
         file.write_all(&audio).map_err(|e| Error::io(path, e))
     })
 }
@@ -245,6 +248,9 @@ mod tests {
         assert_eq!(tag.chapters().count(), 2);
         assert_eq!(tag.tables_of_contents().count(), 1);
         assert!(write_mp3(&narration, &path, 65, &tags, None).is_err());
+        // No tags at all: no tag, and still a file players read.
+        write_mp3(&narration, &path, 64, &Mp3Tags::default(), None).unwrap();
+        assert!(crate::synth::decode::duration_of_file(&path).unwrap() > 2.9);
     }
 
     /// A narration of tone bursts ("sentences") on the frame grid, as the assembler makes it.
