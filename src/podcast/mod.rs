@@ -233,7 +233,8 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
                 album: None,
                 chapters: chapters.clone(),
             };
-            mp3::write_mp3(&narration, &audio_path, kbps, &tags, options.cache.as_ref())?;
+            let pieces = options.cache.as_ref().map(CachedPieces);
+            mp3::write_mp3(&narration, &audio_path, kbps, &tags, pieces.as_ref().map(|p| p as &dyn mp3::PieceStore))?;
         }
     }
     let captions_file = format!("{stem}.vtt");
@@ -269,6 +270,20 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
     // Last: the metadata file is what makes the episode count as finished.
     episode.save(&metadata_path)?;
     Ok((episode, true))
+}
+
+/// Encoded MP3 pieces kept in the segment cache.
+struct CachedPieces<'c>(&'c SegmentCache);
+
+impl mp3::PieceStore for CachedPieces<'_> {
+    fn get(&self, key: &str) -> Option<Vec<u8>> {
+        self.0.get_piece(key)
+    }
+
+    fn put(&self, key: &str, bytes: &[u8]) {
+        // A full disk makes the cache useless, not the episode wrong.
+        let _ = self.0.put_piece(key, bytes);
+    }
 }
 
 /// A batch killed while writing leaves its temporary files behind (never a partial episode:

@@ -48,35 +48,26 @@ impl Decoded {
 
 /// Decodes a file; `extension` helps the prober.
 pub fn decode_file(path: &Path) -> Result<Decoded> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut hint = Hint::new();
-    if let Some(extension) = path.extension().and_then(|e| e.to_str()) {
-        hint.with_extension(extension);
-    }
-    let stream = MediaSourceStream::new(Box::new(file), Default::default());
+    let (stream, hint) = open_file(path)?;
     decode_stream(stream, hint).map_err(|e| Error::input(format!("{}: {e}", path.display())))
 }
 
 /// The duration of a file in seconds, from its packets' lengths, without decoding them:
 /// the same duration a full decode finds, in a fraction of the time.
 pub fn duration_of_file(path: &Path) -> Result<f64> {
+    let (stream, hint) = open_file(path)?;
+    let (frames, rate) = count_frames(stream, hint).map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
+    Ok(frames as f64 / f64::from(rate))
+}
+
+/// A file as a stream, with its extension as the prober's hint.
+fn open_file(path: &Path) -> Result<(MediaSourceStream, Hint)> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut hint = Hint::new();
     if let Some(extension) = path.extension().and_then(|e| e.to_str()) {
         hint.with_extension(extension);
     }
-    let stream = MediaSourceStream::new(Box::new(file), Default::default());
-    let (frames, rate) = count_frames(stream, hint).map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
-    Ok(frames as f64 / f64::from(rate))
-}
-
-/// The frames (samples per channel) and sample rate of audio held in memory, from its
-/// packets' lengths.
-pub fn frames_of_bytes(bytes: Vec<u8>, extension: &str) -> std::result::Result<(u64, u32), String> {
-    let mut hint = Hint::new();
-    hint.with_extension(extension);
-    let source = ReadOnlySource::new(std::io::Cursor::new(bytes));
-    count_frames(MediaSourceStream::new(Box::new(source), Default::default()), hint)
+    Ok((MediaSourceStream::new(Box::new(file), Default::default()), hint))
 }
 
 fn count_frames(stream: MediaSourceStream, hint: Hint) -> std::result::Result<(u64, u32), String> {
