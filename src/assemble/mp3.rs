@@ -85,7 +85,7 @@ fn lookahead(frame: usize) -> usize {
 /// Encodes the narration as a constant-bitrate MP3 with an ID3 tag, written atomically.
 /// Pieces are taken from and stored in `cache` when given.
 pub fn write_mp3(narration: &Narration, path: &Path, kbps: u32, tags: &Mp3Tags, cache: Option<&dyn PieceStore>) -> Result<()> {
-    let audio = encode(narration, kbps, cache).map_err(|e| Error::engine(format!("{}: MP3 {e}", path.display())))?;
+    let audio = encode(narration, kbps, bitrate(kbps)?, cache).map_err(|e| Error::engine(format!("{}: MP3 {e}", path.display())))?;
     let tag = id3_tag(tags, narration.duration_seconds());
     write_atomically(path, |file| {
         // An empty tag is left out: readers take a frameless ID3 header for a broken file.
@@ -98,8 +98,7 @@ pub fn write_mp3(narration: &Narration, path: &Path, kbps: u32, tags: &Mp3Tags, 
 
 /// The MP3 frames of a narration, encoded in pieces (or as one stream where pieces do not
 /// line up).
-fn encode(narration: &Narration, kbps: u32, cache: Option<&dyn PieceStore>) -> std::result::Result<Vec<u8>, String> {
-    bitrate(kbps).map_err(|e| e.to_string())?;
+fn encode(narration: &Narration, kbps: u32, brate: Bitrate, cache: Option<&dyn PieceStore>) -> std::result::Result<Vec<u8>, String> {
     let channels = usize::from(narration.channels.max(1));
     let pcm: Vec<i16> = to_i16(&narration.samples).collect();
     let frame = frame_samples(narration.sample_rate);
@@ -115,7 +114,7 @@ fn encode(narration: &Narration, kbps: u32, cache: Option<&dyn PieceStore>) -> s
             if let Some(bytes) = key.as_ref().and_then(|key| cache.and_then(|c| c.get(key))) {
                 return Ok(bytes);
             }
-            let bytes = encode_stream(samples, narration.sample_rate, channels, kbps)?;
+            let bytes = encode_stream(samples, narration.sample_rate, channels, brate)?;
             if !last && frame_count(&bytes).map(|frames| frames * frame) != Some(range.len()) {
                 return Err(MISALIGNED.to_string());
             }
@@ -127,7 +126,7 @@ fn encode(narration: &Narration, kbps: u32, cache: Option<&dyn PieceStore>) -> s
         .collect();
     match encoded {
         Ok(pieces) => Ok(pieces.concat()),
-        Err(e) if e == MISALIGNED => encode_stream(&pcm, narration.sample_rate, channels, kbps),
+        Err(e) if e == MISALIGNED => encode_stream(&pcm, narration.sample_rate, channels, brate),
         Err(e) => Err(e),
     }
 }
@@ -190,12 +189,12 @@ fn piece_key(samples: &[i16], rate: u32, channels: usize, kbps: u32) -> String {
 }
 
 /// One LAME stream of `pcm`, flushed with padding.
-fn encode_stream(pcm: &[i16], rate: u32, channels: usize, kbps: u32) -> std::result::Result<Vec<u8>, String> {
+fn encode_stream(pcm: &[i16], rate: u32, channels: usize, brate: Bitrate) -> std::result::Result<Vec<u8>, String> {
     let fail = |what: &str, e: String| format!("{what}: {e}");
     let mut builder = Builder::new().ok_or_else(|| fail("encoder", "LAME could not start".into()))?;
     builder.set_num_channels(channels as u8).map_err(|e| fail("encoder", e.to_string()))?;
     builder.set_sample_rate(rate).map_err(|e| fail("encoder", e.to_string()))?;
-    builder.set_brate(bitrate(kbps).map_err(|e| e.to_string())?).map_err(|e| fail("encoder", e.to_string()))?;
+    builder.set_brate(brate).map_err(|e| fail("encoder", e.to_string()))?;
     // LAME's -q 7: at speech bitrates no audible loss against -q 5, and twice as fast, which
     // matters once cached segments make synthesis cheap.
     builder.set_quality(Quality::Ok).map_err(|e| fail("encoder", e.to_string()))?;
@@ -332,13 +331,13 @@ mod tests {
                 std::fs::write(&path, bytes).unwrap();
                 crate::synth::decode::decode_file(&path).unwrap().into_mono()
             };
-            let pieced = encode(&narration, 64, Some(&cache)).unwrap();
+            let pieced = encode(&narration, 64, Bitrate::Kbps64, Some(&cache)).unwrap();
             let counted = frame_count(&pieced).unwrap() * frame_samples(rate);
             let path = dir.path().join("counted.mp3");
             std::fs::write(&path, &pieced).unwrap();
             assert_eq!(counted as f64 / f64::from(rate), crate::synth::decode::duration_of_file(&path).unwrap());
             assert_eq!(frame_count(b"not an mp3"), None);
-            let whole = encode_stream(&pcm, rate, 1, 64).unwrap();
+            let whole = encode_stream(&pcm, rate, 1, Bitrate::Kbps64).unwrap();
             let (pieced_audio, whole_audio) = (decode(&pieced), decode(&whole));
             assert_eq!(pieced_audio.len(), whole_audio.len(), "{rate} Hz");
             let (a, b) = (onsets(&pieced_audio), onsets(&whole_audio));
@@ -346,11 +345,11 @@ mod tests {
             assert!(a.iter().zip(&b).all(|(x, y)| x.abs_diff(*y) <= 2), "{rate} Hz: {a:?} against {b:?}");
             assert_eq!(cache.0.stats().pieces, 4);
             // The same narration again: every piece from the cache, the same bytes.
-            assert_eq!(encode(&narration, 64, Some(&cache)).unwrap(), pieced);
+            assert_eq!(encode(&narration, 64, Bitrate::Kbps64, Some(&cache)).unwrap(), pieced);
             assert_eq!(cache.0.stats().pieces, 4);
             // One sentence changed (and so longer): one piece more.
             let edited = narration_of(&[300.0, 450.0, 610.0, 750.0], rate);
-            encode(&edited, 64, Some(&cache)).unwrap();
+            encode(&edited, 64, Bitrate::Kbps64, Some(&cache)).unwrap();
             assert_eq!(cache.0.stats().pieces, 5);
         }
     }

@@ -15,12 +15,17 @@ use crate::voice::Voice;
 const SYNTHESIS_VERSION: &str = concat!("readcast-", env!("CARGO_PKG_VERSION"), "-segments-1");
 const MAGIC: &[u8; 8] = b"RCSEG001";
 
-/// Where optimized voice models are cached: `models` in `$READCAST_CACHE`, else in the user
-/// cache folder's `readcast`.
+/// readcast's folder in the user cache folder (the temporary folder where there is none).
+pub fn readcast_cache_dir() -> PathBuf {
+    dirs::cache_dir().unwrap_or_else(std::env::temp_dir).join("readcast")
+}
+
+/// Where optimized voice models are cached: `models` in `$READCAST_CACHE`, else in
+/// [`readcast_cache_dir`].
 pub fn model_dir() -> PathBuf {
     match std::env::var_os("READCAST_CACHE").filter(|d| !d.is_empty()) {
         Some(dir) => PathBuf::from(dir).join("models"),
-        None => dirs::cache_dir().unwrap_or_else(std::env::temp_dir).join("readcast").join("models"),
+        None => readcast_cache_dir().join("models"),
     }
 }
 
@@ -52,7 +57,7 @@ impl SegmentCache {
         if let Some(dir) = std::env::var_os("READCAST_CACHE").filter(|d| !d.is_empty()) {
             return PathBuf::from(dir);
         }
-        dirs::cache_dir().unwrap_or_else(std::env::temp_dir).join("readcast").join("segments")
+        readcast_cache_dir().join("segments")
     }
 
     pub fn dir(&self) -> &Path {
