@@ -2,6 +2,7 @@
 //! look-ahead limiter that keeps the true peak under the ceiling.
 
 use ebur128::{EbuR128, Mode};
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
@@ -20,7 +21,6 @@ fn meter(samples: &[f32], rate: u32, channels: u16, mode: Mode) -> Result<EbuR12
 /// its filters with the 100 ms before that. The parts do not depend on the thread count, so
 /// neither does the result.
 pub fn integrated_loudness(samples: &[f32], rate: u32, channels: u16) -> Result<f64> {
-    use rayon::prelude::*;
     const PARTS: usize = 4;
     let channels = usize::from(channels.max(1));
     let frames = samples.len() / channels;
@@ -74,7 +74,6 @@ pub fn true_peak_dbtp(samples: &[f32], rate: u32, channels: u16) -> Result<f64> 
 /// interpolated value is a weighted sum of its neighbours with weights whose absolute sum is
 /// under 2, so a value above the sample peak needs a neighbour above half of it.
 fn true_peak(samples: &[f32], rate: u32) -> Result<f64> {
-    use rayon::prelude::*;
     const MARGIN: usize = 48;
     const PARTS: usize = 4;
     let sample_peak = samples.par_chunks(1 << 16).map(peak_of).reduce(|| 0.0, f32::max);
@@ -147,38 +146,168 @@ fn peak_of(samples: &[f32]) -> f32 {
     chunks.remainder().iter().chain(lanes.iter()).fold(0f32, |m, s| if s.abs() > m { s.abs() } else { m })
 }
 
-/// Brings mono `samples` to `target_lufs` as heard on `channels` speakers, then limits peaks so
-/// the true peak stays at or under `ceiling_dbtp`.
-pub fn normalize(samples: &mut [f32], rate: u32, channels: u16, target_lufs: f64, ceiling_dbtp: f64) -> Result<()> {
-    // One pass measures both: gain is linear, so the true peak after it is predictable.
-    let (measured, peak) = rayon::join(|| integrated_loudness(samples, rate, 1), || true_peak(samples, rate));
-    let mut measured = measured?;
+/// Frames in the 100 ms step between BS.1770 gating blocks, rounded as `ebur128` rounds it.
+pub fn hop_frames(rate: u32) -> usize {
+    (rate as usize + 5) / 10
+}
+
+/// How far a segment's K-weighted signal is followed into the silence after it. The filter
+/// rings down by about 10^-20 in energy over this time, so as long as pauses are at least
+/// about 0.1 s, summing segments' energies equals measuring the whole narration.
+const RINGING_SECONDS: f64 = 0.2;
+
+/// The BS.1770 K-weighting filter with `ebur128`'s coefficients and arithmetic, so that the
+/// energies it gives add up to what an `ebur128` meter of the whole narration finds.
+struct KWeighting {
+    b: [f64; 5],
+    a: [f64; 5],
+}
+
+impl KWeighting {
+    #[allow(non_snake_case)]
+    fn new(rate: u32) -> Self {
+        let rate = f64::from(rate);
+        let (f0, G, Q) = (1681.974450955533, 3.999843853973347, 0.7071752369554196);
+        let K = f64::tan(std::f64::consts::PI * f0 / rate);
+        let Vh = f64::powf(10.0, G / 20.0);
+        let Vb = f64::powf(Vh, 0.4996667741545416);
+        let a0 = 1.0 + K / Q + K * K;
+        let pb = [(Vh + Vb * K / Q + K * K) / a0, 2.0 * (K * K - Vh) / a0, (Vh - Vb * K / Q + K * K) / a0];
+        let pa = [1.0, 2.0 * (K * K - 1.0) / a0, (1.0 - K / Q + K * K) / a0];
+        let (f0, Q) = (38.13547087602444, 0.5003270373238773);
+        let K = f64::tan(std::f64::consts::PI * f0 / rate);
+        let rb = [1.0, -2.0, 1.0];
+        let ra = [1.0, 2.0 * (K * K - 1.0) / (1.0 + K / Q + K * K), (1.0 - K / Q + K * K) / (1.0 + K / Q + K * K)];
+        let convolve = |p: [f64; 3], r: [f64; 3]| [p[0] * r[0], p[0] * r[1] + p[1] * r[0], p[0] * r[2] + p[1] * r[1] + p[2] * r[0], p[1] * r[2] + p[2] * r[1], p[2] * r[2]];
+        KWeighting { b: convolve(pb, rb), a: convolve(pa, ra) }
+    }
+
+    /// Calls `visit` with the squared filtered value of every frame of `samples` followed by
+    /// `tail` frames of silence, the filter starting at rest.
+    fn squared(&self, samples: &[f32], tail: usize, mut visit: impl FnMut(f64)) {
+        let (a, b) = (&self.a, &self.b);
+        let mut state = [0f64; 5];
+        for input in samples.iter().map(|&s| f64::from(s)).chain(std::iter::repeat_n(0.0, tail)) {
+            // The newest state last: the feedback loop waits on one product and one
+            // subtraction per frame instead of four.
+            state[0] = ((input - a[4] * state[4]) - a[3] * state[3] - a[2] * state[2]) - a[1] * state[1];
+            let output = b[0] * state[0] + b[1] * state[1] + b[2] * state[2] + b[3] * state[3] + b[4] * state[4];
+            state[4] = state[3];
+            state[3] = state[2];
+            state[2] = state[1];
+            state[1] = state[0];
+            visit(output * output);
+        }
+    }
+}
+
+/// The K-weighted energy of a mono segment placed at frame `start` of a narration (its
+/// ringing in the silence after it included), summed in bins of `bin` frames of the
+/// narration: the index of the first bin it touches, and the sums from there on.
+///
+/// With `bin` the 100 ms step ([`hop_frames`]) these are what [`loudness_of_segments`]
+/// takes. A segment's bins at `start` 0 can be kept and moved with [`rebin`] to any start
+/// that is a multiple of `bin`, if `bin` divides the step.
+pub fn energy_bins(samples: &[f32], rate: u32, start: usize, bin: usize) -> (usize, Vec<f64>) {
+    let bin = bin.max(1);
+    let tail = (RINGING_SECONDS * f64::from(rate)) as usize;
+    let first = start / bin;
+    let mut bins = vec![0f64; (start + samples.len() + tail).div_ceil(bin) - first];
+    let mut frame = start - first * bin;
+    KWeighting::new(rate).squared(samples, tail, |energy| {
+        bins[frame / bin] += energy;
+        frame += 1;
+    });
+    (first, bins)
+}
+
+/// Bins of `bin` frames made at start 0 by [`energy_bins`], summed into the bins of `into`
+/// frames of a narration in which the segment starts at `start`.
+pub fn rebin(bins: &[f64], bin: usize, start: usize, into: usize) -> (usize, Vec<f64>) {
+    let first = start / into;
+    let mut sums = vec![0f64; (start + bins.len() * bin).div_ceil(into) - first];
+    for (index, energy) in bins.iter().enumerate() {
+        sums[(start + index * bin) / into - first] += energy;
+    }
+    (first, sums)
+}
+
+/// Integrated loudness (LUFS, BS.1770 gating as `ebur128` does it) of a mono narration of
+/// `frames` frames, from the energies its segments contribute to each 100 ms step (see
+/// [`energy_bins`]); silence contributes nothing. `-inf` when nothing is above the gate.
+pub fn loudness_of_segments(parts: &[(usize, Vec<f64>)], frames: usize, rate: u32) -> f64 {
+    let hop = hop_frames(rate);
+    let mut steps = vec![0f64; frames / hop + 1];
+    for (first, energies) in parts {
+        for (step, energy) in steps.iter_mut().skip(*first).zip(energies) {
+            *step += energy;
+        }
+    }
+    // Blocks of four steps, each ending inside the narration; `ebur128` drops blocks under
+    // the absolute gate (-70 LUFS) as it meets them.
+    let absolute_gate = 10f64.powf((-70.0 + 0.691) / 10.0);
+    let blocks: Vec<f64> = (0..(frames / hop).saturating_sub(3))
+        .map(|block| steps[block..block + 4].iter().sum::<f64>() / (4 * hop) as f64)
+        .filter(|&energy| energy >= absolute_gate)
+        .collect();
+    if blocks.is_empty() {
+        return f64::NEG_INFINITY;
+    }
+    let relative_gate = blocks.iter().sum::<f64>() / blocks.len() as f64 * 10f64.powf(-10.0 / 10.0);
+    let (count, sum) = blocks.iter().filter(|&&energy| energy >= relative_gate).fold((0usize, 0f64), |(count, sum), energy| (count + 1, sum + energy));
+    if count == 0 {
+        return f64::NEG_INFINITY;
+    }
+    10.0 * (sum / count as f64).log10() - 0.691
+}
+
+/// The gain, in steps of 0.1 dB, that brings a narration measured at `measured` LUFS (mono)
+/// to `target_lufs` as heard on `channels` speakers. In steps: editing one sentence rarely
+/// moves it, so the unchanged parts of a narration stay sample-identical and their encoded
+/// audio can be reused.
+pub fn gain_db(measured: f64, channels: u16, target_lufs: f64) -> f64 {
     if !measured.is_finite() {
-        return Ok(());
+        return 0.0;
     }
-    let peak = peak?;
     // The same signal on two channels measures 3 dB louder than on one.
-    if channels >= 2 {
-        measured += 10.0 * f64::from(channels).log10();
-    }
-    // In steps of 0.1 dB: editing one sentence rarely moves the gain, so the unchanged parts
-    // of a narration stay sample-identical and their encoded audio can be reused.
-    let gain_db = ((target_lufs - measured) * 10.0).round() / 10.0;
+    let measured = if channels >= 2 { measured + 10.0 * f64::from(channels).log10() } else { measured };
+    ((target_lufs - measured) * 10.0).round() / 10.0
+}
+
+/// Applies `gain_db` to a mono segment that starts and ends in silence, then limits its peaks
+/// so that its true peak stays at or under `ceiling_dbtp`. Limiting acts within about 50 ms
+/// of a peak, so segments apart by longer pauses are limited independently, and a segment
+/// finishes the same wherever it is placed.
+pub fn finish_segment(samples: &mut [f32], rate: u32, gain_db: f64, ceiling_dbtp: f64) -> Result<()> {
     let gain = 10f64.powf(gain_db / 20.0) as f32;
     samples.iter_mut().for_each(|s| *s *= gain);
-    if 20.0 * peak.max(1e-10).log10() + gain_db <= ceiling_dbtp {
+    let ceiling = 10f64.powf(ceiling_dbtp / 20.0);
+    if true_peak_over(samples, rate, ceiling)?.is_none() {
         return Ok(());
     }
     // Sample peaks are limited a little under the ceiling, since true (inter-sample) peaks
     // run higher; a final trim catches what the margin missed.
-    let ceiling = 10f32.powf((ceiling_dbtp as f32 - 0.5) / 20.0);
-    limit(samples, rate, ceiling);
-    let peak = true_peak_dbtp(samples, rate, 1)?;
-    if peak > ceiling_dbtp {
-        let trim = 10f32.powf((ceiling_dbtp - peak - 0.05) as f32 / 20.0);
+    limit(samples, rate, 10f32.powf((ceiling_dbtp as f32 - 0.5) / 20.0));
+    if let Some(peak) = true_peak_over(samples, rate, ceiling)? {
+        let trim = 10f32.powf((ceiling_dbtp - 20.0 * peak.log10() - 0.05) as f32 / 20.0);
         samples.iter_mut().for_each(|s| *s *= trim);
     }
     Ok(())
+}
+
+/// The true peak (linear) of a segment followed by silence if it is over `ceiling`.
+/// Interpolated values are weighted sums of neighbours with weights whose absolute sum is
+/// under 2, so a segment whose samples stay under half the ceiling needs no oversampling.
+fn true_peak_over(samples: &[f32], rate: u32, ceiling: f64) -> Result<Option<f64>> {
+    const INTERPOLATION_TAIL: usize = 64;
+    if 2.0 * f64::from(peak_of(samples)) <= ceiling {
+        return Ok(None);
+    }
+    // The interpolator reaches past the last sample: it sees the silence that follows.
+    let mut padded = Vec::with_capacity(samples.len() + INTERPOLATION_TAIL);
+    padded.extend_from_slice(samples);
+    padded.resize(samples.len() + INTERPOLATION_TAIL, 0.0);
+    Ok(Some(true_peak(&padded, rate)?).filter(|&peak| peak > ceiling))
 }
 
 /// A look-ahead peak limiter: the gain ramps down over 5 ms before a peak and recovers over
@@ -252,22 +381,6 @@ mod tests {
     }
 
     #[test]
-    fn reaches_target_and_respects_ceiling() {
-        let rate = 22_050;
-        // Speech-like: a tone with loud bursts.
-        let mut samples: Vec<f32> = (0..rate as usize * 3)
-            .map(|i| {
-                let burst = if (i / 2000) % 7 == 0 { 0.9 } else { 0.1 };
-                burst * (i as f32 * 300.0 * std::f32::consts::TAU / rate as f32).sin()
-            })
-            .collect();
-        normalize(&mut samples, rate, 1, -19.0, -1.0).unwrap();
-        let loudness = integrated_loudness(&samples, rate, 1).unwrap();
-        assert!((loudness + 19.0).abs() < 1.0, "{loudness}");
-        assert!(true_peak_dbtp(&samples, rate, 1).unwrap() <= -1.0 + 1e-6);
-    }
-
-    #[test]
     fn windowed_true_peak_equals_the_full_meter() {
         let rate = 22_050;
         // A quarter-rate tone at 45 degrees: every sample is at 0.707 of the true peak.
@@ -295,9 +408,61 @@ mod tests {
     }
 
     #[test]
+    fn loudness_summed_from_segments_equals_one_meter() {
+        // Segments of tones at different levels, faded at their edges, apart by pauses of
+        // 0.12 s and more, some starting off the 100 ms grid.
+        let rate = 22_050;
+        let mut narration = Vec::new();
+        let mut parts = Vec::new();
+        let mut kept = Vec::new();
+        for (index, level) in [0.3f32, 0.05, 0.6, 0.2, 0.001, 0.4].iter().enumerate() {
+            let mut segment: Vec<f32> = (0..rate as usize / 3 + index * 1017).map(|i| level * (i as f32 * (0.03 + index as f32 * 0.01)).sin()).collect();
+            crate::assemble::fade_edges(&mut segment, 176);
+            let start = (narration.len() + 2646 + index * 333).div_ceil(9) * 9;
+            narration.resize(start, 0.0);
+            narration.extend_from_slice(&segment);
+            parts.push(energy_bins(&segment, rate, start, hop_frames(rate)));
+            kept.push((start, energy_bins(&segment, rate, 0, 9).1));
+        }
+        narration.resize(narration.len() + 6615, 0.0);
+        let whole = meter(&narration, rate, 1, Mode::I).unwrap().loudness_global().unwrap();
+        let summed = loudness_of_segments(&parts, narration.len(), rate);
+        assert!((whole - summed).abs() < 1e-9, "{whole} against {summed}");
+        let moved: Vec<(usize, Vec<f64>)> = kept.iter().map(|(start, bins)| rebin(bins, 9, *start, hop_frames(rate))).collect();
+        let from_kept = loudness_of_segments(&moved, narration.len(), rate);
+        assert!((whole - from_kept).abs() < 1e-9, "{whole} against {from_kept}");
+        assert_eq!(loudness_of_segments(&[], 100_000, rate), f64::NEG_INFINITY);
+    }
+
+    #[test]
+    fn finished_segments_reach_the_gain_and_respect_the_ceiling() {
+        let rate = 22_050;
+        // Speech-like: a tone with loud bursts.
+        let mut samples: Vec<f32> = (0..rate as usize * 3)
+            .map(|i| {
+                let burst = if (i / 2000) % 7 == 0 { 0.9 } else { 0.1 };
+                burst * (i as f32 * 300.0 * std::f32::consts::TAU / rate as f32).sin()
+            })
+            .collect();
+        let measured = integrated_loudness(&samples, rate, 1).unwrap();
+        let gain = gain_db(measured, 1, -19.0);
+        assert_eq!(gain, ((-19.0 - measured) * 10.0).round() / 10.0);
+        finish_segment(&mut samples, rate, gain, -1.0).unwrap();
+        let loudness = integrated_loudness(&samples, rate, 1).unwrap();
+        assert!((loudness + 19.0).abs() < 1.0, "{loudness}");
+        assert!(true_peak_dbtp(&samples, rate, 1).unwrap() <= -1.0 + 1e-6);
+        // Quiet audio is only scaled.
+        let mut quiet = vec![0.01f32, -0.02, 0.0];
+        finish_segment(&mut quiet, rate, 6.0, -1.0).unwrap();
+        assert!((quiet[1] + 0.02 * 10f32.powf(0.3)).abs() < 1e-6);
+        assert_eq!(gain_db(f64::NEG_INFINITY, 1, -19.0), 0.0);
+        assert!((gain_db(-20.0, 2, -16.0) - 1.0).abs() < 0.11);
+    }
+
+    #[test]
     fn silence_stays_silent() {
         let mut samples = vec![0.0; 10_000];
-        normalize(&mut samples, 22_050, 1, -19.0, -1.0).unwrap();
+        finish_segment(&mut samples, 22_050, 12.0, -1.0).unwrap();
         assert!(samples.iter().all(|s| *s == 0.0));
     }
 }

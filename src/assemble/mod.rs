@@ -121,59 +121,186 @@ impl Narration {
 
 /// Joins segments into a narration. `segments[i]` is the audio of `chunks[i]`; chunk
 /// `utterance` indices point into `utterances`.
+///
+/// Each segment is placed ([`place`]), measured and finished ([`Plan::finish`]) on its own,
+/// in parallel: pauses of silence keep them independent.
 pub fn assemble(segments: &[Segment], chunks: &[Chunk], utterances: &[Utterance], settings: &AssembleSettings) -> Result<Narration> {
+    use rayon::prelude::*;
     if segments.len() != chunks.len() {
         return Err(Error::engine(format!("{} segments for {} chunks", segments.len(), chunks.len())));
     }
     let rate = settings.sample_rate;
-    let fade_frames = ((settings.fade * rate as f32) as usize).max(1);
-    let capacity: usize = segments.iter().map(|s| s.samples.len()).sum::<usize>() + rate as usize * chunks.len();
-    let mut mono: Vec<f32> = Vec::with_capacity(capacity);
-    let mut segment_timings = Vec::with_capacity(chunks.len());
-    let mut sentence_spans: Vec<Option<(usize, usize)>> = vec![None; utterances.len()];
-    for (index, (segment, chunk)) in segments.iter().zip(chunks).enumerate() {
-        let resampled;
-        let samples: &[f32] = if segment.sample_rate == rate {
-            &segment.samples
-        } else {
-            resampled = resample(&segment.samples, segment.sample_rate, rate)?;
-            &resampled
-        };
-        let speech = trim_silence(samples, rate);
-        let start = mono.len();
-        mono.extend_from_slice(speech);
-        fade_edges(&mut mono[start..], fade_frames);
-        let end = mono.len();
-        segment_timings.push(Timing { text: chunk.text.clone(), start: seconds(start, rate), end: seconds(end, rate) });
-        if let Some(span) = sentence_spans.get_mut(chunk.utterance) {
-            *span = Some(span.map_or((start, end), |(first, _)| (first, end)));
-        }
-        if index + 1 < chunks.len() {
-            let pause = (settings.pause_seconds(chunk.pause_after) * rate as f32) as usize;
-            let grid = settings.frame_grid.max(1);
-            mono.resize((mono.len() + pause).div_ceil(grid) * grid, 0.0);
-        }
-    }
-    // A short tail so players do not cut the last word.
-    mono.resize(mono.len() + (0.3 * rate as f32) as usize, 0.0);
-    loudness::normalize(&mut mono, rate, settings.channels, settings.loudness_target(), settings.true_peak_dbtp)?;
-    // One timing per utterance; one without audio sits where the previous ended.
-    let mut previous_end = 0;
-    let sentences = sentence_spans
-        .iter()
-        .zip(utterances)
-        .map(|(span, utterance)| {
-            let (start, end) = span.unwrap_or((previous_end, previous_end));
-            previous_end = end;
-            Timing { text: utterance.written.clone(), start: seconds(start, rate), end: seconds(end, rate) }
-        })
-        .collect();
-    let samples = if settings.channels >= 2 {
-        mono.iter().flat_map(|&s| std::iter::repeat_n(s, usize::from(settings.channels))).collect()
+    let mut placed: Vec<Vec<f32>> = segments.par_iter().map(|segment| place(segment, settings)).collect::<Result<_>>()?;
+    let lengths: Vec<usize> = placed.iter().map(Vec::len).collect();
+    let plan = Plan::new(&lengths, chunks, utterances, settings, &|index, start| {
+        loudness::energy_bins(&placed[index], rate, start, loudness::hop_frames(rate))
+    })?;
+    placed.par_iter_mut().try_for_each(|samples| plan.finish(samples))?;
+    Ok(plan.narration(&placed))
+}
+
+/// A segment as it goes into a narration: at the output rate, its silence trimmed, its
+/// edges faded.
+pub fn place(segment: &Segment, settings: &AssembleSettings) -> Result<Vec<f32>> {
+    let rate = settings.sample_rate;
+    let resampled;
+    let samples: &[f32] = if segment.sample_rate == rate {
+        &segment.samples
     } else {
-        mono
+        resampled = resample(&segment.samples, segment.sample_rate, rate)?;
+        &resampled
     };
-    Ok(Narration { samples, sample_rate: rate, channels: settings.channels.max(1), sentences, segments: segment_timings })
+    let mut speech = trim_silence(samples, rate).to_vec();
+    fade_edges(&mut speech, ((settings.fade * rate as f32) as usize).max(1));
+    Ok(speech)
+}
+
+/// What a narration needs of a placed segment besides its samples: its length and its
+/// K-weighted energy in bins of [`Profile::bin`] frames. Profiles let a narration be laid
+/// out and measured from segments whose samples are not at hand (kept from an earlier run).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    pub frames: usize,
+    pub energy: Vec<f64>,
+}
+
+impl Profile {
+    /// The bin of profiles for narrations made with `settings`: the largest that divides both
+    /// the 100 ms loudness step and the frame grid segments start on.
+    pub fn bin(settings: &AssembleSettings) -> usize {
+        let (mut a, mut b) = (loudness::hop_frames(settings.sample_rate), settings.frame_grid.max(1));
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    }
+
+    /// The profile of a placed segment (see [`place`]).
+    pub fn of(placed: &[f32], settings: &AssembleSettings) -> Profile {
+        Profile { frames: placed.len(), energy: loudness::energy_bins(placed, settings.sample_rate, 0, Profile::bin(settings)).1 }
+    }
+
+    const MAGIC: &'static [u8; 8] = b"RCPRF001";
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(16 + self.energy.len() * 8);
+        bytes.extend_from_slice(Self::MAGIC);
+        bytes.extend_from_slice(&(self.frames as u64).to_le_bytes());
+        self.energy.iter().for_each(|e| bytes.extend_from_slice(&e.to_le_bytes()));
+        bytes
+    }
+
+    /// The profile in `bytes`, if they hold one.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Profile> {
+        if bytes.len() < 16 || &bytes[..8] != Self::MAGIC || !(bytes.len() - 16).is_multiple_of(8) {
+            return None;
+        }
+        let frames = u64::from_le_bytes(bytes[8..16].try_into().ok()?) as usize;
+        let energy = bytes[16..].chunks_exact(8).map(|b| f64::from_le_bytes(b.try_into().expect("8 bytes"))).collect();
+        Some(Profile { frames, energy })
+    }
+}
+
+/// A narration laid out and measured, before its samples exist: where each segment starts,
+/// the timings, and the gain that brings it to the loudness target.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub sample_rate: u32,
+    pub channels: u16,
+    /// First frame of each segment.
+    pub starts: Vec<usize>,
+    /// Frames of each placed segment.
+    pub lengths: Vec<usize>,
+    /// Frames of the whole narration.
+    pub frames: usize,
+    /// Loudness gain in dB (in steps of 0.1 dB).
+    pub gain_db: f64,
+    pub true_peak_dbtp: f64,
+    /// One entry per utterance (see [`Narration::sentences`]).
+    pub sentences: Vec<Timing>,
+    /// One entry per segment (see [`Narration::segments`]).
+    pub segments: Vec<Timing>,
+}
+
+impl Plan {
+    /// Lays out placed segments of `lengths` frames with pauses by boundary, and measures
+    /// the narration's loudness from `energy(index, start)`: segment `index`'s K-weighted
+    /// energy at `start` in 100 ms bins, as [`loudness::energy_bins`] gives it.
+    pub fn new(
+        lengths: &[usize],
+        chunks: &[Chunk],
+        utterances: &[Utterance],
+        settings: &AssembleSettings,
+        energy: &(dyn Fn(usize, usize) -> (usize, Vec<f64>) + Sync),
+    ) -> Result<Plan> {
+        use rayon::prelude::*;
+        if lengths.len() != chunks.len() {
+            return Err(Error::engine(format!("{} segments for {} chunks", lengths.len(), chunks.len())));
+        }
+        let rate = settings.sample_rate;
+        let grid = settings.frame_grid.max(1);
+        let mut starts = Vec::with_capacity(chunks.len());
+        let mut segments = Vec::with_capacity(chunks.len());
+        let mut sentence_spans: Vec<Option<(usize, usize)>> = vec![None; utterances.len()];
+        let mut frames = 0;
+        for (index, (length, chunk)) in lengths.iter().zip(chunks).enumerate() {
+            let (start, end) = (frames, frames + length);
+            starts.push(start);
+            segments.push(Timing { text: chunk.text.clone(), start: seconds(start, rate), end: seconds(end, rate) });
+            if let Some(span) = sentence_spans.get_mut(chunk.utterance) {
+                *span = Some(span.map_or((start, end), |(first, _)| (first, end)));
+            }
+            frames = end;
+            if index + 1 < chunks.len() {
+                let pause = (settings.pause_seconds(chunk.pause_after) * rate as f32) as usize;
+                frames = (frames + pause).div_ceil(grid) * grid;
+            }
+        }
+        // A short tail so players do not cut the last word.
+        frames += (0.3 * rate as f32) as usize;
+        // One timing per utterance; one without audio sits where the previous ended.
+        let mut previous_end = 0;
+        let sentences = sentence_spans
+            .iter()
+            .zip(utterances)
+            .map(|(span, utterance)| {
+                let (start, end) = span.unwrap_or((previous_end, previous_end));
+                previous_end = end;
+                Timing { text: utterance.written.clone(), start: seconds(start, rate), end: seconds(end, rate) }
+            })
+            .collect();
+        let energies: Vec<(usize, Vec<f64>)> = starts.par_iter().enumerate().map(|(index, &start)| energy(index, start)).collect();
+        let measured = loudness::loudness_of_segments(&energies, frames, rate);
+        let gain_db = loudness::gain_db(measured, settings.channels, settings.loudness_target());
+        Ok(Plan {
+            sample_rate: rate,
+            channels: settings.channels.max(1),
+            starts,
+            lengths: lengths.to_vec(),
+            frames,
+            gain_db,
+            true_peak_dbtp: settings.true_peak_dbtp,
+            sentences,
+            segments,
+        })
+    }
+
+    /// Brings a placed segment to the narration's loudness and limits its true peak.
+    pub fn finish(&self, placed: &mut [f32]) -> Result<()> {
+        loudness::finish_segment(placed, self.sample_rate, self.gain_db, self.true_peak_dbtp)
+    }
+
+    /// The narration of finished segments, with silence between them.
+    pub fn narration(&self, finished: &[Vec<f32>]) -> Narration {
+        let mut mono = Vec::with_capacity(self.frames);
+        for (samples, &start) in finished.iter().zip(&self.starts) {
+            mono.resize(start, 0.0);
+            mono.extend_from_slice(samples);
+        }
+        mono.resize(self.frames, 0.0);
+        let samples = if self.channels >= 2 { mono.iter().flat_map(|&s| std::iter::repeat_n(s, usize::from(self.channels))).collect() } else { mono };
+        Narration { samples, sample_rate: self.sample_rate, channels: self.channels, sentences: self.sentences.clone(), segments: self.segments.clone() }
+    }
 }
 
 fn seconds(frames: usize, rate: u32) -> f64 {
