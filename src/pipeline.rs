@@ -1,7 +1,7 @@
 //! One article through every stage: [`prepare`] makes the spoken script and its chunks,
 //! [`render`] synthesizes and assembles them.
 
-use crate::assemble::{assemble, AssembleSettings, Chapter, Narration};
+use crate::assemble::{assemble, AssembleSettings, Chapter, Narration, Timing};
 use crate::chunk::{chunks, split_sentences, Chunk, Pause, Utterance};
 use crate::error::{Error, Result};
 use crate::extract::{Article, BlockKind};
@@ -47,12 +47,12 @@ pub struct Script {
 }
 
 impl Script {
-    /// Chapters with their start times in the rendered narration.
-    pub fn chapters_in(&self, narration: &Narration) -> Vec<Chapter> {
+    /// Chapters with their start times in a narration, from its sentences' timings.
+    pub fn chapters_in(&self, sentences: &[Timing]) -> Vec<Chapter> {
         self.chapters
             .iter()
             .filter_map(|(utterance, title)| {
-                narration.sentences.get(*utterance).map(|timing| Chapter { title: title.clone(), start: if *utterance == 0 { 0.0 } else { timing.start } })
+                sentences.get(*utterance).map(|timing| Chapter { title: title.clone(), start: if *utterance == 0 { 0.0 } else { timing.start } })
             })
             .collect()
     }

@@ -120,10 +120,59 @@ fn editing_one_sentence_synthesizes_only_that_sentence() {
     assert!(stderr.contains("1 rendered"), "{stderr}");
     assert_eq!(cache_counts(&stderr), (first_misses - 1, 1), "{stderr}");
     let stats = readcast(&cache, &["cache", "stats"]);
-    assert!(text(&stats.stdout).contains(&format!("holds {} segments and", first_misses + 1)), "{}", text(&stats.stdout));
+    assert!(text(&stats.stdout).contains(&format!("holds {} segments,", first_misses + 1)), "{}", text(&stats.stdout));
     let cleared = readcast(&cache, &["cache", "clear"]);
     assert!(cleared.status.success());
-    assert!(text(&readcast(&cache, &["cache", "stats"]).stdout).contains("holds 0 segments and 0 encoded pieces"));
+    assert!(text(&readcast(&cache, &["cache", "stats"]).stdout).contains("holds 0 segments, 0 loudness profiles and 0 encoded pieces"));
+}
+
+#[test]
+fn an_mp3_edit_reuses_profiles_and_pieces_and_equals_a_render_without_the_cache() {
+    let work = tempfile::tempdir().unwrap();
+    let (articles, out, fresh, cache) = (work.path().join("articles"), work.path().join("pod"), work.path().join("fresh"), work.path().join("cache"));
+    std::fs::create_dir_all(&articles).unwrap();
+    let story = std::fs::read_to_string(root().join("samples/clean-library.txt")).unwrap();
+    std::fs::write(articles.join("story.txt"), &story).unwrap();
+    let batch = |out: &Path, extra: &[&str]| {
+        let mut args = vec!["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak"];
+        args.extend_from_slice(extra);
+        let output = readcast(&cache, &args);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        text(&output.stderr)
+    };
+    let stats = || text(&readcast(&cache, &["cache", "stats"]).stdout);
+    let (_, segments) = cache_counts(&batch(&out, &[]));
+    assert!(stats().contains(&format!("holds {segments} segments, {segments} loudness profiles and {segments} encoded pieces")), "{}", stats());
+    std::fs::write(articles.join("story.txt"), story.replace("We listened.", "We listened carefully.")).unwrap();
+    assert_eq!(cache_counts(&batch(&out, &[])), (segments - 1, 1));
+    let after = stats();
+    let pieces: usize = after.split(" and ").nth(1).and_then(|s| s.split(' ').next()).and_then(|n| n.parse().ok()).expect("a piece count");
+    // One piece more, unless the edit moved the loudness gain (then every piece is new).
+    assert!(pieces == segments + 1 || pieces == 2 * segments, "{after}");
+    // The episode made from cached profiles and pieces is the one a render from scratch makes.
+    batch(&fresh, &["--no-cache"]);
+    let mp3 = |folder: &Path| {
+        let episodes = folder.join("episodes");
+        let file = std::fs::read_dir(&episodes).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|e| e == "mp3")).expect("an MP3 episode");
+        std::fs::read(file).unwrap()
+    };
+    assert!(mp3(&out) == mp3(&fresh), "the cached render differs from a fresh one");
+    let vtt = |folder: &Path| std::fs::read_dir(folder.join("episodes")).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "vtt")).map(|p| std::fs::read_to_string(p).unwrap()).collect::<Vec<_>>();
+    assert_eq!(vtt(&out), vtt(&fresh));
+    // Segments and pieces gone but profiles kept (a cache pruned by hand): the profiles are
+    // not trusted without their segments, which are synthesized again.
+    for shard in std::fs::read_dir(&cache).unwrap() {
+        for entry in std::fs::read_dir(shard.unwrap().path()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "seg" || e == "mp3") {
+                std::fs::remove_file(path).unwrap();
+            }
+        }
+    }
+    std::fs::write(articles.join("story.txt"), story.replace("We listened.", "We all listened.")).unwrap();
+    batch(&out, &[]);
+    batch(&fresh, &["--no-cache"]);
+    assert!(mp3(&out) == mp3(&fresh), "the render from profiles alone differs from a fresh one");
 }
 
 #[test]

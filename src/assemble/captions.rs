@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::Narration;
+use super::Timing;
 use crate::error::{Error, Result};
 use crate::output::write_bytes;
 
@@ -12,9 +12,9 @@ fn timestamp(seconds: f64) -> String {
 }
 
 /// WebVTT captions, one cue per sentence, with times from the assembled audio.
-pub fn vtt(narration: &Narration) -> String {
+pub fn vtt(sentences: &[Timing]) -> String {
     let mut out = String::from("WEBVTT\n\n");
-    for (index, cue) in narration.sentences.iter().filter(|cue| cue.end > cue.start).enumerate() {
+    for (index, cue) in sentences.iter().filter(|cue| cue.end > cue.start).enumerate() {
         // A cue's text may not contain "-->" or blank lines.
         let text = cue.text.replace("-->", "->");
         out.push_str(&format!("{}\n{} --> {}\n{}\n\n", index + 1, timestamp(cue.start), timestamp(cue.end), text.trim()));
@@ -22,14 +22,14 @@ pub fn vtt(narration: &Narration) -> String {
     out
 }
 
-/// Writes the WebVTT captions.
-pub fn write_vtt(narration: &Narration, path: &Path) -> Result<()> {
-    write_bytes(path, vtt(narration).as_bytes())
+/// Writes the WebVTT captions of a narration's sentences.
+pub fn write_vtt(sentences: &[Timing], path: &Path) -> Result<()> {
+    write_bytes(path, vtt(sentences).as_bytes())
 }
 
-/// Writes per-segment timings as JSON: `[{"text", "start", "end"}]`.
-pub fn write_timings(narration: &Narration, path: &Path) -> Result<()> {
-    let json = serde_json::to_string_pretty(&narration.segments)
+/// Writes a narration's segment timings as JSON: `[{"text", "start", "end"}]`.
+pub fn write_timings(segments: &[Timing], path: &Path) -> Result<()> {
+    let json = serde_json::to_string_pretty(segments)
         .map_err(|e| Error::io(path, std::io::Error::other(e)))?;
     write_bytes(path, json.as_bytes())
 }
@@ -47,17 +47,10 @@ pub fn read_timings(text: &str) -> Option<Vec<(String, f64, f64)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::assemble::Timing;
 
     #[test]
     fn vtt_format() {
-        let narration = Narration {
-            samples: vec![],
-            sample_rate: 22_050,
-            channels: 1,
-            sentences: vec![Timing { text: "Hello there.".into(), start: 0.0, end: 1.5 }, Timing { text: "Bye.".into(), start: 3661.25, end: 3662.0 }],
-            segments: vec![],
-        };
-        assert_eq!(vtt(&narration), "WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.500\nHello there.\n\n2\n01:01:01.250 --> 01:01:02.000\nBye.\n\n");
+        let sentences = [Timing { text: "Hello there.".into(), start: 0.0, end: 1.5 }, Timing { text: "Bye.".into(), start: 3661.25, end: 3662.0 }];
+        assert_eq!(vtt(&sentences), "WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.500\nHello there.\n\n2\n01:01:01.250 --> 01:01:02.000\nBye.\n\n");
     }
 }

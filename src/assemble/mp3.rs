@@ -22,7 +22,7 @@ use mp3lame_encoder::{Bitrate, Builder, FlushGap, InterleavedPcm, MonoPcm, Quali
 use rayon::prelude::*;
 
 use super::wav::to_i16;
-use super::{Chapter, Narration};
+use super::{Chapter, Narration, Plan};
 use crate::error::{Error, Result};
 use crate::output::write_atomically;
 
@@ -83,55 +83,153 @@ fn lookahead(frame: usize) -> usize {
 }
 
 /// Encodes the narration as a constant-bitrate MP3 with an ID3 tag, written atomically.
-/// Pieces are taken from and stored in `cache` when given.
-pub fn write_mp3(narration: &Narration, path: &Path, kbps: u32, tags: &Mp3Tags, cache: Option<&dyn PieceStore>) -> Result<()> {
-    let audio = encode(narration, kbps, bitrate(kbps)?, cache).map_err(|e| Error::engine(format!("{}: MP3 {e}", path.display())))?;
-    let tag = id3_tag(tags, narration.duration_seconds());
+/// Pieces are taken from and stored in `cache` when given, by the hash of their samples.
+/// Returns the duration of the file in seconds, as players find it (whole frames).
+pub fn write_mp3(narration: &Narration, path: &Path, kbps: u32, tags: &Mp3Tags, cache: Option<&dyn PieceStore>) -> Result<f64> {
+    let brate = bitrate(kbps)?;
+    let channels = usize::from(narration.channels.max(1));
+    let pcm: Vec<i16> = to_i16(&narration.samples).collect();
+    let frame = frame_samples(narration.sample_rate);
+    let ranges = pieces(narration, &pcm, frame);
+    let keys: Option<Vec<String>> = cache.map(|_| ranges.iter().map(|range| piece_key(&pcm[range.start * channels..range.end * channels], narration.sample_rate, channels, kbps)).collect());
+    let stream = Stream { rate: narration.sample_rate, channels, brate, path };
+    let pieced = stream.encode_pieces(&ranges, keys.as_deref().zip(cache), &|index| Ok(pcm[ranges[index].start * channels..ranges[index].end * channels].to_vec()))?;
+    let audio = match pieced {
+        Some(audio) => audio,
+        None => stream.encode(&pcm)?,
+    };
+    write_file(path, &audio, tags, narration.duration_seconds(), narration.sample_rate)
+}
+
+/// Encodes a planned narration (see [`Plan`]) as [`write_mp3`] does, taking every piece
+/// it can from `store` without its samples: a piece's key is made from the plan and
+/// `segment_keys` (one per segment, naming its placed audio). Only the pieces not found
+/// are rendered, from `finished(index)`: segment `index` finished ([`Plan::finish`]).
+///
+/// Returns the duration of the file as [`write_mp3`] does, or `None`, having written
+/// nothing, where a piece did not come out the length it was cut to; the caller then writes
+/// the narration whole with [`write_mp3`].
+pub fn write_planned_mp3(
+    plan: &Plan,
+    segment_keys: &[String],
+    path: &Path,
+    kbps: u32,
+    tags: &Mp3Tags,
+    store: &dyn PieceStore,
+    finished: &(dyn Fn(usize) -> Result<Vec<f32>> + Sync),
+) -> Result<Option<f64>> {
+    let brate = bitrate(kbps)?;
+    let channels = usize::from(plan.channels.max(1));
+    let frame = frame_samples(plan.sample_rate);
+    let planned = planned_pieces(plan, frame);
+    let ranges: Vec<Range<usize>> = planned.iter().map(|(frames, _)| frames.clone()).collect();
+    let keys: Vec<String> = planned
+        .iter()
+        .enumerate()
+        .map(|(index, (frames, segments))| {
+            let mut hasher = blake3::Hasher::new();
+            let last = index + 1 == planned.len();
+            hasher.update(format!("{PIECE_VERSION}|planned|{}|{channels}|{kbps}|{}|{}|{}|{last}", plan.sample_rate, plan.gain_db.to_bits(), plan.true_peak_dbtp.to_bits(), frames.len()).as_bytes());
+            for segment in segments.clone() {
+                hasher.update(format!("|{}@{}", segment_keys[segment], plan.starts[segment] - frames.start).as_bytes());
+            }
+            hasher.finalize().to_hex().to_string()
+        })
+        .collect();
+    let render = |index: usize| -> Result<Vec<i16>> {
+        let (frames, segments) = &planned[index];
+        let mut mono = vec![0f32; frames.len()];
+        for segment in segments.clone() {
+            let samples = finished(segment)?;
+            let at = plan.starts[segment] - frames.start;
+            mono[at..at + samples.len()].copy_from_slice(&samples);
+        }
+        Ok(to_i16(&mono).flat_map(|sample| std::iter::repeat_n(sample, channels)).collect())
+    };
+    let stream = Stream { rate: plan.sample_rate, channels, brate, path };
+    match stream.encode_pieces(&ranges, Some((&keys, store)), &render)? {
+        Some(audio) => write_file(path, &audio, tags, plan.frames as f64 / f64::from(plan.sample_rate), plan.sample_rate).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// The pieces of a plan: frame ranges, each with the segments in it. A new piece starts at
+/// every segment start on the frame grid with at least the encoder's look-ahead of silence
+/// before it.
+fn planned_pieces(plan: &Plan, frame: usize) -> Vec<(Range<usize>, Range<usize>)> {
+    let mut pieces = Vec::new();
+    let (mut from, mut first) = (0, 0);
+    for segment in 1..plan.starts.len() {
+        let start = plan.starts[segment];
+        let previous_end = plan.starts[segment - 1] + plan.lengths[segment - 1];
+        if start.is_multiple_of(frame) && start - previous_end >= lookahead(frame) {
+            pieces.push((from..start, first..segment));
+            (from, first) = (start, segment);
+        }
+    }
+    pieces.push((from..plan.frames, first..plan.starts.len()));
+    pieces
+}
+
+/// The ID3 tag and the frames, written atomically; returns the duration of the frames.
+fn write_file(path: &Path, audio: &[u8], tags: &Mp3Tags, duration: f64, rate: u32) -> Result<f64> {
+    let tag = id3_tag(tags, duration);
     write_atomically(path, |file| {
         // An empty tag is left out: readers take a frameless ID3 header for a broken file.
         if tag.frames().next().is_some() {
             tag.write_to(&mut *file, Version::Id3v24).map_err(|e| Error::engine(format!("{}: MP3 tag: {e}", path.display())))?;
         }
-        file.write_all(&audio).map_err(|e| Error::io(path, e))
-    })
-}
-
-/// The MP3 frames of a narration, encoded in pieces (or as one stream where pieces do not
-/// line up).
-fn encode(narration: &Narration, kbps: u32, brate: Bitrate, cache: Option<&dyn PieceStore>) -> std::result::Result<Vec<u8>, String> {
-    let channels = usize::from(narration.channels.max(1));
-    let pcm: Vec<i16> = to_i16(&narration.samples).collect();
-    let frame = frame_samples(narration.sample_rate);
-    let pieces = pieces(narration, &pcm, frame);
-    let encoded: std::result::Result<Vec<Vec<u8>>, String> = pieces
-        .par_iter()
-        .enumerate()
-        .map(|(index, range)| {
-            let last = index + 1 == pieces.len();
-            let end = if last { range.end } else { range.end - lookahead(frame) };
-            let samples = &pcm[range.start * channels..end * channels];
-            let key = cache.map(|_| piece_key(samples, narration.sample_rate, channels, kbps));
-            if let Some(bytes) = key.as_ref().and_then(|key| cache.and_then(|c| c.get(key))) {
-                return Ok(bytes);
-            }
-            let bytes = encode_stream(samples, narration.sample_rate, channels, brate)?;
-            if !last && frame_count(&bytes).map(|frames| frames * frame) != Some(range.len()) {
-                return Err(MISALIGNED.to_string());
-            }
-            if let (Some(cache), Some(key)) = (cache, key) {
-                cache.put(&key, &bytes);
-            }
-            Ok(bytes)
-        })
-        .collect();
-    match encoded {
-        Ok(pieces) => Ok(pieces.concat()),
-        Err(e) if e == MISALIGNED => encode_stream(&pcm, narration.sample_rate, channels, brate),
-        Err(e) => Err(e),
+        file.write_all(audio).map_err(|e| Error::io(path, e))
+    })?;
+    match frame_count(audio) {
+        Some(frames) => Ok((frames * frame_samples(rate)) as f64 / f64::from(rate)),
+        None => crate::synth::decode::duration_of_file(path),
     }
 }
 
-const MISALIGNED: &str = "piece is not the length it was cut to";
+/// An MP3 stream's settings, and the file it is for (for messages).
+struct Stream<'p> {
+    rate: u32,
+    channels: usize,
+    brate: Bitrate,
+    path: &'p Path,
+}
+
+impl Stream<'_> {
+    /// Interleaved `pcm` as one stream.
+    fn encode(&self, pcm: &[i16]) -> Result<Vec<u8>> {
+        encode_stream(pcm, self.rate, self.channels, self.brate).map_err(|e| Error::engine(format!("{}: MP3 {e}", self.path.display())))
+    }
+
+    /// The frames of pieces (frame ranges that tile the narration), encoded in parallel,
+    /// each taken from the store by its key where it is there; `pcm(index)` gives a piece's
+    /// interleaved samples. `None` where a piece did not come out the length it was cut to.
+    fn encode_pieces(&self, ranges: &[Range<usize>], store: Option<(&[String], &dyn PieceStore)>, pcm: &(dyn Fn(usize) -> Result<Vec<i16>> + Sync)) -> Result<Option<Vec<u8>>> {
+        let frame = frame_samples(self.rate);
+        let encoded: Vec<Option<Vec<u8>>> = ranges
+            .par_iter()
+            .enumerate()
+            .map(|(index, range)| {
+                if let Some(bytes) = store.and_then(|(keys, store)| store.get(&keys[index])) {
+                    return Ok(Some(bytes));
+                }
+                let last = index + 1 == ranges.len();
+                let samples = pcm(index)?;
+                // The last look-ahead of a piece is silence the encoder's flush pads in.
+                let end = if last { samples.len() } else { samples.len() - lookahead(frame) * self.channels };
+                let bytes = self.encode(&samples[..end])?;
+                if !last && frame_count(&bytes).map(|frames| frames * frame) != Some(range.len()) {
+                    return Ok(None);
+                }
+                if let Some((keys, store)) = store {
+                    store.put(&keys[index], &bytes);
+                }
+                Ok(Some(bytes))
+            })
+            .collect::<Result<_>>()?;
+        Ok(encoded.into_iter().collect::<Option<Vec<Vec<u8>>>>().map(|pieces| pieces.concat()))
+    }
+}
 
 /// Frame ranges of the pieces: a new piece starts at every segment start on the frame grid
 /// with at least the encoder's look-ahead of silence before it.
@@ -282,10 +380,10 @@ mod tests {
 
     impl PieceStore for Store {
         fn get(&self, key: &str) -> Option<Vec<u8>> {
-            self.0.get_piece(key)
+            self.0.get_entry(crate::synth::cache::Entry::Piece, key)
         }
         fn put(&self, key: &str, bytes: &[u8]) {
-            let _ = self.0.put_piece(key, bytes);
+            let _ = self.0.put_entry(crate::synth::cache::Entry::Piece, key, bytes);
         }
     }
 
@@ -331,11 +429,17 @@ mod tests {
                 std::fs::write(&path, bytes).unwrap();
                 crate::synth::decode::decode_file(&path).unwrap().into_mono()
             };
-            let pieced = encode(&narration, 64, Bitrate::Kbps64, Some(&cache)).unwrap();
+            let encode = |narration: &Narration| {
+                let path = dir.path().join("pieced.mp3");
+                write_mp3(narration, &path, 64, &Mp3Tags::default(), Some(&cache)).unwrap();
+                std::fs::read(&path).unwrap()
+            };
+            let pieced = encode(&narration);
             let counted = frame_count(&pieced).unwrap() * frame_samples(rate);
             let path = dir.path().join("counted.mp3");
-            std::fs::write(&path, &pieced).unwrap();
-            assert_eq!(counted as f64 / f64::from(rate), crate::synth::decode::duration_of_file(&path).unwrap());
+            let duration = write_mp3(&narration, &path, 64, &Mp3Tags::default(), Some(&cache)).unwrap();
+            assert_eq!(counted as f64 / f64::from(rate), duration);
+            assert_eq!(duration, crate::synth::decode::duration_of_file(&path).unwrap());
             assert_eq!(frame_count(b"not an mp3"), None);
             let whole = encode_stream(&pcm, rate, 1, Bitrate::Kbps64).unwrap();
             let (pieced_audio, whole_audio) = (decode(&pieced), decode(&whole));
@@ -345,11 +449,11 @@ mod tests {
             assert!(a.iter().zip(&b).all(|(x, y)| x.abs_diff(*y) <= 2), "{rate} Hz: {a:?} against {b:?}");
             assert_eq!(cache.0.stats().pieces, 4);
             // The same narration again: every piece from the cache, the same bytes.
-            assert_eq!(encode(&narration, 64, Bitrate::Kbps64, Some(&cache)).unwrap(), pieced);
+            assert_eq!(encode(&narration), pieced);
             assert_eq!(cache.0.stats().pieces, 4);
             // One sentence changed (and so longer): one piece more.
             let edited = narration_of(&[300.0, 450.0, 610.0, 750.0], rate);
-            encode(&edited, 64, Bitrate::Kbps64, Some(&cache)).unwrap();
+            encode(&edited);
             assert_eq!(cache.0.stats().pieces, 5);
         }
     }

@@ -149,10 +149,10 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     let assembled = started.elapsed();
     wav::write_wav(&narration, &args.output)?;
     if let Some(path) = &args.captions {
-        captions::write_vtt(&narration, path)?;
+        captions::write_vtt(&narration.sentences, path)?;
     }
     if let Some(path) = &args.timings {
-        captions::write_timings(&narration, path)?;
+        captions::write_timings(&narration.segments, path)?;
     }
     if args.verbose {
         let elapsed = started.elapsed().as_secs_f64();

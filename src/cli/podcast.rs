@@ -176,9 +176,10 @@ pub fn cache(args: &CacheArgs) -> Result<i32> {
         }
     };
     print(&format!(
-        "{}: {verb} {} segments and {} encoded pieces, {:.1} MiB\n",
+        "{}: {verb} {} segments, {} loudness profiles and {} encoded pieces, {:.1} MiB\n",
         cache.dir().display(),
         stats.entries,
+        stats.profiles,
         stats.pieces,
         stats.bytes as f64 / 1_048_576.0
     ))?;

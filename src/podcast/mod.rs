@@ -12,12 +12,15 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::assemble::{captions, chapters_json, mp3, wav, AssembleSettings};
+use std::collections::HashMap;
+
+use crate::assemble::{captions, chapters_json, mp3, place, wav, AssembleSettings, Plan, Profile, Timing};
+use crate::chunk::Chunk;
 use crate::error::{Error, Result};
 use crate::extract::{self, ExtractOptions, Source};
-use crate::pipeline::{self, ScriptOptions};
-use crate::synth::cache::SegmentCache;
-use crate::synth::EnginePool;
+use crate::pipeline::{self, Script, ScriptOptions};
+use crate::synth::cache::{Entry, SegmentCache};
+use crate::synth::{self, EnginePool};
 use crate::voice::Voice;
 use episode::{parse_date, slug, written_date, Episode};
 
@@ -216,35 +219,52 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
         // Segments on the MP3 frame grid: the encoder can take them as independent pieces.
         assemble.frame_grid = mp3::frame_samples(assemble.sample_rate);
     }
-    let narration = pipeline::render_with(&script, engines, options.cache.as_ref(), &assemble, &|| {})?;
-    if INTERRUPTED.load(Ordering::Relaxed) {
-        return Err(Error::input("interrupted before its files were written"));
-    }
-    let chapters = script.chapters_in(&narration);
     let audio_file = format!("{stem}.{}", options.format.extension());
     let audio_path = episodes_dir.join(&audio_file);
-    match options.format {
-        AudioFormat::Wav => wav::write_wav(&narration, &audio_path)?,
-        AudioFormat::Mp3 { kbps } => {
-            let tags = mp3::Mp3Tags {
-                title: Some(title.clone()),
-                artist: article.byline.clone(),
-                date: article.date.as_deref().and_then(iso_date),
-                album: None,
-                chapters: chapters.clone(),
-            };
-            let pieces = options.cache.as_ref().map(CachedPieces);
-            mp3::write_mp3(&narration, &audio_path, kbps, &tags, pieces.as_ref().map(|p| p as &dyn mp3::PieceStore))?;
+    let tags_for = |sentences: &[Timing]| mp3::Mp3Tags {
+        title: Some(title.clone()),
+        artist: article.byline.clone(),
+        date: article.date.as_deref().and_then(iso_date),
+        album: None,
+        chapters: script.chapters_in(sentences),
+    };
+    let interrupted = || INTERRUPTED.load(Ordering::Relaxed).then(|| Error::input("interrupted before its files were written"));
+    // The feed states the duration players will find: that of the encoded file (MP3 frames
+    // round it up a little).
+    let (sentences, duration_seconds) = match (options.format, options.cache.as_ref()) {
+        (AudioFormat::Mp3 { kbps }, Some(cache)) => {
+            let cached = CachedNarration::new(&script, engines, cache, &assemble)?;
+            if let Some(error) = interrupted() {
+                return Err(error);
+            }
+            let sentences = cached.plan.sentences.clone();
+            match mp3::write_planned_mp3(&cached.plan, &cached.profile_keys, &audio_path, kbps, &tags_for(&sentences), &CachedEntries(cache), &|index| cached.finished(index))? {
+                Some(duration) => (sentences, duration),
+                None => {
+                    let narration = pipeline::render_with(&script, engines, Some(cache), &assemble, &|| {})?;
+                    let duration = mp3::write_mp3(&narration, &audio_path, kbps, &tags_for(&narration.sentences), None)?;
+                    (narration.sentences, duration)
+                }
+            }
         }
-    }
+        (format, cache) => {
+            let narration = pipeline::render_with(&script, engines, cache, &assemble, &|| {})?;
+            if let Some(error) = interrupted() {
+                return Err(error);
+            }
+            let duration = match format {
+                AudioFormat::Wav => wav::write_wav(&narration, &audio_path).map(|()| narration.duration_seconds())?,
+                AudioFormat::Mp3 { kbps } => mp3::write_mp3(&narration, &audio_path, kbps, &tags_for(&narration.sentences), None)?,
+            };
+            (narration.sentences, duration)
+        }
+    };
+    let chapters = script.chapters_in(&sentences);
     let captions_file = format!("{stem}.vtt");
-    captions::write_vtt(&narration, &episodes_dir.join(&captions_file))?;
+    captions::write_vtt(&sentences, &episodes_dir.join(&captions_file))?;
     let chapters_file = format!("{stem}.chapters.json");
     crate::output::write_bytes(&episodes_dir.join(&chapters_file), chapters_json(&chapters).as_bytes())?;
     let audio_bytes = std::fs::metadata(&audio_path).map_err(|e| Error::io(&audio_path, e))?.len();
-    // The feed states the duration players will find: that of the encoded file (MP3 frames
-    // round it up a little).
-    let duration_seconds = crate::synth::decode::duration_of_file(&audio_path)?;
     let description = article.lede.clone().or_else(|| article.blocks.iter().find(|b| b.kind == extract::BlockKind::Paragraph).map(|b| b.text.clone())).unwrap_or_default();
     let episode = Episode {
         id: id.to_string(),
@@ -272,17 +292,77 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
     Ok((episode, true))
 }
 
-/// Encoded MP3 pieces kept in the segment cache.
-struct CachedPieces<'c>(&'c SegmentCache);
+/// A narration planned from the cache: each segment's profile comes from the cache where it
+/// is there, so that only new segments are synthesized; the samples of the others are read
+/// only for pieces of the episode not in the cache.
+struct CachedNarration<'a> {
+    plan: Plan,
+    profile_keys: Vec<String>,
+    segment_keys: Vec<String>,
+    /// Placed samples of the segments made in this run.
+    made: HashMap<usize, Vec<f32>>,
+    cache: &'a SegmentCache,
+    settings: &'a AssembleSettings,
+}
 
-impl mp3::PieceStore for CachedPieces<'_> {
+impl<'a> CachedNarration<'a> {
+    fn new(script: &'a Script, engines: &'a EnginePool<'a>, cache: &'a SegmentCache, settings: &'a AssembleSettings) -> Result<Self> {
+        let segment_keys = synth::segment_keys(&script.chunks, engines.voice());
+        let profile_keys: Vec<String> = segment_keys.iter().map(|key| Profile::key(key, settings)).collect();
+        // A profile counts only with its segment still there: the samples may be needed, and
+        // a segment made again (alone, not in its batch) need not come out the same length.
+        let mut profiles: Vec<Option<Profile>> = profile_keys
+            .par_iter()
+            .zip(&segment_keys)
+            .map(|(key, segment)| cache.contains(segment).then(|| cache.get_entry(Entry::Profile, key).and_then(|bytes| Profile::from_bytes(&bytes))).flatten())
+            .collect();
+        profiles.iter().flatten().for_each(|_| cache.count(true));
+        let missing: Vec<usize> = (0..profiles.len()).filter(|&index| profiles[index].is_none()).collect();
+        let chunks: Vec<Chunk> = missing.iter().map(|&index| script.chunks[index].clone()).collect();
+        let segments = synth::synthesize_with(&chunks, engines, Some(cache), &|| {})?;
+        let placed: Vec<Vec<f32>> = segments.par_iter().map(|segment| place(segment, settings)).collect::<Result<_>>()?;
+        let mut made = HashMap::new();
+        for (index, samples) in missing.into_iter().zip(placed) {
+            let profile = Profile::of(&samples, settings);
+            // A full disk makes the cache useless, not the episode wrong.
+            let _ = cache.put_entry(Entry::Profile, &profile_keys[index], &profile.to_bytes());
+            profiles[index] = Some(profile);
+            made.insert(index, samples);
+        }
+        let profiles: Vec<Profile> = profiles.into_iter().flatten().collect();
+        let lengths: Vec<usize> = profiles.iter().map(|profile| profile.frames).collect();
+        let plan = Plan::new(&lengths, &script.chunks, &script.utterances, settings, &|index, start| profiles[index].energy_at(start, settings))?;
+        Ok(CachedNarration { plan, profile_keys, segment_keys, made, cache, settings })
+    }
+
+    /// Segment `index`, placed and finished: made in this run or read from the cache.
+    fn finished(&self, index: usize) -> Result<Vec<f32>> {
+        let mut samples = match self.made.get(&index) {
+            Some(samples) => samples.clone(),
+            None => {
+                let lost = || Error::engine(format!("segment {} left the cache while its episode was made (was the cache cleared?); run the batch again", index + 1));
+                place(&self.cache.peek(&self.segment_keys[index]).ok_or_else(lost)?, self.settings)?
+            }
+        };
+        if samples.len() != self.plan.lengths[index] {
+            return Err(Error::engine(format!("segment {} is {} frames long in the cache, not the {} its profile says", index + 1, samples.len(), self.plan.lengths[index])));
+        }
+        self.plan.finish(&mut samples)?;
+        Ok(samples)
+    }
+}
+
+/// Entries of one kind kept in the segment cache: encoded MP3 pieces.
+struct CachedEntries<'c>(&'c SegmentCache);
+
+impl mp3::PieceStore for CachedEntries<'_> {
     fn get(&self, key: &str) -> Option<Vec<u8>> {
-        self.0.get_piece(key)
+        self.0.get_entry(Entry::Piece, key)
     }
 
     fn put(&self, key: &str, bytes: &[u8]) {
         // A full disk makes the cache useless, not the episode wrong.
-        let _ = self.0.put_piece(key, bytes);
+        let _ = self.0.put_entry(Entry::Piece, key, bytes);
     }
 }
 

@@ -42,6 +42,8 @@ pub struct CacheStats {
     pub entries: usize,
     /// Encoded pieces of episodes (MP3).
     pub pieces: usize,
+    /// Loudness profiles of placed segments.
+    pub profiles: usize,
     /// Bytes of both.
     pub bytes: u64,
 }
@@ -83,22 +85,38 @@ impl SegmentCache {
         self.dir.join(&key[..2]).join(format!("{key}.{extension}"))
     }
 
-    /// A cached piece of encoded audio (see [`crate::assemble::mp3`]), by the hex key of its
-    /// content.
-    pub fn get_piece(&self, key: &str) -> Option<Vec<u8>> {
-        std::fs::read(self.path_with(key, PIECE_EXTENSION)).ok()
+    /// An entry of another kind than segments, by its key.
+    pub fn get_entry(&self, kind: Entry, key: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.path_with(key, kind.extension())).ok()
     }
 
-    /// Stores a piece of encoded audio; like [`SegmentCache::put`], failing is not fatal.
-    pub fn put_piece(&self, key: &str, bytes: &[u8]) -> Result<()> {
-        write_entry(&self.path_with(key, PIECE_EXTENSION), bytes)
+    /// Stores an entry of another kind than segments; like [`SegmentCache::put`], failing is
+    /// not fatal.
+    pub fn put_entry(&self, kind: Entry, key: &str, bytes: &[u8]) -> Result<()> {
+        write_entry(&self.path_with(key, kind.extension()), bytes)
+    }
+
+    /// Counts a segment found (or not) by other means than [`SegmentCache::get`]: through
+    /// its profile, say.
+    pub fn count(&self, hit: bool) {
+        let counter = if hit { &self.hits } else { &self.misses };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Whether a segment is cached (without reading it or counting it).
+    pub fn contains(&self, key: &str) -> bool {
+        self.path(key).is_file()
+    }
+
+    /// A cached segment without counting it as a hit or miss.
+    pub fn peek(&self, key: &str) -> Option<Segment> {
+        std::fs::read(self.path(key)).ok().and_then(|bytes| decode(&bytes))
     }
 
     /// A cached segment; a missing or unreadable entry is a miss.
     pub fn get(&self, key: &str) -> Option<Segment> {
-        let found = std::fs::read(self.path(key)).ok().and_then(|bytes| decode(&bytes));
-        let counter = if found.is_some() { &self.hits } else { &self.misses };
-        counter.fetch_add(1, Ordering::Relaxed);
+        let found = self.peek(key);
+        self.count(found.is_some());
         found
     }
 
@@ -124,13 +142,14 @@ impl SegmentCache {
 
     /// Entries and bytes on disk.
     pub fn stats(&self) -> CacheStats {
-        let mut stats = CacheStats { entries: 0, pieces: 0, bytes: 0 };
+        let mut stats = CacheStats { entries: 0, pieces: 0, profiles: 0, bytes: 0 };
         for shard in std::fs::read_dir(&self.dir).into_iter().flatten().flatten() {
             for entry in std::fs::read_dir(shard.path()).into_iter().flatten().flatten() {
                 let path = entry.path();
                 let counter = match path.extension().and_then(|e| e.to_str()) {
                     Some("seg") => &mut stats.entries,
-                    Some(PIECE_EXTENSION) => &mut stats.pieces,
+                    Some(extension) if extension == Entry::Piece.extension() => &mut stats.pieces,
+                    Some(extension) if extension == Entry::Profile.extension() => &mut stats.profiles,
                     _ => continue,
                 };
                 *counter += 1;
@@ -150,8 +169,23 @@ impl SegmentCache {
     }
 }
 
-/// The extension of cached encoded pieces.
-const PIECE_EXTENSION: &str = "mp3";
+/// Kinds of entries the cache holds besides segments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    /// Encoded pieces of episodes (see [`crate::assemble::mp3`]), by the key of their content.
+    Piece,
+    /// Profiles of placed segments (see [`crate::assemble::Profile`]).
+    Profile,
+}
+
+impl Entry {
+    fn extension(self) -> &'static str {
+        match self {
+            Entry::Piece => "mp3",
+            Entry::Profile => "prof",
+        }
+    }
+}
 
 /// Writes an entry through a temporary file and a rename.
 fn write_entry(path: &Path, bytes: &[u8]) -> Result<()> {

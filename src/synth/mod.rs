@@ -51,6 +51,7 @@ pub struct EnginePool<'v> {
 }
 
 impl<'v> EnginePool<'v> {
+
     /// Slots for `threads` workers.
     pub fn new(voice: &'v Voice, threads: usize) -> Self {
         EnginePool { voice, engines: (0..threads.max(1)).map(|_| Mutex::new(None)).collect(), lend_idle_cores: true }
@@ -81,6 +82,11 @@ pub fn synthesize(chunks: &[Chunk], voice: &Voice, jobs: usize, on_done: &(dyn F
     pool.install(|| synthesize_with(chunks, &engines, None, on_done))
 }
 
+/// The segment cache keys of chunks spoken by `voice`.
+pub fn segment_keys(chunks: &[Chunk], voice: &Voice) -> Vec<String> {
+    chunks.iter().map(|chunk| cache::SegmentCache::key(voice, &engine_text(&chunk.text))).collect()
+}
+
 /// Synthesizes chunks in the current rayon pool with its engines, taking what it can from
 /// `cache` and storing what it makes there.
 ///
@@ -91,7 +97,7 @@ pub fn synthesize_with(chunks: &[Chunk], engines: &EnginePool, cache: Option<&ca
     let voice = engines.voice;
     let texts: Vec<String> = chunks.iter().map(|chunk| engine_text(&chunk.text)).collect();
     let keys: Vec<String> = match cache {
-        Some(_) => texts.iter().map(|text| cache::SegmentCache::key(voice, text)).collect(),
+        Some(_) => segment_keys(chunks, voice),
         None => Vec::new(),
     };
     let mut done: Vec<Option<Segment>> = match cache {
