@@ -76,7 +76,8 @@ pub struct BatchReport {
 impl BatchReport {
     /// Seconds of audio rendered in this run.
     pub fn rendered_seconds(&self) -> f64 {
-        self.rendered.iter().map(|e| e.duration_seconds).sum()
+        // Folded from +0.0: a float sum starts at -0.0, which prints as "-0.0 min".
+        self.rendered.iter().fold(0.0, |total, e| total + e.duration_seconds)
     }
 }
 
