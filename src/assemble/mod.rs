@@ -129,11 +129,15 @@ pub fn assemble(segments: &[Segment], chunks: &[Chunk], utterances: &[Utterance]
     if segments.len() != chunks.len() {
         return Err(Error::engine(format!("{} segments for {} chunks", segments.len(), chunks.len())));
     }
-    let rate = settings.sample_rate;
     let mut placed: Vec<Vec<f32>> = segments.par_iter().map(|segment| place(segment, settings)).collect::<Result<_>>()?;
     let lengths: Vec<usize> = placed.iter().map(Vec::len).collect();
-    let plan = Plan::new(&lengths, chunks, utterances, settings, &|index, start| {
-        loudness::energy_bins(&placed[index], rate, start, loudness::hop_frames(rate))
+    // On a frame grid, through profiles, as a narration planned from cached profiles is
+    // measured, so that both come out the same to the bit; otherwise (no profile can be
+    // kept) straight into 100 ms steps.
+    let (rate, bin) = (settings.sample_rate, Profile::bin(settings));
+    let plan = Plan::new(&lengths, chunks, utterances, settings, &|index, start| match bin {
+        1 => loudness::energy_bins(&placed[index], rate, start, loudness::hop_frames(rate)),
+        _ => Profile::of(&placed[index], settings).energy_at(start, settings),
     })?;
     placed.par_iter_mut().try_for_each(|samples| plan.finish(samples))?;
     Ok(plan.narration(&placed))
@@ -193,16 +197,12 @@ impl Profile {
 
     /// The profile of a placed segment (see [`place`]).
     pub fn of(placed: &[f32], settings: &AssembleSettings) -> Profile {
-        // At the precision it is kept in, so that a profile made now and one read back agree.
-        let energy = loudness::energy_bins(placed, settings.sample_rate, 0, Profile::bin(settings)).1.into_iter().map(|e| f64::from(e as f32)).collect();
-        Profile { frames: placed.len(), energy }
+        Profile { frames: placed.len(), energy: loudness::energy_bins(placed, settings.sample_rate, 0, Profile::bin(settings)).1 }
     }
 
     const MAGIC: &'static [u8; 8] = b"RCPRF002";
 
-    /// The profile as bytes. Energies are kept as 32-bit floats: half the bytes to read
-    /// back, and a loudness within 1e-6 LU of the exact one, where the gain moves in steps
-    /// of 0.1 dB.
+    /// The profile as bytes (energies as 32-bit floats, the precision they are made in).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut bytes = Vec::with_capacity(16 + self.energy.len() * 4);
         bytes.extend_from_slice(Self::MAGIC);
