@@ -11,6 +11,10 @@
 //! of one stream. The assembler puts segment starts on the frame grid
 //! ([`super::AssembleSettings::frame_grid`]) and pauses hold the silence. Every piece's frame
 //! count is checked; if LAME ever behaves otherwise, the narration is encoded as one stream.
+//!
+//! A batch finds pieces by what makes them (its segments' keys and offsets, the gain), not by
+//! their samples ([`write_planned_mp3`]), so that an episode whose sentences are all in the
+//! cache is written without reading their audio at all.
 
 use std::io::Write;
 use std::ops::Range;
