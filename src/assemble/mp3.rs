@@ -25,7 +25,7 @@ use id3::{Frame, TagLike, Version};
 use mp3lame_encoder::{Bitrate, Builder, FlushGap, InterleavedPcm, MonoPcm, Quality};
 use rayon::prelude::*;
 
-use super::wav::to_i16;
+use super::wav::{to_i16, to_i16_vec};
 use super::{Chapter, Narration, Plan};
 use crate::error::{Error, Result};
 use crate::output::write_atomically;
@@ -92,7 +92,7 @@ fn lookahead(frame: usize) -> usize {
 pub fn write_mp3(narration: &Narration, path: &Path, kbps: u32, tags: &Mp3Tags, cache: Option<&dyn PieceStore>) -> Result<f64> {
     let brate = bitrate(kbps)?;
     let channels = usize::from(narration.channels.max(1));
-    let pcm: Vec<i16> = to_i16(&narration.samples).collect();
+    let pcm = to_i16_vec(&narration.samples);
     let frame = frame_samples(narration.sample_rate);
     let ranges = pieces(narration, &pcm, frame);
     let keys: Option<Vec<String>> = cache.map(|_| ranges.iter().map(|range| piece_key(&pcm[range.start * channels..range.end * channels], narration.sample_rate, channels, kbps)).collect());
