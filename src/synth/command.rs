@@ -62,9 +62,14 @@ impl Engine for CommandEngine {
 
     fn synthesize(&mut self, text: &str) -> Result<Vec<f32>> {
         let settings = &self.settings;
-        let workdir = tempfile::tempdir().map_err(|e| Error::engine(format!("cannot make a temp folder: {e}")))?;
-        let out_path = workdir.path().join(format!("out.{}", settings.out_extension));
-        let text_path = workdir.path().join("text.txt");
+        // A folder for the text and audio files, where the command takes files.
+        let workdir = match settings.args.iter().any(|arg| arg.contains("{text_file}") || arg.contains("{out}")) {
+            true => Some(tempfile::tempdir().map_err(|e| Error::engine(format!("cannot make a temp folder: {e}")))?),
+            false => None,
+        };
+        let in_workdir = |name: String| workdir.as_ref().map(|dir| dir.path().join(name)).unwrap_or_default();
+        let out_path = in_workdir(format!("out.{}", settings.out_extension));
+        let text_path = in_workdir("text.txt".to_string());
         let mut uses_out = false;
         let mut args = Vec::new();
         for arg in &settings.args {
@@ -91,9 +96,11 @@ impl Engine for CommandEngine {
         }
         let mut stdout = child.stdout.take().expect("stdout is piped");
         let mut stderr = child.stderr.take().expect("stderr is piped");
+        let (closed, stdout_closed) = std::sync::mpsc::channel();
         let reader = std::thread::spawn(move || {
             let mut bytes = Vec::new();
             let _ = stdout.read_to_end(&mut bytes);
+            let _ = closed.send(());
             bytes
         });
         let error_reader = std::thread::spawn(move || {
@@ -101,17 +108,20 @@ impl Engine for CommandEngine {
             let _ = stderr.read_to_string(&mut text);
             text
         });
-        let started = Instant::now();
+        // A program's standard output closes when it exits: waiting for that, not polling,
+        // saves a few milliseconds a segment. Then (or at the time limit) it is reaped.
+        let deadline = Instant::now() + settings.timeout;
+        let exited = stdout_closed.recv_timeout(settings.timeout).is_ok();
         let status = loop {
             if let Some(status) = child.try_wait().map_err(|e| Error::engine(format!("'{}': {e}", settings.program)))? {
                 break status;
             }
-            if started.elapsed() > settings.timeout {
+            if Instant::now() > deadline {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(Error::engine(format!("'{}' did not finish within {} s", settings.program, settings.timeout.as_secs())));
             }
-            std::thread::sleep(Duration::from_millis(5));
+            std::thread::sleep(Duration::from_millis(if exited { 1 } else { 5 }));
         };
         let stdout_bytes = reader.join().unwrap_or_default();
         let stderr_text = error_reader.join().unwrap_or_default();
