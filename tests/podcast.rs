@@ -141,14 +141,18 @@ fn an_mp3_edit_reuses_profiles_and_pieces_and_equals_a_render_without_the_cache(
         text(&output.stderr)
     };
     let stats = || text(&readcast(&cache, &["cache", "stats"]).stdout);
+    let pieces = || -> usize { stats().split(" and ").nth(1).and_then(|s| s.split(' ').next()).and_then(|n| n.parse().ok()).expect("a piece count") };
     let (_, segments) = cache_counts(&batch(&out, &[]));
-    assert!(stats().contains(&format!("holds {segments} segments, {segments} loudness profiles and {segments} encoded pieces")), "{}", stats());
+    assert!(stats().contains(&format!("holds {segments} segments, {segments} loudness profiles and ")), "{}", stats());
+    // A piece per sentence at least: more where the voice pauses in silence inside one.
+    let before = pieces();
+    assert!(before > segments, "{}", stats());
     std::fs::write(articles.join("story.txt"), story.replace("We listened.", "We listened carefully.")).unwrap();
     assert_eq!(cache_counts(&batch(&out, &[])), (segments - 1, 1));
-    let after = stats();
-    let pieces: usize = after.split(" and ").nth(1).and_then(|s| s.split(' ').next()).and_then(|n| n.parse().ok()).expect("a piece count");
-    // One piece more, unless the edit moved the loudness gain (then every piece is new).
-    assert!(pieces == segments + 1 || pieces == 2 * segments, "{after}");
+    // Only the edited sentence's pieces are new (unless the edit moved the loudness gain:
+    // then every piece is).
+    let added = pieces() - before;
+    assert!((1..=3).contains(&added) || added >= before - 3, "{added} new pieces of {before}");
     // The episode made from cached profiles and pieces is the one a render from scratch makes.
     batch(&fresh, &["--no-cache"]);
     let mp3 = |folder: &Path| {

@@ -121,26 +121,66 @@ impl Narration {
 
 /// Joins segments into a narration. `segments[i]` is the audio of `chunks[i]`; chunk
 /// `utterance` indices point into `utterances`.
+pub fn assemble(segments: &[Segment], chunks: &[Chunk], utterances: &[Utterance], settings: &AssembleSettings) -> Result<Narration> {
+    let (plan, finished) = assemble_parts(segments, chunks, utterances, settings)?;
+    Ok(plan.narration(&finished))
+}
+
+/// [`assemble`] before the segments are joined: the plan and each segment finished.
 ///
 /// Each segment is placed ([`place`]), measured and finished ([`Plan::finish`]) on its own,
 /// in parallel: pauses of silence keep them independent.
-pub fn assemble(segments: &[Segment], chunks: &[Chunk], utterances: &[Utterance], settings: &AssembleSettings) -> Result<Narration> {
+pub fn assemble_parts(segments: &[Segment], chunks: &[Chunk], utterances: &[Utterance], settings: &AssembleSettings) -> Result<(Plan, Vec<Vec<f32>>)> {
     use rayon::prelude::*;
     if segments.len() != chunks.len() {
         return Err(Error::engine(format!("{} segments for {} chunks", segments.len(), chunks.len())));
     }
     let mut placed: Vec<Vec<f32>> = segments.par_iter().map(|segment| place(segment, settings)).collect::<Result<_>>()?;
-    let lengths: Vec<usize> = placed.iter().map(Vec::len).collect();
+    let shapes: Vec<Shape> = placed.par_iter().map(|samples| Shape::of(samples, settings.sample_rate)).collect();
     // On a frame grid, through profiles, as a narration planned from cached profiles is
     // measured, so that both come out the same to the bit; otherwise (no profile can be
     // kept) straight into 100 ms steps.
     let (rate, bin) = (settings.sample_rate, Profile::bin(settings));
-    let plan = Plan::new(&lengths, chunks, utterances, settings, &|index, start| match bin {
+    let plan = Plan::new(&shapes, chunks, utterances, settings, &|index, start| match bin {
         1 => loudness::energy_bins(&placed[index], rate, start, loudness::hop_frames(rate)),
         _ => Profile::of(&placed[index], settings).energy_at(start, settings),
     })?;
     placed.par_iter_mut().try_for_each(|samples| plan.finish(samples))?;
-    Ok(plan.narration(&placed))
+    Ok((plan, placed))
+}
+
+/// What a plan needs of a placed segment: its length, and its runs of digital silence (where
+/// an encoder may cut the narration into independent pieces).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    pub frames: usize,
+    /// Runs of exact zeros inside the segment, at least [`Shape::SILENCE_SECONDS`] long:
+    /// (first frame, length).
+    pub silences: Vec<(usize, usize)>,
+}
+
+impl Shape {
+    /// The shortest silence worth noting.
+    pub const SILENCE_SECONDS: f64 = 0.05;
+
+    pub fn of(placed: &[f32], rate: u32) -> Shape {
+        let minimum = (Shape::SILENCE_SECONDS * f64::from(rate)) as usize;
+        let mut silences = Vec::new();
+        let mut run_start = None;
+        for (index, &sample) in placed.iter().chain(std::iter::once(&1.0)).enumerate() {
+            match (sample == 0.0, run_start) {
+                (true, None) => run_start = Some(index),
+                (false, Some(start)) => {
+                    if index - start >= minimum {
+                        silences.push((start, index - start));
+                    }
+                    run_start = None;
+                }
+                _ => {}
+            }
+        }
+        Shape { frames: placed.len(), silences }
+    }
 }
 
 /// Changes whenever [`place`] or [`Profile::of`] could give other results for the same input.
@@ -167,7 +207,7 @@ pub fn place(segment: &Segment, settings: &AssembleSettings) -> Result<Vec<f32>>
 /// out and measured from segments whose samples are not at hand (kept from an earlier run).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
-    pub frames: usize,
+    pub shape: Shape,
     pub energy: Vec<f64>,
 }
 
@@ -197,28 +237,35 @@ impl Profile {
 
     /// The profile of a placed segment (see [`place`]).
     pub fn of(placed: &[f32], settings: &AssembleSettings) -> Profile {
-        Profile { frames: placed.len(), energy: loudness::energy_bins(placed, settings.sample_rate, 0, Profile::bin(settings)).1 }
+        Profile { shape: Shape::of(placed, settings.sample_rate), energy: loudness::energy_bins(placed, settings.sample_rate, 0, Profile::bin(settings)).1 }
     }
 
-    const MAGIC: &'static [u8; 8] = b"RCPRF002";
+    const MAGIC: &'static [u8; 8] = b"RCPRF003";
 
-    /// The profile as bytes (energies as 32-bit floats, the precision they are made in).
+    /// The profile as bytes: the frame count, the silences, then the energies (as 32-bit
+    /// floats, the precision they are made in).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut bytes = Vec::with_capacity(16 + self.energy.len() * 4);
+        let mut bytes = Vec::with_capacity(24 + self.shape.silences.len() * 16 + self.energy.len() * 4);
         bytes.extend_from_slice(Self::MAGIC);
-        bytes.extend_from_slice(&(self.frames as u64).to_le_bytes());
+        for number in [self.shape.frames, self.shape.silences.len()].into_iter().chain(self.shape.silences.iter().flat_map(|&(start, length)| [start, length])) {
+            bytes.extend_from_slice(&(number as u64).to_le_bytes());
+        }
         self.energy.iter().for_each(|&e| bytes.extend_from_slice(&(e as f32).to_le_bytes()));
         bytes
     }
 
     /// The profile in `bytes`, if they hold one.
     pub fn from_bytes(bytes: &[u8]) -> Option<Profile> {
-        if bytes.len() < 16 || &bytes[..8] != Self::MAGIC || !(bytes.len() - 16).is_multiple_of(4) {
+        let rest = bytes.strip_prefix(Self::MAGIC)?;
+        let number = |at: usize| -> Option<usize> { Some(u64::from_le_bytes(rest.get(at * 8..at * 8 + 8)?.try_into().ok()?) as usize) };
+        let (frames, count) = (number(0)?, number(1)?);
+        let silences = (0..count).map(|k| Some((number(2 + 2 * k)?, number(3 + 2 * k)?))).collect::<Option<Vec<_>>>()?;
+        let energy_bytes = rest.get((2 + 2 * count) * 8..)?;
+        if !energy_bytes.len().is_multiple_of(4) {
             return None;
         }
-        let frames = u64::from_le_bytes(bytes[8..16].try_into().ok()?) as usize;
-        let energy = bytes[16..].chunks_exact(4).map(|b| f64::from(f32::from_le_bytes(b.try_into().expect("4 bytes")))).collect();
-        Some(Profile { frames, energy })
+        let energy = energy_bytes.chunks_exact(4).map(|b| f64::from(f32::from_le_bytes(b.try_into().expect("4 bytes")))).collect();
+        Some(Profile { shape: Shape { frames, silences }, energy })
     }
 }
 
@@ -232,6 +279,8 @@ pub struct Plan {
     pub starts: Vec<usize>,
     /// Frames of each placed segment.
     pub lengths: Vec<usize>,
+    /// Runs of silence inside each segment (see [`Shape::silences`]).
+    pub silences: Vec<Vec<(usize, usize)>>,
     /// Frames of the whole narration.
     pub frames: usize,
     /// Loudness gain in dB (in steps of 0.1 dB).
@@ -244,20 +293,21 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Lays out placed segments of `lengths` frames with pauses by boundary, and measures
-    /// the narration's loudness from `energy(index, start)`: segment `index`'s K-weighted
-    /// energy at `start` in 100 ms bins, as [`loudness::energy_bins`] gives it.
+    /// Lays out placed segments of these shapes with pauses by boundary, and measures the
+    /// narration's loudness from `energy(index, start)`: segment `index`'s K-weighted energy
+    /// at `start` in 100 ms bins, as [`loudness::energy_bins`] gives it.
     pub fn new(
-        lengths: &[usize],
+        shapes: &[Shape],
         chunks: &[Chunk],
         utterances: &[Utterance],
         settings: &AssembleSettings,
         energy: &(dyn Fn(usize, usize) -> (usize, Vec<f64>) + Sync),
     ) -> Result<Plan> {
         use rayon::prelude::*;
-        if lengths.len() != chunks.len() {
-            return Err(Error::engine(format!("{} segments for {} chunks", lengths.len(), chunks.len())));
+        if shapes.len() != chunks.len() {
+            return Err(Error::engine(format!("{} segments for {} chunks", shapes.len(), chunks.len())));
         }
+        let lengths: Vec<usize> = shapes.iter().map(|shape| shape.frames).collect();
         let rate = settings.sample_rate;
         let grid = settings.frame_grid.max(1);
         let mut starts = Vec::with_capacity(chunks.len());
@@ -297,7 +347,8 @@ impl Plan {
             sample_rate: rate,
             channels: settings.channels.max(1),
             starts,
-            lengths: lengths.to_vec(),
+            lengths,
+            silences: shapes.iter().map(|shape| shape.silences.clone()).collect(),
             frames,
             gain_db,
             true_peak_dbtp: settings.true_peak_dbtp,

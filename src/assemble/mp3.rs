@@ -1,8 +1,9 @@
 //! MP3 output: LAME (the `mp3lame-encoder` crate, which builds LAME from source with cargo)
 //! behind an ID3v2.4 tag with title, artist, date and chapters (CHAP/CTOC frames).
 //!
-//! The narration is encoded in pieces, one per segment, in parallel, and each piece can come
-//! from the cache: after a one-sentence edit only that sentence's piece is encoded again.
+//! The narration is encoded in pieces (cut where segments start, and in silences inside them),
+//! in parallel, and each piece can come from the cache: after a one-sentence edit only that
+//! sentence's pieces are encoded again.
 //! This works because LAME (3.100), flushed with padding, makes `ceil((n + L) / F)` frames of
 //! `n` samples, where `F` is the frame length and `L` its look-ahead (3 x 576 or 2 x 1152
 //! samples), and its output starts with a delay shorter than `L`. A piece whose length is a
@@ -19,6 +20,7 @@
 use std::io::Write;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use id3::frame::{Chapter as ChapterFrame, TableOfContents};
 use id3::{Frame, TagLike, Version};
@@ -105,21 +107,23 @@ pub fn write_mp3(narration: &Narration, path: &Path, kbps: u32, tags: &Mp3Tags, 
     write_file(path, &audio, tags, narration.duration_seconds(), narration.sample_rate)
 }
 
-/// Encodes a planned narration (see [`Plan`]) as [`write_mp3`] does, taking every piece
-/// it can from `store` without its samples: a piece's key is made from the plan and
-/// `segment_keys` (one per segment, naming its placed audio). Only the pieces not found
-/// are rendered, from `finished(index)`: segment `index` finished ([`Plan::finish`]).
+/// Encodes a planned narration (see [`Plan`]) as [`write_mp3`] does, from
+/// `finished(index)`: segment `index` finished ([`Plan::finish`]). Pieces start at segment
+/// starts and inside segments' silences.
+///
+/// With a store, every piece it holds is taken from it without its samples: a piece's key is
+/// made from the plan and `store`'s segment keys (one per segment, naming its placed audio),
+/// and only the segments of the pieces not found are finished.
 ///
 /// Returns the duration of the file as [`write_mp3`] does, or `None`, having written
 /// nothing, where a piece did not come out the length it was cut to; the caller then writes
 /// the narration whole with [`write_mp3`].
 pub fn write_planned_mp3(
     plan: &Plan,
-    segment_keys: &[String],
     path: &Path,
     kbps: u32,
     tags: &Mp3Tags,
-    store: &dyn PieceStore,
+    store: Option<(&[String], &dyn PieceStore)>,
     finished: &(dyn Fn(usize) -> Result<Vec<f32>> + Sync),
 ) -> Result<Option<f64>> {
     let brate = bitrate(kbps)?;
@@ -127,49 +131,84 @@ pub fn write_planned_mp3(
     let frame = frame_samples(plan.sample_rate);
     let planned = planned_pieces(plan, frame);
     let ranges: Vec<Range<usize>> = planned.iter().map(|(frames, _)| frames.clone()).collect();
-    let keys: Vec<String> = planned
-        .iter()
-        .enumerate()
-        .map(|(index, (frames, segments))| {
-            let mut hasher = blake3::Hasher::new();
-            let last = index + 1 == planned.len();
-            hasher.update(format!("{PIECE_VERSION}|planned|{}|{channels}|{kbps}|{}|{}|{}|{last}", plan.sample_rate, plan.gain_db.to_bits(), plan.true_peak_dbtp.to_bits(), frames.len()).as_bytes());
-            for segment in segments.clone() {
-                hasher.update(format!("|{}@{}", segment_keys[segment], plan.starts[segment] - frames.start).as_bytes());
-            }
-            hasher.finalize().to_hex().to_string()
-        })
-        .collect();
+    let keys: Option<Vec<String>> = store.map(|(segment_keys, _)| {
+        planned
+            .iter()
+            .enumerate()
+            .map(|(index, (frames, segments))| {
+                let mut hasher = blake3::Hasher::new();
+                let last = index + 1 == planned.len();
+                hasher.update(format!("{PIECE_VERSION}|planned|{}|{channels}|{kbps}|{}|{}|{}|{last}", plan.sample_rate, plan.gain_db.to_bits(), plan.true_peak_dbtp.to_bits(), frames.len()).as_bytes());
+                for segment in segments.clone() {
+                    let offset = plan.starts[segment] as i64 - frames.start as i64;
+                    hasher.update(format!("|{}@{offset}", segment_keys[segment]).as_bytes());
+                }
+                hasher.finalize().to_hex().to_string()
+            })
+            .collect()
+    });
+    // A segment cut into several pieces is finished once.
+    let segments: Vec<Mutex<Option<Arc<Vec<f32>>>>> = plan.starts.iter().map(|_| Mutex::new(None)).collect();
+    let finished_once = |index: usize| -> Result<Arc<Vec<f32>>> {
+        let mut slot = segments[index].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(samples) = slot.as_ref() {
+            return Ok(Arc::clone(samples));
+        }
+        let samples = Arc::new(finished(index)?);
+        *slot = Some(Arc::clone(&samples));
+        Ok(samples)
+    };
     let render = |index: usize| -> Result<Vec<i16>> {
-        let (frames, segments) = &planned[index];
+        let (frames, overlapping) = &planned[index];
         let mut mono = vec![0f32; frames.len()];
-        for segment in segments.clone() {
-            let samples = finished(segment)?;
-            let at = plan.starts[segment] - frames.start;
-            mono[at..at + samples.len()].copy_from_slice(&samples);
+        for segment in overlapping.clone() {
+            let samples = finished_once(segment)?;
+            let start = plan.starts[segment];
+            let (from, to) = (start.max(frames.start), (start + samples.len()).min(frames.end));
+            if from < to {
+                mono[from - frames.start..to - frames.start].copy_from_slice(&samples[from - start..to - start]);
+            }
         }
         Ok(to_i16(&mono).flat_map(|sample| std::iter::repeat_n(sample, channels)).collect())
     };
     let stream = Stream { rate: plan.sample_rate, channels, brate, path };
-    match stream.encode_pieces(&ranges, Some((&keys, store)), &render)? {
+    let store = keys.as_deref().zip(store.map(|(_, store)| store));
+    match stream.encode_pieces(&ranges, store, &render)? {
         Some(audio) => write_file(path, &audio, tags, plan.frames as f64 / f64::from(plan.sample_rate), plan.sample_rate).map(Some),
         None => Ok(None),
     }
 }
 
-/// The pieces of a plan: frame ranges, each with the segments in it. A new piece starts at
-/// every segment start on the frame grid with at least the encoder's look-ahead of silence
-/// before it.
+/// The pieces of a plan: frame ranges, each with the segments that overlap it. A piece
+/// starts at every point on the frame grid with at least the encoder's look-ahead of
+/// silence before it: the first such point in each pause between segments (a segment start),
+/// and in each silence inside a segment.
 fn planned_pieces(plan: &Plan, frame: usize) -> Vec<(Range<usize>, Range<usize>)> {
-    let mut pieces = Vec::new();
-    let (mut from, mut first) = (0, 0);
-    for segment in 1..plan.starts.len() {
+    let need = lookahead(frame);
+    let mut cuts: Vec<(usize, usize)> = Vec::new(); // (frame, first segment of the piece)
+    for segment in 0..plan.starts.len() {
         let start = plan.starts[segment];
-        let previous_end = plan.starts[segment - 1] + plan.lengths[segment - 1];
-        if start.is_multiple_of(frame) && start - previous_end >= lookahead(frame) {
-            pieces.push((from..start, first..segment));
-            (from, first) = (start, segment);
+        if segment > 0 {
+            let previous_end = plan.starts[segment - 1] + plan.lengths[segment - 1];
+            if start.is_multiple_of(frame) && start - previous_end >= need {
+                cuts.push((start, segment));
+            }
         }
+        for &(first, length) in &plan.silences[segment] {
+            let cut = (start + first + need).div_ceil(frame) * frame;
+            if cut <= start + first + length && cut < start + plan.lengths[segment] {
+                cuts.push((cut, segment));
+            }
+        }
+    }
+    let mut pieces = Vec::with_capacity(cuts.len() + 1);
+    let (mut from, mut first) = (0, 0);
+    for (cut, segment) in cuts {
+        // The segments of a piece: from the first that reaches into it to the last that
+        // starts before its end.
+        let last = if plan.starts[segment] < cut { segment + 1 } else { segment };
+        pieces.push((from..cut, first..last));
+        (from, first) = (cut, segment);
     }
     pieces.push((from..plan.frames, first..plan.starts.len()));
     pieces
@@ -459,6 +498,43 @@ mod tests {
             let edited = narration_of(&[300.0, 450.0, 610.0, 750.0], rate);
             encode(&edited);
             assert_eq!(cache.0.stats().pieces, 5);
+        }
+    }
+
+    #[test]
+    fn planned_pieces_cut_inside_silences_and_keep_the_timeline() {
+        use crate::chunk::{Chunk, Pause, Utterance};
+        let dir = tempfile::tempdir().unwrap();
+        for rate in [22_050, 44_100] {
+            let tone = |pitch: f32, seconds: f32| -> Vec<f32> { (0..(seconds * rate as f32) as usize).map(|i| 0.3 * (i as f32 * pitch / rate as f32 * std::f32::consts::TAU).sin()).collect() };
+            // Sentences with a pause of digital silence inside, as eSpeak makes at commas.
+            let segments: Vec<crate::synth::Segment> = [300.0, 500.0, 700.0]
+                .iter()
+                .map(|&pitch| {
+                    let mut samples = tone(pitch, 0.6);
+                    samples.extend(vec![0.0; rate as usize / 5]);
+                    samples.extend(tone(pitch * 1.5, 0.6));
+                    crate::synth::Segment { samples, sample_rate: rate }
+                })
+                .collect();
+            let chunks: Vec<Chunk> = (0..3).map(|i| Chunk { text: format!("s{i}"), utterance: i, pause_after: Pause::Sentence }).collect();
+            let utterances: Vec<Utterance> = chunks.iter().map(|c| Utterance { written: c.text.clone(), spoken: c.text.clone(), pause_after: Pause::Sentence }).collect();
+            let settings = super::super::AssembleSettings { sample_rate: rate, frame_grid: frame_samples(rate), target_lufs: Some(-19.0), ..Default::default() };
+            let (plan, finished) = super::super::assemble_parts(&segments, &chunks, &utterances, &settings).unwrap();
+            let pieces = planned_pieces(&plan, frame_samples(rate));
+            assert_eq!(pieces.len(), 6, "{rate} Hz: {pieces:?}");
+            assert!(pieces.windows(2).all(|pair| pair[0].0.end == pair[1].0.start));
+            let path = dir.path().join("planned.mp3");
+            write_planned_mp3(&plan, &path, 64, &Mp3Tags::default(), None, &|index| Ok(finished[index].clone())).unwrap().expect("pieces line up");
+            let pieced = crate::synth::decode::decode_file(&path).unwrap().into_mono();
+            let whole_bytes = encode_stream(&to_i16_vec(&plan.narration(&finished).samples), rate, 1, Bitrate::Kbps64).unwrap();
+            let whole_path = dir.path().join("whole.mp3");
+            std::fs::write(&whole_path, whole_bytes).unwrap();
+            let whole = crate::synth::decode::decode_file(&whole_path).unwrap().into_mono();
+            assert_eq!(pieced.len(), whole.len(), "{rate} Hz");
+            let (a, b) = (onsets(&pieced), onsets(&whole));
+            assert_eq!(a.len(), 6, "{rate} Hz: {a:?}");
+            assert!(a.iter().zip(&b).all(|(x, y)| x.abs_diff(*y) <= 2), "{rate} Hz: {a:?} against {b:?}");
         }
     }
 }

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use std::collections::HashMap;
 
-use crate::assemble::{captions, chapters_json, mp3, place, wav, AssembleSettings, Plan, Profile, Timing};
+use crate::assemble::{captions, chapters_json, mp3, place, wav, AssembleSettings, Plan, Profile, Shape, Timing};
 use crate::chunk::Chunk;
 use crate::error::{Error, Result};
 use crate::extract::{self, ExtractOptions, Source};
@@ -238,9 +238,9 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
             if let Some(error) = interrupted() {
                 return Err(error);
             }
-            let sentences = cached.plan.sentences.clone();
-            match mp3::write_planned_mp3(&cached.plan, &cached.profile_keys, &audio_path, kbps, &tags_for(&sentences), &CachedEntries(cache), &|index| cached.finished(index))? {
-                Some(duration) => (sentences, duration),
+            let store: (&[String], &dyn mp3::PieceStore) = (&cached.profile_keys, &CachedEntries(cache));
+            match mp3::write_planned_mp3(&cached.plan, &audio_path, kbps, &tags_for(&cached.plan.sentences), Some(store), &|index| cached.finished(index))? {
+                Some(duration) => (cached.plan.sentences, duration),
                 None => {
                     let narration = pipeline::render_with(&script, engines, Some(cache), &assemble, &|| {})?;
                     let duration = mp3::write_mp3(&narration, &audio_path, kbps, &tags_for(&narration.sentences), None)?;
@@ -248,15 +248,26 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
                 }
             }
         }
-        (format, cache) => {
+        (AudioFormat::Mp3 { kbps }, None) => {
+            let segments = synth::synthesize_with(&script.chunks, engines, None, &|| {})?;
+            let (plan, finished) = crate::assemble::assemble_parts(&segments, &script.chunks, &script.utterances, &assemble)?;
+            if let Some(error) = interrupted() {
+                return Err(error);
+            }
+            let tags = tags_for(&plan.sentences);
+            let duration = match mp3::write_planned_mp3(&plan, &audio_path, kbps, &tags, None, &|index| Ok(finished[index].clone()))? {
+                Some(duration) => duration,
+                None => mp3::write_mp3(&plan.narration(&finished), &audio_path, kbps, &tags, None)?,
+            };
+            (plan.sentences, duration)
+        }
+        (AudioFormat::Wav, cache) => {
             let narration = pipeline::render_with(&script, engines, cache, &assemble, &|| {})?;
             if let Some(error) = interrupted() {
                 return Err(error);
             }
-            let duration = match format {
-                AudioFormat::Wav => wav::write_wav(&narration, &audio_path).map(|()| narration.duration_seconds())?,
-                AudioFormat::Mp3 { kbps } => mp3::write_mp3(&narration, &audio_path, kbps, &tags_for(&narration.sentences), None)?,
-            };
+            wav::write_wav(&narration, &audio_path)?;
+            let duration = narration.duration_seconds();
             (narration.sentences, duration)
         }
     };
@@ -331,8 +342,8 @@ impl<'a> CachedNarration<'a> {
             made.insert(index, samples);
         }
         let profiles: Vec<Profile> = profiles.into_iter().flatten().collect();
-        let lengths: Vec<usize> = profiles.iter().map(|profile| profile.frames).collect();
-        let plan = Plan::new(&lengths, &script.chunks, &script.utterances, settings, &|index, start| profiles[index].energy_at(start, settings))?;
+        let shapes: Vec<Shape> = profiles.iter().map(|profile| profile.shape.clone()).collect();
+        let plan = Plan::new(&shapes, &script.chunks, &script.utterances, settings, &|index, start| profiles[index].energy_at(start, settings))?;
         Ok(CachedNarration { plan, profile_keys, segment_keys, made, cache, settings })
     }
 
