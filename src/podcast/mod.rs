@@ -238,7 +238,7 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
             if let Some(error) = interrupted() {
                 return Err(error);
             }
-            let store: (&[String], &dyn mp3::PieceStore) = (&cached.profile_keys, &CachedEntries(cache));
+            let store: (&[String], &dyn mp3::PieceStore) = (&cached.profile_keys, &CachedPieces(cache));
             match mp3::write_planned_mp3(&cached.plan, &audio_path, kbps, &tags_for(&cached.plan.sentences), Some(store), &|index| cached.finished(index))? {
                 Some(duration) => (cached.plan.sentences, duration),
                 None => {
@@ -364,10 +364,10 @@ impl<'a> CachedNarration<'a> {
     }
 }
 
-/// Entries of one kind kept in the segment cache: encoded MP3 pieces.
-struct CachedEntries<'c>(&'c SegmentCache);
+/// Encoded MP3 pieces kept in the segment cache.
+struct CachedPieces<'c>(&'c SegmentCache);
 
-impl mp3::PieceStore for CachedEntries<'_> {
+impl mp3::PieceStore for CachedPieces<'_> {
     fn get(&self, key: &str) -> Option<Vec<u8>> {
         self.0.get_entry(Entry::Piece, key)
     }
