@@ -185,18 +185,23 @@ impl KWeighting {
     /// Calls `visit` with the squared filtered value of every frame of `samples` followed by
     /// `tail` frames of silence, the filter starting at rest.
     fn squared(&self, samples: &[f32], tail: usize, mut visit: impl FnMut(f64)) {
-        let (a, b) = (&self.a, &self.b);
-        let mut state = [0f64; 5];
-        for input in samples.iter().map(|&s| f64::from(s)).chain(std::iter::repeat_n(0.0, tail)) {
+        let [_, a1, a2, a3, a4] = self.a;
+        let [b0, b1, b2, b3, b4] = self.b;
+        // The state in locals, which stay in registers.
+        let (mut s1, mut s2, mut s3, mut s4) = (0f64, 0f64, 0f64, 0f64);
+        let mut step = |input: f64| {
             // The newest state last: the feedback loop waits on one product and one
             // subtraction per frame instead of four.
-            state[0] = ((input - a[4] * state[4]) - a[3] * state[3] - a[2] * state[2]) - a[1] * state[1];
-            let output = b[0] * state[0] + b[1] * state[1] + b[2] * state[2] + b[3] * state[3] + b[4] * state[4];
-            state[4] = state[3];
-            state[3] = state[2];
-            state[2] = state[1];
-            state[1] = state[0];
-            visit(output * output);
+            let s0 = ((input - a4 * s4) - a3 * s3 - a2 * s2) - a1 * s1;
+            let output = b0 * s0 + b1 * s1 + b2 * s2 + b3 * s3 + b4 * s4;
+            (s4, s3, s2, s1) = (s3, s2, s1, s0);
+            output * output
+        };
+        for &sample in samples {
+            visit(step(f64::from(sample)));
+        }
+        for _ in 0..tail {
+            visit(step(0.0));
         }
     }
 }
