@@ -60,6 +60,11 @@ impl AssembleSettings {
         self.target_lufs.unwrap_or(if self.channels >= 2 { -16.0 } else { -19.0 })
     }
 
+    /// Frames of the fade at each join.
+    fn fade_frames(&self) -> usize {
+        ((self.fade * self.sample_rate as f32) as usize).max(1)
+    }
+
     fn pause_seconds(&self, pause: Pause) -> f32 {
         match pause {
             Pause::Clause => self.pause_clause,
@@ -136,14 +141,14 @@ pub fn assemble_parts(segments: &[Segment], chunks: &[Chunk], utterances: &[Utte
         return Err(Error::engine(format!("{} segments for {} chunks", segments.len(), chunks.len())));
     }
     let mut placed: Vec<Vec<f32>> = segments.par_iter().map(|segment| place(segment, settings)).collect::<Result<_>>()?;
-    let shapes: Vec<Shape> = placed.par_iter().map(|samples| Shape::of(samples, settings.sample_rate)).collect();
-    // On a frame grid, through profiles, as a narration planned from cached profiles is
-    // measured, so that both come out the same to the bit; otherwise (no profile can be
+    let shapes: Vec<Shape> = placed.par_iter().map(|samples| Shape::of(samples, settings)).collect();
+    // On a frame grid, in the bins of a profile, as a narration planned from cached profiles
+    // is measured, so that both come out the same to the bit; otherwise (no profile can be
     // kept) straight into 100 ms steps.
-    let (rate, bin) = (settings.sample_rate, Profile::bin(settings));
-    let plan = Plan::new(&shapes, chunks, utterances, settings, &|index, start| match bin {
+    let rate = settings.sample_rate;
+    let plan = Plan::new(&shapes, chunks, utterances, settings, &|index, start| match Profile::bin(settings) {
         1 => loudness::energy_bins(&placed[index], rate, start, loudness::hop_frames(rate)),
-        _ => Profile::of(&placed[index], settings).energy_at(start, settings),
+        _ => Profile::steps(&Profile::energy_of(&placed[index], settings), start, settings),
     })?;
     placed.par_iter_mut().try_for_each(|samples| plan.finish(samples))?;
     Ok((plan, placed))
@@ -163,20 +168,27 @@ impl Shape {
     /// The shortest silence worth noting.
     pub const SILENCE_SECONDS: f64 = 0.05;
 
-    pub fn of(placed: &[f32], rate: u32) -> Shape {
-        let minimum = (Shape::SILENCE_SECONDS * f64::from(rate)) as usize;
+    /// The shape of a placed segment. Silences are noted only where segments start on a frame
+    /// grid ([`AssembleSettings::frame_grid`]), the only place pieces are cut.
+    pub fn of(placed: &[f32], settings: &AssembleSettings) -> Shape {
         let mut silences = Vec::new();
-        let mut run_start = None;
-        for (index, &sample) in placed.iter().chain(std::iter::once(&1.0)).enumerate() {
-            match (sample == 0.0, run_start) {
-                (true, None) => run_start = Some(index),
-                (false, Some(start)) => {
-                    if index - start >= minimum {
-                        silences.push((start, index - start));
+        if settings.frame_grid > 1 {
+            let minimum = (Shape::SILENCE_SECONDS * f64::from(settings.sample_rate)) as usize;
+            let mut run_start = None;
+            for (index, &sample) in placed.iter().enumerate() {
+                match (sample == 0.0, run_start) {
+                    (true, None) => run_start = Some(index),
+                    (false, Some(start)) => {
+                        if index - start >= minimum {
+                            silences.push((start, index - start));
+                        }
+                        run_start = None;
                     }
-                    run_start = None;
+                    _ => {}
                 }
-                _ => {}
+            }
+            if let Some(start) = run_start.filter(|&start| placed.len() - start >= minimum) {
+                silences.push((start, placed.len() - start));
             }
         }
         Shape { frames: placed.len(), silences }
@@ -198,7 +210,7 @@ pub fn place(segment: &Segment, settings: &AssembleSettings) -> Result<Vec<f32>>
         &resampled
     };
     let mut speech = trim_silence(samples, rate).to_vec();
-    fade_edges(&mut speech, ((settings.fade * rate as f32) as usize).max(1));
+    fade_edges(&mut speech, settings.fade_frames());
     Ok(speech)
 }
 
@@ -224,20 +236,29 @@ impl Profile {
 
     /// The key of the profile of a segment (named by its cache key) placed with `settings`.
     pub fn key(segment_key: &str, settings: &AssembleSettings) -> String {
-        let fade = ((settings.fade * settings.sample_rate as f32) as usize).max(1);
-        let described = format!("{PLACEMENT_VERSION}|{}|{fade}|{}|{segment_key}", settings.sample_rate, Profile::bin(settings));
+        let described = format!("{PLACEMENT_VERSION}|{}|{}|{}|{segment_key}", settings.sample_rate, settings.fade_frames(), Profile::bin(settings));
         blake3::hash(described.as_bytes()).to_hex().to_string()
     }
 
     /// The segment's energy in 100 ms bins where it starts at `start` (a multiple of
     /// [`Profile::bin`]), as [`Plan::new`] takes it.
     pub fn energy_at(&self, start: usize, settings: &AssembleSettings) -> (usize, Vec<f64>) {
-        loudness::rebin(&self.energy, Profile::bin(settings), start, loudness::hop_frames(settings.sample_rate))
+        Profile::steps(&self.energy, start, settings)
     }
 
     /// The profile of a placed segment (see [`place`]).
     pub fn of(placed: &[f32], settings: &AssembleSettings) -> Profile {
-        Profile { shape: Shape::of(placed, settings.sample_rate), energy: loudness::energy_bins(placed, settings.sample_rate, 0, Profile::bin(settings)).1 }
+        Profile { shape: Shape::of(placed, settings), energy: Profile::energy_of(placed, settings) }
+    }
+
+    /// A placed segment's energy in bins of [`Profile::bin`] frames from its start.
+    fn energy_of(placed: &[f32], settings: &AssembleSettings) -> Vec<f64> {
+        loudness::energy_bins(placed, settings.sample_rate, 0, Profile::bin(settings)).1
+    }
+
+    /// Profile bins moved to `start` and summed into 100 ms steps.
+    fn steps(energy: &[f64], start: usize, settings: &AssembleSettings) -> (usize, Vec<f64>) {
+        loudness::rebin(energy, Profile::bin(settings), start, loudness::hop_frames(settings.sample_rate))
     }
 
     const MAGIC: &'static [u8; 8] = b"RCPRF003";
@@ -277,10 +298,8 @@ pub struct Plan {
     pub channels: u16,
     /// First frame of each segment.
     pub starts: Vec<usize>,
-    /// Frames of each placed segment.
-    pub lengths: Vec<usize>,
-    /// Runs of silence inside each segment (see [`Shape::silences`]).
-    pub silences: Vec<Vec<(usize, usize)>>,
+    /// Each placed segment's length and silences.
+    pub shapes: Vec<Shape>,
     /// Frames of the whole narration.
     pub frames: usize,
     /// Loudness gain in dB (in steps of 0.1 dB).
@@ -307,15 +326,14 @@ impl Plan {
         if shapes.len() != chunks.len() {
             return Err(Error::engine(format!("{} segments for {} chunks", shapes.len(), chunks.len())));
         }
-        let lengths: Vec<usize> = shapes.iter().map(|shape| shape.frames).collect();
         let rate = settings.sample_rate;
         let grid = settings.frame_grid.max(1);
         let mut starts = Vec::with_capacity(chunks.len());
         let mut segments = Vec::with_capacity(chunks.len());
         let mut sentence_spans: Vec<Option<(usize, usize)>> = vec![None; utterances.len()];
         let mut frames = 0;
-        for (index, (length, chunk)) in lengths.iter().zip(chunks).enumerate() {
-            let (start, end) = (frames, frames + length);
+        for (index, (shape, chunk)) in shapes.iter().zip(chunks).enumerate() {
+            let (start, end) = (frames, frames + shape.frames);
             starts.push(start);
             segments.push(Timing { text: chunk.text.clone(), start: seconds(start, rate), end: seconds(end, rate) });
             if let Some(span) = sentence_spans.get_mut(chunk.utterance) {
@@ -347,8 +365,7 @@ impl Plan {
             sample_rate: rate,
             channels: settings.channels.max(1),
             starts,
-            lengths,
-            silences: shapes.iter().map(|shape| shape.silences.clone()).collect(),
+            shapes: shapes.to_vec(),
             frames,
             gain_db,
             true_peak_dbtp: settings.true_peak_dbtp,

@@ -189,14 +189,14 @@ fn planned_pieces(plan: &Plan, frame: usize) -> Vec<(Range<usize>, Range<usize>)
     for segment in 0..plan.starts.len() {
         let start = plan.starts[segment];
         if segment > 0 {
-            let previous_end = plan.starts[segment - 1] + plan.lengths[segment - 1];
+            let previous_end = plan.starts[segment - 1] + plan.shapes[segment - 1].frames;
             if start.is_multiple_of(frame) && start - previous_end >= need {
                 cuts.push((start, segment));
             }
         }
-        for &(first, length) in &plan.silences[segment] {
+        for &(first, length) in &plan.shapes[segment].silences {
             let cut = (start + first + need).div_ceil(frame) * frame;
-            if cut <= start + first + length && cut < start + plan.lengths[segment] {
+            if cut <= start + first + length && cut < start + plan.shapes[segment].frames {
                 cuts.push((cut, segment));
             }
         }

@@ -356,8 +356,8 @@ impl<'a> CachedNarration<'a> {
                 place(&self.cache.peek(&self.segment_keys[index]).ok_or_else(lost)?, self.settings)?
             }
         };
-        if samples.len() != self.plan.lengths[index] {
-            return Err(Error::engine(format!("segment {} is {} frames long in the cache, not the {} its profile says", index + 1, samples.len(), self.plan.lengths[index])));
+        if samples.len() != self.plan.shapes[index].frames {
+            return Err(Error::engine(format!("segment {} is {} frames long in the cache, not the {} its profile says", index + 1, samples.len(), self.plan.shapes[index].frames)));
         }
         self.plan.finish(&mut samples)?;
         Ok(samples)
