@@ -32,7 +32,8 @@ pub struct AssembleSettings {
     pub true_peak_dbtp: f64,
     /// Every segment starts on a multiple of this many frames (pauses grow by less than one
     /// step). MP3 output sets it to the MP3 frame length, so that its encoder can take the
-    /// narration in independent pieces; 1 leaves pauses exact.
+    /// narration in independent pieces; a batch writing WAV sets it to [`loudness_grid`], so
+    /// that cached loudness profiles stay small; 1 leaves pauses exact.
     pub frame_grid: usize,
 }
 
@@ -73,6 +74,14 @@ impl AssembleSettings {
             Pause::Section => self.pause_section,
         }
     }
+}
+
+/// A frame grid for output with no frames of its own: the longest step up to 20 ms that
+/// divides the 100 ms loudness step, so that a [`Profile`] holds one energy per step.
+pub fn loudness_grid(rate: u32) -> usize {
+    let hop = loudness::hop_frames(rate);
+    let longest = (rate as usize / 50).max(1);
+    (1..=longest).rev().find(|step| hop.is_multiple_of(*step)).unwrap_or(1)
 }
 
 /// Where a piece of text sits in the narration, in seconds.
@@ -290,6 +299,29 @@ impl Profile {
     }
 }
 
+/// Where pieces of episodes (encoded MP3 frames, finished PCM) are kept between runs, by a
+/// hex key naming what made them.
+pub trait PieceStore: Sync {
+    fn get(&self, key: &str) -> Option<Vec<u8>>;
+    /// Keeps a piece; failing to is not an error worth stopping an episode for.
+    fn put(&self, key: &str, bytes: &[u8]);
+
+    /// Whether a piece of `len` bytes is kept under `key`.
+    fn holds(&self, key: &str, len: usize) -> bool {
+        self.get(key).is_some_and(|bytes| bytes.len() == len)
+    }
+
+    /// Appends the piece kept under `key` to `out` where it is there and `len` bytes long;
+    /// `Ok(false)`, having written nothing, where it is not.
+    fn copy_to(&self, key: &str, len: usize, out: &mut std::fs::File) -> std::io::Result<bool> {
+        use std::io::Write;
+        match self.get(key) {
+            Some(bytes) if bytes.len() == len => out.write_all(&bytes).map(|()| true),
+            _ => Ok(false),
+        }
+    }
+}
+
 /// A narration laid out and measured, before its samples exist: where each segment starts,
 /// the timings, and the gain that brings it to the loudness target.
 #[derive(Debug, Clone)]
@@ -465,6 +497,16 @@ mod tests {
         samples.extend(vec![0.0; 3000]);
         let trimmed = trim_silence(&samples, 22_050);
         assert!((trimmed.len() as i64 - 2205 - 2 * 110).abs() < 10, "{}", trimmed.len());
+    }
+
+    #[test]
+    fn the_loudness_grid_divides_the_loudness_step_and_is_at_most_20_ms() {
+        for (rate, grid) in [(22_050, 441), (44_100, 882), (48_000, 960), (16_000, 320), (8_000, 160), (11_025, 1)] {
+            assert_eq!(loudness_grid(rate), grid, "{rate}");
+            assert!(loudness::hop_frames(rate).is_multiple_of(grid));
+        }
+        let settings = AssembleSettings { frame_grid: loudness_grid(22_050), ..AssembleSettings::default() };
+        assert_eq!(Profile::bin(&settings), 441);
     }
 
     #[test]

@@ -28,7 +28,7 @@ use mp3lame_encoder::{Bitrate, Builder, FlushGap, InterleavedPcm, MonoPcm, Quali
 use rayon::prelude::*;
 
 use super::wav::{to_i16, to_i16_vec};
-use super::{Chapter, Narration, Plan};
+use super::{Chapter, Narration, PieceStore, Plan};
 use crate::error::{Error, Result};
 use crate::output::write_atomically;
 
@@ -60,13 +60,6 @@ fn bitrate(kbps: u32) -> Result<Bitrate> {
         192 => Bitrate::Kbps192,
         other => return Err(Error::input(format!("bitrate {other} kbps is not one of 32, 40, 48, 64, 80, 96, 112, 128, 160, 192"))),
     })
-}
-
-/// Where encoded pieces are kept between runs, by the hex key of their content.
-pub trait PieceStore: Sync {
-    fn get(&self, key: &str) -> Option<Vec<u8>>;
-    /// Keeps a piece; failing to is not an error worth stopping an episode for.
-    fn put(&self, key: &str, bytes: &[u8]);
 }
 
 /// Samples per channel in one MP3 frame at `rate`: 1152 for MPEG-1 rates (32 kHz and up),

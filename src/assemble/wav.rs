@@ -1,10 +1,15 @@
 //! 16-bit PCM WAV output with hound.
+//!
+//! A batch writes a planned narration ([`write_planned_wav`]) from finished segments kept in
+//! the cache as 16-bit PCM, so that after a one-sentence edit only that sentence is finished
+//! and converted again.
 
+use std::io::Write;
 use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::Narration;
+use super::{Narration, PieceStore, Plan};
 use crate::error::{Error, Result};
 use crate::output::write_atomically;
 
@@ -28,19 +33,132 @@ pub fn to_i16_vec(samples: &[f32]) -> Vec<i16> {
     pcm
 }
 
+/// Changes whenever the finished PCM of a segment could change for the same key.
+const PIECE_VERSION: &str = "wav-pcm16-1";
+
 /// Writes the narration as a 16-bit PCM WAV file, atomically.
 pub fn write_wav(narration: &Narration, path: &Path) -> Result<()> {
-    let spec = hound::WavSpec {
-        channels: narration.channels,
-        sample_rate: narration.sample_rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
+    write_pcm(&to_i16_vec(&narration.samples), narration.sample_rate, narration.channels, path)
+}
+
+/// Writes a planned narration (see [`Plan`]) as [`write_wav`] writes `plan.narration(...)`,
+/// from `finished(index)`: segment `index` finished ([`Plan::finish`]).
+///
+/// With a store, each segment's 16-bit samples are copied from it where they are there, by a
+/// key made from the plan's gain and the segment's key in `store` (naming its placed audio),
+/// without passing through memory; only the other segments are finished, and stored for the
+/// next run.
+pub fn write_planned_wav(plan: &Plan, path: &Path, store: Option<(&[String], &dyn PieceStore)>, finished: &(dyn Fn(usize) -> Result<Vec<f32>> + Sync)) -> Result<()> {
+    let keys: Option<Vec<String>> = store.map(|(segment_keys, _)| segment_keys.iter().map(|key| piece_key(plan, key)).collect());
+    let store = keys.as_deref().zip(store.map(|(_, store)| store));
+    let bytes_of = |index: usize| -> Result<Vec<u8>> {
+        let samples = finished(index)?;
+        if samples.len() != plan.shapes[index].frames {
+            return Err(Error::engine(format!("segment {} is {} frames long, not the {} planned", index + 1, samples.len(), plan.shapes[index].frames)));
+        }
+        Ok(to_i16(&samples).flat_map(i16::to_le_bytes).collect())
     };
-    let pcm = to_i16_vec(&narration.samples);
+    let channels = usize::from(plan.channels.max(1));
+    if plan.frames * channels * 2 > u32::MAX as usize - 36 {
+        return Err(Error::input(format!("{}: a WAV file holds at most 4 GiB of samples; this narration needs more (write MP3)", path.display())));
+    }
+    // Segments not in the store (or all, in stereo: stored pieces are mono), in memory.
+    let made: Vec<Option<Vec<u8>>> = (0..plan.starts.len())
+        .into_par_iter()
+        .map(|index| {
+            let len = plan.shapes[index].frames * 2;
+            match store {
+                Some((keys, store)) if store.holds(&keys[index], len) => Ok(if channels == 1 { None } else { store.get(&keys[index]).filter(|b| b.len() == len) }),
+                _ => {
+                    let bytes = bytes_of(index)?;
+                    if let Some((keys, store)) = store {
+                        store.put(&keys[index], &bytes);
+                    }
+                    Ok(Some(bytes))
+                }
+            }
+        })
+        .collect::<Result<_>>()?;
+    write_atomically(path, |writer| {
+        let io = |e| Error::io(path, e);
+        writer.write_all(&wav_header(plan.frames * channels, plan.sample_rate, plan.channels)).map_err(io)?;
+        let mut at = 0;
+        for (index, &start) in plan.starts.iter().enumerate() {
+            write_silence(writer, (start - at) * channels).map_err(io)?;
+            let len = plan.shapes[index].frames * 2;
+            let copied = match (&made[index], store) {
+                // Stored pieces are mono: copied as they are into mono files only.
+                (None, Some((keys, store))) if channels == 1 => {
+                    writer.flush().map_err(io)?;
+                    store.copy_to(&keys[index], len, writer.get_mut()).map_err(io)?
+                }
+                _ => false,
+            };
+            if !copied {
+                // Made in this run, or gone from the store since it was looked for.
+                let bytes = match &made[index] {
+                    Some(bytes) => std::borrow::Cow::Borrowed(bytes),
+                    None => std::borrow::Cow::Owned(bytes_of(index)?),
+                };
+                if channels == 1 {
+                    writer.write_all(&bytes).map_err(io)?;
+                } else {
+                    for sample in bytes.chunks_exact(2) {
+                        (0..channels).try_for_each(|_| writer.write_all(sample)).map_err(io)?;
+                    }
+                }
+            }
+            at = start + plan.shapes[index].frames;
+        }
+        write_silence(writer, (plan.frames - at) * channels).map_err(io)
+    })
+}
+
+/// The 44-byte header of a 16-bit PCM WAV file of `samples` samples, as hound writes it.
+fn wav_header(samples: usize, sample_rate: u32, channels: u16) -> Vec<u8> {
+    let data = (samples * 2) as u32;
+    let mut header = Vec::with_capacity(44);
+    header.extend_from_slice(b"RIFF");
+    header.extend_from_slice(&(36 + data).to_le_bytes());
+    header.extend_from_slice(b"WAVEfmt ");
+    header.extend_from_slice(&16u32.to_le_bytes());
+    header.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    header.extend_from_slice(&channels.to_le_bytes());
+    header.extend_from_slice(&sample_rate.to_le_bytes());
+    header.extend_from_slice(&(sample_rate * u32::from(channels) * 2).to_le_bytes());
+    header.extend_from_slice(&(channels * 2).to_le_bytes());
+    header.extend_from_slice(&16u16.to_le_bytes());
+    header.extend_from_slice(b"data");
+    header.extend_from_slice(&data.to_le_bytes());
+    header
+}
+
+/// Writes `samples` zero samples.
+fn write_silence(writer: &mut impl Write, samples: usize) -> std::io::Result<()> {
+    const ZEROS: [u8; 8192] = [0; 8192];
+    let mut left = samples * 2;
+    while left > 0 {
+        let now = left.min(ZEROS.len());
+        writer.write_all(&ZEROS[..now])?;
+        left -= now;
+    }
+    Ok(())
+}
+
+/// The key of a segment's finished 16-bit samples: what placed it, and the gain and ceiling
+/// that finished it.
+fn piece_key(plan: &Plan, segment_key: &str) -> String {
+    let recipe = format!("{PIECE_VERSION}|{}|{}|{}|{segment_key}", plan.sample_rate, plan.gain_db.to_bits(), plan.true_peak_dbtp.to_bits());
+    blake3::hash(recipe.as_bytes()).to_hex().to_string()
+}
+
+/// Writes interleaved 16-bit samples as a WAV file, atomically.
+fn write_pcm(pcm: &[i16], sample_rate: u32, channels: u16, path: &Path) -> Result<()> {
+    let spec = hound::WavSpec { channels, sample_rate, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
     write_atomically(path, |file| {
         let mut writer = hound::WavWriter::new(file, spec).map_err(|e| wav_error(path, e))?;
         let mut samples = writer.get_i16_writer(pcm.len() as u32);
-        for &sample in &pcm {
+        for &sample in pcm {
             samples.write_sample(sample);
         }
         samples.flush().map_err(|e| wav_error(path, e))?;
@@ -67,5 +185,65 @@ mod tests {
         let long: Vec<f32> = (0..200_000).map(|i| (i as f32 * 0.001).sin() * 1.1).collect();
         assert_eq!(to_i16_vec(&long), to_i16(&long).collect::<Vec<_>>());
         assert!(long.iter().zip(to_i16_vec(&long)).all(|(s, p)| i32::from(p) == (s.clamp(-1.0, 1.0) * 32767.0).round() as i32));
+    }
+
+    /// Pieces in memory; the store's default `holds` and `copy_to` read them with `get`.
+    #[derive(Default)]
+    struct Store(std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>);
+
+    impl PieceStore for Store {
+        fn get(&self, key: &str) -> Option<Vec<u8>> {
+            self.0.lock().unwrap().get(key).cloned()
+        }
+        fn put(&self, key: &str, bytes: &[u8]) {
+            self.0.lock().unwrap().insert(key.to_string(), bytes.to_vec());
+        }
+    }
+
+    #[test]
+    fn a_planned_narration_is_written_as_the_narration_and_its_pieces_are_reused() {
+        use crate::assemble::{assemble_parts, AssembleSettings};
+        use crate::chunk::{Chunk, Pause, Utterance};
+        let rate = 22_050;
+        let segments: Vec<crate::synth::Segment> = [300.0f32, 450.0, 600.0]
+            .iter()
+            .map(|pitch| crate::synth::Segment { samples: (0..rate as usize / 2).map(|i| 0.3 * (i as f32 * pitch / rate as f32 * std::f32::consts::TAU).sin()).collect(), sample_rate: rate })
+            .collect();
+        let chunks: Vec<Chunk> = (0..segments.len()).map(|i| Chunk { text: format!("s{i}"), utterance: i, pause_after: Pause::Sentence }).collect();
+        let utterances: Vec<Utterance> = chunks.iter().map(|c| Utterance { written: c.text.clone(), spoken: c.text.clone(), pause_after: Pause::Sentence }).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let (whole, planned) = (dir.path().join("whole.wav"), dir.path().join("planned.wav"));
+        for channels in [1, 2] {
+            let settings = AssembleSettings { channels, frame_grid: crate::assemble::loudness_grid(rate), ..AssembleSettings::default() };
+            let (plan, finished) = assemble_parts(&segments, &chunks, &utterances, &settings).unwrap();
+            write_wav(&plan.narration(&finished), &whole).unwrap();
+            let expected = std::fs::read(&whole).unwrap();
+            let made = std::sync::atomic::AtomicUsize::new(0);
+            let finish = |index: usize| {
+                made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Ok(finished[index].clone())
+            };
+            write_planned_wav(&plan, &planned, None, &finish).unwrap();
+            assert!(std::fs::read(&planned).unwrap() == expected, "{channels} channels, no store");
+            // With a store: every segment finished once, then none; a piece of the wrong
+            // length is made again.
+            let store = Store::default();
+            let keys: Vec<String> = (0..segments.len()).map(|i| format!("segment {i}")).collect();
+            for run in 0..2 {
+                made.store(0, std::sync::atomic::Ordering::Relaxed);
+                write_planned_wav(&plan, &planned, Some((&keys, &store)), &finish).unwrap();
+                assert!(std::fs::read(&planned).unwrap() == expected, "{channels} channels, run {run}");
+                assert_eq!(made.load(std::sync::atomic::Ordering::Relaxed), if run == 0 { 3 } else { 0 });
+            }
+            let key = piece_key(&plan, &keys[1]);
+            store.put(&key, &[0; 6]);
+            made.store(0, std::sync::atomic::Ordering::Relaxed);
+            write_planned_wav(&plan, &planned, Some((&keys, &store)), &finish).unwrap();
+            assert!(std::fs::read(&planned).unwrap() == expected);
+            assert_eq!(made.load(std::sync::atomic::Ordering::Relaxed), 1);
+            let mut reader = hound::WavReader::open(&planned).unwrap();
+            assert_eq!((reader.spec().channels, reader.duration() as usize), (channels, plan.frames));
+            assert!(reader.samples::<i16>().all(|s| s.is_ok()));
+        }
     }
 }

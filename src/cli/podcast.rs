@@ -176,7 +176,7 @@ pub fn cache(args: &CacheArgs) -> Result<i32> {
         }
     };
     print(&format!(
-        "{}: {verb} {} segments, {} loudness profiles and {} encoded pieces, {:.1} MiB\n",
+        "{}: {verb} {} segments, {} loudness profiles and {} episode pieces, {:.1} MiB\n",
         cache.dir().display(),
         stats.entries,
         stats.profiles,

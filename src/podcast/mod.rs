@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use std::collections::HashMap;
 
-use crate::assemble::{captions, chapters_json, mp3, place, wav, AssembleSettings, Plan, Profile, Shape, Timing};
+use crate::assemble::{captions, chapters_json, mp3, place, wav, AssembleSettings, PieceStore, Plan, Profile, Shape, Timing};
 use crate::chunk::Chunk;
 use crate::error::{Error, Result};
 use crate::extract::{self, ExtractOptions, Source};
@@ -216,10 +216,12 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
 
     let script = pipeline::prepare(&article, voice, normalizer, &options.script)?;
     let mut assemble = options.assemble.clone();
-    if let AudioFormat::Mp3 { .. } = options.format {
+    assemble.frame_grid = match options.format {
         // Segments on the MP3 frame grid: the encoder can take them as independent pieces.
-        assemble.frame_grid = mp3::frame_samples(assemble.sample_rate);
-    }
+        AudioFormat::Mp3 { .. } => mp3::frame_samples(assemble.sample_rate),
+        // Segments on a coarse grid: their cached loudness profiles stay small.
+        AudioFormat::Wav => crate::assemble::loudness_grid(assemble.sample_rate),
+    };
     let audio_file = format!("{stem}.{}", options.format.extension());
     let audio_path = episodes_dir.join(&audio_file);
     let tags_for = |sentences: &[Timing]| mp3::Mp3Tags {
@@ -238,7 +240,7 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
             if let Some(error) = interrupted() {
                 return Err(error);
             }
-            let store: (&[String], &dyn mp3::PieceStore) = (&cached.profile_keys, &CachedPieces(cache));
+            let store: (&[String], &dyn PieceStore) = (&cached.profile_keys, &CachedPieces(cache, Entry::Piece));
             match mp3::write_planned_mp3(&cached.plan, &audio_path, kbps, &tags_for(&cached.plan.sentences), Some(store), &|index| cached.finished(index))? {
                 Some(duration) => (cached.plan.sentences, duration),
                 None => {
@@ -261,8 +263,18 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
             };
             (plan.sentences, duration)
         }
-        (AudioFormat::Wav, cache) => {
-            let narration = pipeline::render_with(&script, engines, cache, &assemble, &|| {})?;
+        (AudioFormat::Wav, Some(cache)) => {
+            let cached = CachedNarration::new(&script, engines, cache, &assemble)?;
+            if let Some(error) = interrupted() {
+                return Err(error);
+            }
+            let store: (&[String], &dyn PieceStore) = (&cached.profile_keys, &CachedPieces(cache, Entry::Pcm));
+            wav::write_planned_wav(&cached.plan, &audio_path, Some(store), &|index| cached.finished(index))?;
+            let duration = cached.plan.frames as f64 / f64::from(cached.plan.sample_rate);
+            (cached.plan.sentences, duration)
+        }
+        (AudioFormat::Wav, None) => {
+            let narration = pipeline::render_with(&script, engines, None, &assemble, &|| {})?;
             if let Some(error) = interrupted() {
                 return Err(error);
             }
@@ -364,17 +376,25 @@ impl<'a> CachedNarration<'a> {
     }
 }
 
-/// Encoded MP3 pieces kept in the segment cache.
-struct CachedPieces<'c>(&'c SegmentCache);
+/// Pieces of episodes (of one kind: MP3 frames or finished PCM) kept in the segment cache.
+struct CachedPieces<'c>(&'c SegmentCache, Entry);
 
-impl mp3::PieceStore for CachedPieces<'_> {
+impl PieceStore for CachedPieces<'_> {
     fn get(&self, key: &str) -> Option<Vec<u8>> {
-        self.0.get_entry(Entry::Piece, key)
+        self.0.get_entry(self.1, key)
     }
 
     fn put(&self, key: &str, bytes: &[u8]) {
         // A full disk makes the cache useless, not the episode wrong.
-        let _ = self.0.put_entry(Entry::Piece, key, bytes);
+        let _ = self.0.put_entry(self.1, key, bytes);
+    }
+
+    fn holds(&self, key: &str, len: usize) -> bool {
+        self.0.holds_entry(self.1, key, len as u64)
+    }
+
+    fn copy_to(&self, key: &str, len: usize, out: &mut std::fs::File) -> std::io::Result<bool> {
+        self.0.copy_entry(self.1, key, len as u64, out)
     }
 }
 

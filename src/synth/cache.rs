@@ -40,7 +40,7 @@ pub struct SegmentCache {
 pub struct CacheStats {
     /// Synthesized segments.
     pub entries: usize,
-    /// Encoded pieces of episodes (MP3).
+    /// Pieces of episodes: encoded MP3 frames and finished 16-bit segments (WAV).
     pub pieces: usize,
     /// Loudness profiles of placed segments.
     pub profiles: usize,
@@ -88,6 +88,30 @@ impl SegmentCache {
     /// An entry of another kind than segments, by its key.
     pub fn get_entry(&self, kind: Entry, key: &str) -> Option<Vec<u8>> {
         std::fs::read(self.path_with(key, kind.extension())).ok()
+    }
+
+    /// Whether an entry of another kind than segments is kept, `len` bytes long (without
+    /// reading it).
+    pub fn holds_entry(&self, kind: Entry, key: &str, len: u64) -> bool {
+        std::fs::metadata(self.path_with(key, kind.extension())).is_ok_and(|m| m.is_file() && m.len() == len)
+    }
+
+    /// Appends an entry of another kind than segments to `out`, where it is kept and `len`
+    /// bytes long; `Ok(false)`, having written nothing, where it is not. The bytes go from
+    /// file to file without passing through memory where the system allows it.
+    pub fn copy_entry(&self, kind: Entry, key: &str, len: u64, out: &mut std::fs::File) -> std::io::Result<bool> {
+        let Ok(mut file) = std::fs::File::open(self.path_with(key, kind.extension())) else {
+            return Ok(false);
+        };
+        if file.metadata()?.len() != len {
+            return Ok(false);
+        }
+        // Entries are replaced by renames, never written in place: an open one keeps its length.
+        let copied = std::io::copy(&mut file, out)?;
+        if copied != len {
+            return Err(std::io::Error::other(format!("a cache entry gave {copied} bytes, not {len}")));
+        }
+        Ok(true)
     }
 
     /// Stores an entry of another kind than segments; like [`SegmentCache::put`], failing is
@@ -148,7 +172,7 @@ impl SegmentCache {
                 let path = entry.path();
                 let counter = match path.extension().and_then(|e| e.to_str()) {
                     Some("seg") => &mut stats.entries,
-                    Some(extension) if extension == Entry::Piece.extension() => &mut stats.pieces,
+                    Some(extension) if extension == Entry::Piece.extension() || extension == Entry::Pcm.extension() => &mut stats.pieces,
                     Some(extension) if extension == Entry::Profile.extension() => &mut stats.profiles,
                     _ => continue,
                 };
@@ -172,8 +196,11 @@ impl SegmentCache {
 /// Kinds of entries the cache holds besides segments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entry {
-    /// Encoded pieces of episodes (see [`crate::assemble::mp3`]), by the key of their content.
+    /// Encoded pieces of episodes (see [`crate::assemble::mp3`]), by the key of what made them.
     Piece,
+    /// Finished segments as 16-bit PCM (see [`crate::assemble::wav`]), by the key of what
+    /// made them.
+    Pcm,
     /// Profiles of placed segments (see [`crate::assemble::Profile`]).
     Profile,
 }
@@ -182,6 +209,7 @@ impl Entry {
     fn extension(self) -> &'static str {
         match self {
             Entry::Piece => "mp3",
+            Entry::Pcm => "pcm",
             Entry::Profile => "prof",
         }
     }
