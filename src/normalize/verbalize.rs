@@ -3,9 +3,10 @@
 use super::data::Currency;
 use super::number::{cardinal, cardinal_digits, digit_by_digit, ordinal, plural, year};
 
+/// Month names, capitalized as written: the spoken text also serves as a transcript.
 const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
 ];
 
 /// A written number: sign, integer digits (no grouping commas) and optional fraction digits.
