@@ -114,6 +114,8 @@ fn editing_one_sentence_synthesizes_only_that_sentence() {
     let edited = story.replace("We listened.", "We listened carefully.");
     assert_ne!(edited, story);
     std::fs::write(articles.join("story.txt"), edited).unwrap();
+    let second_started = std::time::SystemTime::now();
+    std::thread::sleep(std::time::Duration::from_millis(30));
     let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--format", "wav"]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let stderr = text(&output.stderr);
@@ -121,6 +123,21 @@ fn editing_one_sentence_synthesizes_only_that_sentence() {
     assert_eq!(cache_counts(&stderr), (first_misses - 1, 1), "{stderr}");
     let stats = readcast(&cache, &["cache", "stats"]);
     assert!(text(&stats.stdout).contains(&format!("holds {} segments,", first_misses + 1)), "{}", text(&stats.stdout));
+    // Pruned to what the second batch used, the cache loses the old sentence (its segment,
+    // profile and samples) and nothing else: a render of the edited story misses nothing.
+    let entries: Vec<std::fs::Metadata> = std::fs::read_dir(&cache)
+        .unwrap()
+        .flat_map(|shard| std::fs::read_dir(shard.unwrap().path()).unwrap())
+        .map(|entry| entry.unwrap().metadata().unwrap())
+        .collect();
+    let used: u64 = entries.iter().filter(|m| m.accessed().unwrap() >= second_started).map(|m| m.len()).sum();
+    let pruned = readcast(&cache, &["cache", "prune", "--max-mib", &format!("{:.9}", used as f64 / 1_048_576.0)]);
+    assert!(pruned.status.success(), "{}", text(&pruned.stderr));
+    assert!(text(&pruned.stdout).contains("removed 1 segments, 1 loudness profiles and 1 episode pieces"), "{}", text(&pruned.stdout));
+    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", work.path().join("again").to_str().unwrap(), "--voice", "espeak", "--format", "wav"]);
+    assert_eq!(cache_counts(&text(&output.stderr)), (first_misses, 0), "{}", text(&output.stderr));
+    let bad = readcast(&cache, &["cache", "prune", "--max-mib", "lots"]);
+    assert_eq!(bad.status.code(), Some(2));
     let cleared = readcast(&cache, &["cache", "clear"]);
     assert!(cleared.status.success());
     assert!(text(&readcast(&cache, &["cache", "stats"]).stdout).contains("holds 0 segments, 0 loudness profiles and 0 episode pieces"));

@@ -9,7 +9,7 @@ use readcast::assemble::AssembleSettings;
 use readcast::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK};
 use readcast::pipeline::{self, ScriptOptions};
 use readcast::podcast::{self, feed, AudioFormat, BatchOptions};
-use readcast::synth::cache::SegmentCache;
+use readcast::synth::cache::{CacheStats, SegmentCache};
 
 use super::narrate::{choose_voice, progress_bar};
 use super::{print, VoiceArgs};
@@ -80,6 +80,12 @@ enum CacheAction {
     Stats,
     /// Remove every cached segment.
     Clear,
+    /// Remove the least recently used entries until the cache fits in a size.
+    Prune {
+        /// The size to keep the cache within, in MiB.
+        #[arg(long, value_name = "MIB")]
+        max_mib: f64,
+    },
 }
 
 fn parse_shard(text: &str) -> Result<(u64, u64)> {
@@ -162,26 +168,36 @@ pub fn feed(args: &FeedArgs) -> Result<i32> {
     Ok(EXIT_OK)
 }
 
-/// `readcast cache`: stats or clear.
+/// `readcast cache`: stats, clear or prune.
 pub fn cache(args: &CacheArgs) -> Result<i32> {
     let cache = SegmentCache::new(SegmentCache::default_dir());
-    let (verb, stats) = match args.action {
-        CacheAction::Stats => ("holds", cache.stats()),
+    let describe = |verb: &str, stats: CacheStats| {
+        format!(
+            "{}: {verb} {} segments, {} loudness profiles and {} episode pieces, {:.1} MiB\n",
+            cache.dir().display(),
+            stats.entries,
+            stats.profiles,
+            stats.pieces,
+            stats.bytes as f64 / 1_048_576.0
+        )
+    };
+    let report = match args.action {
+        CacheAction::Stats => describe("holds", cache.stats()),
         CacheAction::Clear => {
             let models = readcast::synth::cache::model_dir();
             if models.exists() {
                 std::fs::remove_dir_all(&models).map_err(|e| Error::io(&models, e))?;
             }
-            ("cleared", cache.clear()?)
+            describe("cleared", cache.clear()?)
+        }
+        CacheAction::Prune { max_mib } => {
+            if !(max_mib >= 0.0 && max_mib.is_finite()) {
+                return Err(Error::input(format!("--max-mib {max_mib}: expected a size in MiB, 0 or more")));
+            }
+            let removed = cache.prune((max_mib * 1_048_576.0).round() as u64)?;
+            describe("removed", removed) + &describe("holds", cache.stats())
         }
     };
-    print(&format!(
-        "{}: {verb} {} segments, {} loudness profiles and {} episode pieces, {:.1} MiB\n",
-        cache.dir().display(),
-        stats.entries,
-        stats.profiles,
-        stats.pieces,
-        stats.bytes as f64 / 1_048_576.0
-    ))?;
+    print(&report)?;
     Ok(EXIT_OK)
 }

@@ -36,7 +36,7 @@ pub struct SegmentCache {
 }
 
 /// Entry count and bytes of a cache folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CacheStats {
     /// Synthesized segments.
     pub entries: usize,
@@ -44,7 +44,7 @@ pub struct CacheStats {
     pub pieces: usize,
     /// Loudness profiles of placed segments.
     pub profiles: usize,
-    /// Bytes of both.
+    /// Bytes of all.
     pub bytes: u64,
 }
 
@@ -87,7 +87,7 @@ impl SegmentCache {
 
     /// An entry of another kind than segments, by its key.
     pub fn get_entry(&self, kind: Entry, key: &str) -> Option<Vec<u8>> {
-        std::fs::read(self.path_with(key, kind.extension())).ok()
+        read_in_use(&self.path_with(key, kind.extension()))
     }
 
     /// Whether an entry of another kind than segments is kept, `len` bytes long (without
@@ -106,6 +106,7 @@ impl SegmentCache {
         if file.metadata()?.len() != len {
             return Ok(false);
         }
+        mark_in_use(&file);
         // Entries are replaced by renames, never written in place: an open one keeps its length.
         let copied = std::io::copy(&mut file, out)?;
         if copied != len {
@@ -128,13 +129,18 @@ impl SegmentCache {
     }
 
     /// Whether a segment is cached (without reading it or counting it).
+    /// A segment found this way counts as used (see [`SegmentCache::prune`]): its profile
+    /// and pieces are only trusted while it is there.
     pub fn contains(&self, key: &str) -> bool {
-        self.path(key).is_file()
+        std::fs::File::open(self.path(key)).is_ok_and(|file| {
+            mark_in_use(&file);
+            file.metadata().is_ok_and(|m| m.is_file())
+        })
     }
 
     /// A cached segment without counting it as a hit or miss.
     pub fn peek(&self, key: &str) -> Option<Segment> {
-        std::fs::read(self.path(key)).ok().and_then(|bytes| decode(&bytes))
+        read_in_use(&self.path(key)).and_then(|bytes| decode(&bytes))
     }
 
     /// A cached segment; a missing or unreadable entry is a miss.
@@ -166,21 +172,64 @@ impl SegmentCache {
 
     /// Entries and bytes on disk.
     pub fn stats(&self) -> CacheStats {
-        let mut stats = CacheStats { entries: 0, pieces: 0, profiles: 0, bytes: 0 };
-        for shard in std::fs::read_dir(&self.dir).into_iter().flatten().flatten() {
-            for entry in std::fs::read_dir(shard.path()).into_iter().flatten().flatten() {
-                let path = entry.path();
-                let counter = match path.extension().and_then(|e| e.to_str()) {
-                    Some("seg") => &mut stats.entries,
-                    Some(extension) if extension == Entry::Piece.extension() || extension == Entry::Pcm.extension() => &mut stats.pieces,
-                    Some(extension) if extension == Entry::Profile.extension() => &mut stats.profiles,
-                    _ => continue,
-                };
-                *counter += 1;
-                stats.bytes += entry.metadata().map_or(0, |m| m.len());
-            }
+        let mut stats = CacheStats::default();
+        for entry in self.entries() {
+            stats.add(&entry);
         }
         stats
+    }
+
+    /// Removes the least recently used entries until the cache holds at most `max_bytes`;
+    /// returns what it removed. Every read of an entry (and every check that a segment is
+    /// there) sets its access time. A batch running meanwhile may lose segments it was about
+    /// to read, and says so.
+    pub fn prune(&self, max_bytes: u64) -> Result<CacheStats> {
+        let mut entries = self.entries();
+        entries.sort_by_key(|entry| std::cmp::Reverse(entry.used));
+        let (mut kept, mut full) = (0u64, false);
+        let mut removed = CacheStats::default();
+        for entry in entries {
+            // The most recently used that fit are kept; from the first that does not, none.
+            full = full || kept + entry.bytes > max_bytes;
+            if !full {
+                kept += entry.bytes;
+                continue;
+            }
+            match std::fs::remove_file(&entry.path) {
+                Ok(()) => removed.add(&entry),
+                // Removed by a concurrent prune or clear.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&entry.path, e)),
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Every entry on disk (segments, pieces, profiles; not the optimized models).
+    fn entries(&self) -> Vec<EntryFile> {
+        let mut entries = Vec::new();
+        for shard in std::fs::read_dir(&self.dir).into_iter().flatten().flatten() {
+            // Entries live in folders named by the first two hex digits of their key.
+            if shard.file_name().len() != 2 {
+                continue;
+            }
+            for entry in std::fs::read_dir(shard.path()).into_iter().flatten().flatten() {
+                let path = entry.path();
+                let kind = match path.extension().and_then(|e| e.to_str()) {
+                    Some("seg") => None,
+                    Some(extension) => match [Entry::Piece, Entry::Pcm, Entry::Profile].into_iter().find(|kind| kind.extension() == extension) {
+                        Some(kind) => Some(kind),
+                        None => continue,
+                    },
+                    None => continue,
+                };
+                let Ok(meta) = entry.metadata() else { continue };
+                let written = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+                let used = meta.accessed().map_or(written, |accessed| accessed.max(written));
+                entries.push(EntryFile { path, kind, bytes: meta.len(), used });
+            }
+        }
+        entries
     }
 
     /// Removes every entry.
@@ -191,6 +240,26 @@ impl SegmentCache {
         }
         Ok(stats)
     }
+}
+
+impl CacheStats {
+    fn add(&mut self, entry: &EntryFile) {
+        let counter = match entry.kind {
+            None => &mut self.entries,
+            Some(Entry::Piece | Entry::Pcm) => &mut self.pieces,
+            Some(Entry::Profile) => &mut self.profiles,
+        };
+        *counter += 1;
+        self.bytes += entry.bytes;
+    }
+}
+
+/// An entry's file: its kind (`None` for a segment), size and last use.
+struct EntryFile {
+    path: PathBuf,
+    kind: Option<Entry>,
+    bytes: u64,
+    used: std::time::SystemTime,
 }
 
 /// Kinds of entries the cache holds besides segments.
@@ -213,6 +282,23 @@ impl Entry {
             Entry::Profile => "prof",
         }
     }
+}
+
+/// An entry's bytes, marked as used.
+fn read_in_use(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut bytes = Vec::with_capacity(file.metadata().map_or(0, |m| m.len() as usize));
+    file.read_to_end(&mut bytes).ok()?;
+    mark_in_use(&file);
+    Some(bytes)
+}
+
+/// Sets an entry's access time to now, whatever the file system does by itself (many update
+/// it at most once a day, some never), so that pruning removes the least recently used.
+/// Failing to is harmless.
+fn mark_in_use(file: &std::fs::File) {
+    let _ = file.set_times(std::fs::FileTimes::new().set_accessed(std::time::SystemTime::now()));
 }
 
 /// Writes an entry through a temporary file and a rename.
@@ -259,5 +345,41 @@ mod tests {
         assert!(cache.get(&key).is_none());
         assert_eq!(cache.clear().unwrap().entries, 1);
         assert_eq!(cache.stats().entries, 0);
+    }
+
+    #[test]
+    fn prune_removes_the_least_recently_used_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = SegmentCache::new(dir.path());
+        let key = |n: u8| format!("{n:02x}{}", "0".repeat(62));
+        let segment = Segment { samples: vec![0.25; 250], sample_rate: 22_050 };
+        // Segments 0..4, written in order; then 0 is used: 1 is now the least recently used.
+        for n in 0..4 {
+            cache.put(&key(n), &segment).unwrap();
+            let written = std::time::SystemTime::now() - std::time::Duration::from_secs(100 - u64::from(n));
+            let file = std::fs::File::options().write(true).open(cache.path(&key(n))).unwrap();
+            file.set_times(std::fs::FileTimes::new().set_accessed(written).set_modified(written)).unwrap();
+        }
+        cache.put_entry(Entry::Profile, &key(9), &[1; 10]).unwrap();
+        std::fs::create_dir_all(dir.path().join("models")).unwrap();
+        std::fs::write(dir.path().join("models/voice.onnx"), [0; 5000]).unwrap();
+        assert!(cache.contains(&key(0)));
+        let size = cache.stats().bytes;
+        assert_eq!((cache.stats().entries, cache.stats().profiles, size), (4, 1, 4 * 1012 + 10));
+        assert_eq!(cache.prune(size).unwrap(), CacheStats::default());
+        // Room for three segments: the least recently used goes, and so does every entry
+        // used before it even where it would fit.
+        let removed = cache.prune(3 * 1012 + 10).unwrap();
+        assert_eq!((removed.entries, removed.bytes), (1, 1012));
+        let kept = |n: u8| cache.path(&key(n)).is_file();
+        assert!(!kept(1) && kept(0) && kept(2) && kept(3));
+        // Room for one segment and the profile: segment 0, used last, and the profile.
+        let removed = cache.prune(1012 + 10).unwrap();
+        assert_eq!((removed.entries, removed.profiles), (2, 0));
+        assert!(kept(0) && !kept(2) && !kept(3));
+        assert_eq!(cache.prune(0).unwrap().bytes, 1012 + 10);
+        assert_eq!(cache.stats(), CacheStats::default());
+        // Optimized models are not entries.
+        assert!(dir.path().join("models/voice.onnx").is_file());
     }
 }
