@@ -8,6 +8,7 @@ pub mod espeak;
 pub mod espeak_ng;
 pub mod piper;
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -116,44 +117,63 @@ pub fn synthesize_with(chunks: &[Chunk], engines: &EnginePool, cache: Option<&ca
     // Fewer batches than workers (an edit re-renders one sentence): an engine made now may
     // use the idle workers' cores.
     let threads_per_engine = if engines.lend_idle_cores { (slots / batches.len().max(1)).max(1) } else { 1 };
-    let finished: Vec<(usize, Vec<Segment>)> = order
-        .par_iter()
+    let synthesize_batch = |index: usize| -> Result<(usize, Vec<Segment>)> {
+        let batch = &batches[index];
+        let worker = rayon::current_thread_index().unwrap_or(0) % slots;
+        let mut slot = engines.engines[worker].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if slot.is_none() {
+            *slot = Some(voice.engine_with_threads(threads_per_engine)?);
+        }
+        let engine = slot.as_mut().expect("engine was just created");
+        let batch_texts: Vec<String> = batch.iter().map(|&i| texts[i].clone()).collect();
+        let audio = engine.synthesize_batch(&batch_texts).map_err(|e| {
+            let first = &chunks[batch[0]];
+            Error::engine(format!("voice '{}', segment {} (\"{}\"): {e}", voice.name, batch[0] + 1, preview(&first.text)))
+        })?;
+        let rate = engine.sample_rate();
+        drop(slot);
+        audio
+            .into_iter()
+            .zip(batch)
+            .map(|(samples, &chunk)| {
+                if samples.iter().any(|s| !s.is_finite()) {
+                    return Err(Error::engine(format!("voice '{}' produced invalid samples for segment {}", voice.name, chunk + 1)));
+                }
+                let segment = Segment { samples, sample_rate: rate };
+                if let Some(cache) = cache {
+                    // A full disk makes the cache useless, not the narration wrong.
+                    let _ = cache.put(&keys[chunk], &segment);
+                }
+                on_done();
+                Ok(segment)
+            })
+            .collect::<Result<Vec<Segment>>>()
+            .map(|segments| (index, segments))
+    };
+    // One loop per worker takes the longest batch left, one at a time, so that the last
+    // batch running alone is a short one. (A parallel iterator over the sorted batches
+    // splits them in halves up front: a worker could be left with a long one at the end.)
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let finished: Vec<Vec<(usize, Vec<Segment>)>> = (0..slots.min(order.len()))
+        .into_par_iter()
         .with_max_len(1)
-        .map(|&index| {
-            let batch = &batches[index];
-            let worker = rayon::current_thread_index().unwrap_or(0) % slots;
-            let mut slot = engines.engines[worker].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            if slot.is_none() {
-                *slot = Some(voice.engine_with_threads(threads_per_engine)?);
+        .map(|_| {
+            let mut mine = Vec::new();
+            while !failed.load(Ordering::Relaxed) {
+                let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
+                match synthesize_batch(index) {
+                    Ok(done) => mine.push(done),
+                    Err(error) => {
+                        failed.store(true, Ordering::Relaxed);
+                        return Err(error);
+                    }
+                }
             }
-            let engine = slot.as_mut().expect("engine was just created");
-            let batch_texts: Vec<String> = batch.iter().map(|&i| texts[i].clone()).collect();
-            let audio = engine.synthesize_batch(&batch_texts).map_err(|e| {
-                let first = &chunks[batch[0]];
-                Error::engine(format!("voice '{}', segment {} (\"{}\"): {e}", voice.name, batch[0] + 1, preview(&first.text)))
-            })?;
-            let rate = engine.sample_rate();
-            drop(slot);
-            audio
-                .into_iter()
-                .zip(batch)
-                .map(|(samples, &chunk)| {
-                    if samples.iter().any(|s| !s.is_finite()) {
-                        return Err(Error::engine(format!("voice '{}' produced invalid samples for segment {}", voice.name, chunk + 1)));
-                    }
-                    let segment = Segment { samples, sample_rate: rate };
-                    if let Some(cache) = cache {
-                        // A full disk makes the cache useless, not the narration wrong.
-                        let _ = cache.put(&keys[chunk], &segment);
-                    }
-                    on_done();
-                    Ok(segment)
-                })
-                .collect::<Result<Vec<Segment>>>()
-                .map(|segments| (index, segments))
+            Ok(mine)
         })
         .collect::<Result<_>>()?;
-    for (index, segments) in finished {
+    for (index, segments) in finished.into_iter().flatten() {
         for (&chunk, segment) in batches[index].iter().zip(segments) {
             done[chunk] = Some(segment);
         }
