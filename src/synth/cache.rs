@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::voice::Voice;
 
 /// Changes whenever the audio the synthesis path makes for a text could change.
-const SYNTHESIS_VERSION: &str = concat!("readcast-", env!("CARGO_PKG_VERSION"), "-segments-1");
+const SYNTHESIS_VERSION: &str = concat!("readcast-", env!("CARGO_PKG_VERSION"), "-segments-2");
 const MAGIC: &[u8; 8] = b"RCSEG001";
 
 /// readcast's folder in the user cache folder (the temporary folder where there is none).

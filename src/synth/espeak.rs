@@ -1,6 +1,7 @@
 //! The embedded voice: the pure-Rust port of eSpeak NG, with its English data compiled into
 //! the binary. Always available; deterministic, so golden tests pin its output.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -98,6 +99,52 @@ impl EmbeddedEspeak {
     }
 }
 
+/// The text with every word the espeak-ng crate mispronounces replaced by the C program's
+/// phonemes, as eSpeak's inline `[[...]]` (see `data/espeak-corrections.tsv`). Text already
+/// inside `[[...]]` (from a lexicon) is left alone, as are words that carry punctuation
+/// inside them ("two-year", "Brazil's").
+pub fn corrected(text: &str) -> std::borrow::Cow<'_, str> {
+    static CORRECTIONS: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    let corrections = CORRECTIONS.get_or_init(|| {
+        include_str!("data/espeak-corrections.tsv")
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| line.split_once('\t'))
+            .collect()
+    });
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut changed = false;
+    let mut in_phonemes = false;
+    for (index, word) in text.split(' ').enumerate() {
+        if index > 0 {
+            out.push(' ');
+        }
+        let punctuation = |c: char| !c.is_alphanumeric();
+        let after_lead = word.trim_start_matches(punctuation);
+        let core = after_lead.trim_end_matches(punctuation);
+        let phonemes = (!in_phonemes && !word.contains("[[") && !word.contains("]]")).then(|| corrections.get(core.to_lowercase().as_str())).flatten();
+        match phonemes {
+            Some(phonemes) => {
+                let (lead, trail) = (&word[..word.len() - after_lead.len()], &after_lead[core.len()..]);
+                out.push_str(&format!("{lead}[[{phonemes}]]{trail}"));
+                changed = true;
+            }
+            None => out.push_str(word),
+        }
+        in_phonemes = match (word.rfind("[["), word.rfind("]]")) {
+            (Some(open), Some(close)) => open > close,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => in_phonemes,
+        };
+    }
+    if changed {
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 impl Engine for EmbeddedEspeak {
     fn sample_rate(&self) -> u32 {
         self.prepared.voice.sample_rate
@@ -108,7 +155,7 @@ impl Engine for EmbeddedEspeak {
     }
 
     fn synthesize(&mut self, text: &str) -> Result<Vec<f32>> {
-        let samples = self.prepared.synth(text).map_err(|e| Error::engine(format!("embedded espeak: {e}")))?;
+        let samples = self.prepared.synth(&corrected(text)).map_err(|e| Error::engine(format!("embedded espeak: {e}")))?;
         Ok(i16_to_f32(&samples))
     }
 }
@@ -181,6 +228,24 @@ mod tests {
         assert!(first.len() > engine.sample_rate() as usize / 4, "too short: {}", first.len());
         assert_eq!(first, second);
         assert!(first.iter().any(|s| s.abs() > 0.05));
+    }
+
+    #[test]
+    fn mispronounced_words_get_the_c_program_s_phonemes() {
+        assert_eq!(corrected("Since nineteen ninety eight, the (Opening) was \"wholesale\"."), "Since [[n'aInti:n]] [[n'aInti]] eight, the ([['oUp@nIN]]) was \"[[h'oUlseIl]]\".");
+        // Words inside a lexicon's phonemes, with inner punctuation, or spoken right stay.
+        assert_eq!(corrected("[[n'aInti ninety]] ninety-two Brazil's cat"), "[[n'aInti ninety]] ninety-two Brazil's cat");
+        assert!(matches!(corrected("Nothing to fix here."), std::borrow::Cow::Borrowed(_)));
+        // Every correction parses, and is needed: the crate's own phonemes differ.
+        let crate_phonemes = espeak_ng::EspeakNg::builder().voice("en-us").data_dir(data_dir().unwrap()).build().unwrap();
+        let table = include_str!("data/espeak-corrections.tsv");
+        let entries: Vec<(&str, &str)> = table.lines().filter(|l| !l.starts_with('#')).map(|l| l.split_once('\t').expect("word<TAB>phonemes")).collect();
+        assert!(entries.len() > 1000);
+        for &(word, phonemes) in entries.iter().step_by(50) {
+            let own = crate_phonemes.text_to_phonemes(word).unwrap();
+            let fixed = crate_phonemes.text_to_phonemes(&format!("[[{phonemes}]]")).unwrap();
+            assert_ne!(own, fixed, "{word}");
+        }
     }
 
     #[test]

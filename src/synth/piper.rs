@@ -263,9 +263,10 @@ impl PiperEngine {
     }
 
     /// Phonemes of each sentence in `text`, as Piper splits them: Unicode code points after
-    /// NFD decomposition, punctuation kept, language-switch flags removed.
+    /// NFD decomposition, punctuation kept, language-switch flags removed. Words the
+    /// espeak-ng crate mispronounces get the C program's phonemes ([`super::espeak::corrected`]).
     pub fn phonemize(&self, text: &str) -> Result<Vec<Vec<String>>> {
-        let ipa = self.phonemizer.text_to_phonemes_phonemizer(text).map_err(|e| Error::engine(format!("phonemizer: {e}")))?;
+        let ipa = self.phonemizer.text_to_phonemes_phonemizer(&super::espeak::corrected(text)).map_err(|e| Error::engine(format!("phonemizer: {e}")))?;
         Ok(split_phoneme_sentences(&ipa))
     }
 
