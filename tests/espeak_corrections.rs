@@ -28,8 +28,7 @@ fn the_corrections_are_the_c_program_s_phonemes() {
         println!("skipped: the espeak-ng program is not installed (apt-get install espeak-ng)");
         return;
     }
-    let table = include_str!("../src/synth/data/espeak-corrections.tsv");
-    let entries: Vec<(&str, &str)> = table.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once('\t')).step_by(25).collect();
+    let entries: Vec<(&str, &str)> = readcast::synth::espeak::corrections().step_by(25).collect();
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("words.txt");
     std::fs::write(&input, entries.iter().map(|(word, _)| format!("{word}.\n")).collect::<String>()).unwrap();

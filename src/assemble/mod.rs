@@ -411,6 +411,11 @@ impl Plan {
         loudness::finish_segment(placed, self.sample_rate, self.gain_db, self.true_peak_dbtp)
     }
 
+    /// Length of the narration in seconds.
+    pub fn duration_seconds(&self) -> f64 {
+        seconds(self.frames, self.sample_rate)
+    }
+
     /// The narration of finished segments, with silence between them.
     pub fn narration(&self, finished: &[Vec<f32>]) -> Narration {
         let mut mono = Vec::with_capacity(self.frames);

@@ -167,7 +167,7 @@ pub fn write_planned_mp3(
     let stream = Stream { rate: plan.sample_rate, channels, brate, path };
     let store = keys.as_deref().zip(store.map(|(_, store)| store));
     match stream.encode_pieces(&ranges, store, &render)? {
-        Some(audio) => write_file(path, &audio, tags, plan.frames as f64 / f64::from(plan.sample_rate), plan.sample_rate).map(Some),
+        Some(audio) => write_file(path, &audio, tags, plan.duration_seconds(), plan.sample_rate).map(Some),
         None => Ok(None),
     }
 }

@@ -62,21 +62,25 @@ pub fn write_planned_wav(plan: &Plan, path: &Path, store: Option<(&[String], &dy
     if plan.frames * channels * 2 > u32::MAX as usize - 36 {
         return Err(Error::input(format!("{}: a WAV file holds at most 4 GiB of samples; this narration needs more (write MP3)", path.display())));
     }
-    // Segments not in the store (or all, in stereo: stored pieces are mono), in memory.
+    // Segments not in the store, in memory; in stereo, all of them (stored pieces are mono
+    // and cannot be copied as they are).
     let made: Vec<Option<Vec<u8>>> = (0..plan.starts.len())
         .into_par_iter()
         .map(|index| {
             let len = plan.shapes[index].frames * 2;
-            match store {
-                Some((keys, store)) if store.holds(&keys[index], len) => Ok(if channels == 1 { None } else { store.get(&keys[index]).filter(|b| b.len() == len) }),
-                _ => {
-                    let bytes = bytes_of(index)?;
-                    if let Some((keys, store)) = store {
-                        store.put(&keys[index], &bytes);
-                    }
-                    Ok(Some(bytes))
+            if let Some((keys, store)) = store {
+                if channels == 1 && store.holds(&keys[index], len) {
+                    return Ok(None);
+                }
+                if let Some(bytes) = (channels > 1).then(|| store.get(&keys[index])).flatten().filter(|bytes| bytes.len() == len) {
+                    return Ok(Some(bytes));
                 }
             }
+            let bytes = bytes_of(index)?;
+            if let Some((keys, store)) = store {
+                store.put(&keys[index], &bytes);
+            }
+            Ok(Some(bytes))
         })
         .collect::<Result<_>>()?;
     write_atomically(path, |writer| {
@@ -87,15 +91,14 @@ pub fn write_planned_wav(plan: &Plan, path: &Path, store: Option<(&[String], &dy
             write_silence(writer, (start - at) * channels).map_err(io)?;
             let len = plan.shapes[index].frames * 2;
             let copied = match (&made[index], store) {
-                // Stored pieces are mono: copied as they are into mono files only.
-                (None, Some((keys, store))) if channels == 1 => {
+                (None, Some((keys, store))) => {
                     writer.flush().map_err(io)?;
                     store.copy_to(&keys[index], len, writer.get_mut()).map_err(io)?
                 }
                 _ => false,
             };
             if !copied {
-                // Made in this run, or gone from the store since it was looked for.
+                // Made in this run, or gone from the store since it was found there.
                 let bytes = match &made[index] {
                     Some(bytes) => std::borrow::Cow::Borrowed(bytes),
                     None => std::borrow::Cow::Owned(bytes_of(index)?),

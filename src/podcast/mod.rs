@@ -270,7 +270,7 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
             }
             let store: (&[String], &dyn PieceStore) = (&cached.profile_keys, &CachedPieces(cache, Entry::Pcm));
             wav::write_planned_wav(&cached.plan, &audio_path, Some(store), &|index| cached.finished(index))?;
-            let duration = cached.plan.frames as f64 / f64::from(cached.plan.sample_rate);
+            let duration = cached.plan.duration_seconds();
             (cached.plan.sentences, duration)
         }
         (AudioFormat::Wav, None) => {

@@ -215,12 +215,11 @@ impl SegmentCache {
             }
             for entry in std::fs::read_dir(shard.path()).into_iter().flatten().flatten() {
                 let path = entry.path();
-                let kind = match path.extension().and_then(|e| e.to_str()) {
-                    Some("seg") => None,
-                    Some(extension) => match [Entry::Piece, Entry::Pcm, Entry::Profile].into_iter().find(|kind| kind.extension() == extension) {
-                        Some(kind) => Some(kind),
-                        None => continue,
-                    },
+                let Some(extension) = path.extension().and_then(|e| e.to_str()) else { continue };
+                // `None` for a segment.
+                let kind = match Entry::of_extension(extension) {
+                    Some(kind) => Some(kind),
+                    None if extension == "seg" => None,
                     None => continue,
                 };
                 let Ok(meta) = entry.metadata() else { continue };
@@ -275,6 +274,11 @@ pub enum Entry {
 }
 
 impl Entry {
+    /// The kind of entry files with this extension hold.
+    fn of_extension(extension: &str) -> Option<Entry> {
+        [Entry::Piece, Entry::Pcm, Entry::Profile].into_iter().find(|kind| kind.extension() == extension)
+    }
+
     fn extension(self) -> &'static str {
         match self {
             Entry::Piece => "mp3",

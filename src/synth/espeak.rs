@@ -99,19 +99,19 @@ impl EmbeddedEspeak {
     }
 }
 
+/// The words the espeak-ng crate mispronounces, with the C program's phonemes, in the order
+/// of `data/espeak-corrections.tsv` (by frequency).
+pub fn corrections() -> impl Iterator<Item = (&'static str, &'static str)> {
+    include_str!("data/espeak-corrections.tsv").lines().filter(|line| !line.starts_with('#')).filter_map(|line| line.split_once('\t'))
+}
+
 /// The text with every word the espeak-ng crate mispronounces replaced by the C program's
 /// phonemes, as eSpeak's inline `[[...]]` (see `data/espeak-corrections.tsv`). Text already
 /// inside `[[...]]` (from a lexicon) is left alone, as are words that carry punctuation
 /// inside them ("two-year", "Brazil's").
 pub fn corrected(text: &str) -> std::borrow::Cow<'_, str> {
     static CORRECTIONS: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
-    let corrections = CORRECTIONS.get_or_init(|| {
-        include_str!("data/espeak-corrections.tsv")
-            .lines()
-            .filter(|line| !line.starts_with('#'))
-            .filter_map(|line| line.split_once('\t'))
-            .collect()
-    });
+    let table = CORRECTIONS.get_or_init(|| corrections().collect());
     let mut out = String::with_capacity(text.len() + 16);
     let mut changed = false;
     let mut in_phonemes = false;
@@ -122,7 +122,7 @@ pub fn corrected(text: &str) -> std::borrow::Cow<'_, str> {
         let punctuation = |c: char| !c.is_alphanumeric();
         let after_lead = word.trim_start_matches(punctuation);
         let core = after_lead.trim_end_matches(punctuation);
-        let phonemes = (!in_phonemes && !word.contains("[[") && !word.contains("]]")).then(|| corrections.get(core.to_lowercase().as_str())).flatten();
+        let phonemes = (!in_phonemes && !word.contains("[[") && !word.contains("]]")).then(|| table.get(core.to_lowercase().as_str())).flatten();
         match phonemes {
             Some(phonemes) => {
                 let (lead, trail) = (&word[..word.len() - after_lead.len()], &after_lead[core.len()..]);
@@ -238,10 +238,9 @@ mod tests {
         assert!(matches!(corrected("Nothing to fix here."), std::borrow::Cow::Borrowed(_)));
         // Every correction parses, and is needed: the crate's own phonemes differ.
         let crate_phonemes = espeak_ng::EspeakNg::builder().voice("en-us").data_dir(data_dir().unwrap()).build().unwrap();
-        let table = include_str!("data/espeak-corrections.tsv");
-        let entries: Vec<(&str, &str)> = table.lines().filter(|l| !l.starts_with('#')).map(|l| l.split_once('\t').expect("word<TAB>phonemes")).collect();
-        assert!(entries.len() > 1000);
-        for &(word, phonemes) in entries.iter().step_by(50) {
+        assert!(corrections().count() > 1000);
+        assert_eq!(corrections().count(), include_str!("data/espeak-corrections.tsv").lines().filter(|l| !l.starts_with('#')).count());
+        for (word, phonemes) in corrections().step_by(50) {
             let own = crate_phonemes.text_to_phonemes(word).unwrap();
             let fixed = crate_phonemes.text_to_phonemes(&format!("[[{phonemes}]]")).unwrap();
             assert_ne!(own, fixed, "{word}");
