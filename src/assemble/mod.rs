@@ -334,7 +334,7 @@ pub struct Plan {
     pub shapes: Vec<Shape>,
     /// Frames of the whole narration.
     pub frames: usize,
-    /// Loudness gain in dB (in steps of 0.1 dB).
+    /// Loudness gain in dB (in steps of [`loudness::GAIN_STEP_DB`]).
     pub gain_db: f64,
     pub true_peak_dbtp: f64,
     /// One entry per utterance (see [`Narration::sentences`]).
