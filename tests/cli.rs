@@ -222,6 +222,7 @@ fn bad_input_is_one_clear_line_and_exit_2() {
     let good = write_temp(dir.path(), "good.txt", SHORT);
     let out = dir.path().join("out.wav");
     let missing_dir_out = dir.path().join("no/such/dir/out.wav");
+    let (ogg_out, mp3_out, pod_out) = (dir.path().join("out.ogg"), dir.path().join("out.mp3"), dir.path().join("pod"));
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["narrate", "/no/such/article.txt", "-o", out.to_str().unwrap()], "No such file"),
         (vec!["narrate", empty.to_str().unwrap(), "-o", out.to_str().unwrap()], "no article text found"),
@@ -231,6 +232,11 @@ fn bad_input_is_one_clear_line_and_exit_2() {
         (vec!["narrate", good.to_str().unwrap(), "-o", missing_dir_out.to_str().unwrap(), "--voice", "espeak"], "out.wav"),
         (vec!["narrate", "ftp://example.com/a", "-o", out.to_str().unwrap()], "only http"),
         (vec!["narrate", good.to_str().unwrap()], "--output"),
+        (vec!["narrate", good.to_str().unwrap(), "-o", ogg_out.to_str().unwrap(), "--voice", "espeak"], "name the output .wav or .mp3"),
+        (vec!["narrate", good.to_str().unwrap(), "-o", mp3_out.to_str().unwrap(), "--voice", "espeak", "--sample-rate", "96000"], "MP3 has no 96000 Hz"),
+        (vec!["narrate", good.to_str().unwrap(), "-o", mp3_out.to_str().unwrap(), "--voice", "espeak", "--bitrate", "192"], "at most 160 kbps"),
+        (vec!["narrate", good.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak", "--bitrate", "64"], "--bitrate applies to MP3"),
+        (vec!["batch", good.to_str().unwrap(), "--out", pod_out.to_str().unwrap(), "--voice", "espeak", "--sample-rate", "44000"], "MP3 has no 44000 Hz"),
         (vec!["inspect", good.to_str().unwrap()], "not a supported audio file"),
         (vec!["check", empty.to_str().unwrap()], "not a valid check manifest"),
     ];
@@ -242,6 +248,37 @@ fn bad_input_is_one_clear_line_and_exit_2() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
     assert!(!out.exists(), "no output file may be left behind");
+    let left: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    assert_eq!(left.len(), 4, "only the inputs remain: {left:?}");
+}
+
+#[test]
+fn an_mp3_name_gives_a_tagged_mp3_with_chapters() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = root().join("samples/markdown-election.md");
+    let mp3 = dir.path().join("election.MP3");
+    let wav = dir.path().join("election.wav");
+    for out in [&mp3, &wav] {
+        let bitrate: &[&str] = if out == &mp3 { &["--bitrate", "48"] } else { &[] };
+        let output = readcast(&[&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak"], bitrate].concat());
+        assert!(output.status.success(), "{}", text(&output.stderr));
+    }
+    let decoded = readcast::synth::decode::decode_file(&mp3).unwrap();
+    assert_eq!((decoded.sample_rate, decoded.channels), (22_050, 1usize));
+    assert_eq!(&std::fs::read(&mp3).unwrap()[..3], b"ID3");
+    // The same narration as the WAV, give or take the encoder's frames.
+    let wav_seconds = read_wav(&wav).0.len() as f64 / 22_050.0;
+    assert!((decoded.duration_seconds() - wav_seconds).abs() < 0.1, "{} vs {wav_seconds}", decoded.duration_seconds());
+    // 48 kbps: the size follows the bitrate.
+    let kbps = std::fs::metadata(&mp3).unwrap().len() as f64 * 8.0 / 1000.0 / wav_seconds;
+    assert!((40.0..56.0).contains(&kbps), "{kbps} kbps");
+    use id3::TagLike;
+    let tag = id3::Tag::read_from_path(&mp3).unwrap();
+    assert!(tag.title().is_some_and(|title| title.contains("Coastal")), "{:?}", tag.title());
+    assert!(tag.artist().is_some());
+    // Three headings: four chapters, the first at the start.
+    assert_eq!(tag.chapters().count(), 4);
+    assert_eq!(tag.chapters().map(|c| c.start_time).min(), Some(0));
 }
 
 #[test]

@@ -62,6 +62,28 @@ fn bitrate(kbps: u32) -> Result<Bitrate> {
     })
 }
 
+/// The sample rates MP3 has (MPEG-2.5, MPEG-2 and MPEG-1).
+pub const SAMPLE_RATES: [u32; 9] = [8_000, 11_025, 12_000, 16_000, 22_050, 24_000, 32_000, 44_100, 48_000];
+
+/// Whether MP3 holds audio at `rate` Hz and `kbps`: an input error that says why not. (LAME
+/// would otherwise resample to another rate, or lower the bitrate, without a word.)
+pub fn check_settings(rate: u32, kbps: u32) -> Result<()> {
+    bitrate(kbps)?;
+    if !SAMPLE_RATES.contains(&rate) {
+        let rates: Vec<String> = SAMPLE_RATES.iter().map(u32::to_string).collect();
+        return Err(Error::input(format!("MP3 has no {rate} Hz sample rate; use one of {} Hz", rates.join(", "))));
+    }
+    let most = match rate {
+        32_000.. => 192,
+        16_000.. => 160,
+        _ => 64,
+    };
+    if kbps > most {
+        return Err(Error::input(format!("MP3 at {rate} Hz allows at most {most} kbps, not {kbps}")));
+    }
+    Ok(())
+}
+
 /// Samples per channel in one MP3 frame at `rate`: 1152 for MPEG-1 rates (32 kHz and up),
 /// 576 below.
 pub fn frame_samples(rate: u32) -> usize {
@@ -85,6 +107,7 @@ fn lookahead(frame: usize) -> usize {
 /// Pieces are taken from and stored in `cache` when given, by the hash of their samples.
 /// Returns the duration of the file in seconds, as players find it (whole frames).
 pub fn write_mp3(narration: &Narration, path: &Path, kbps: u32, tags: &Mp3Tags, cache: Option<&dyn PieceStore>) -> Result<f64> {
+    check_settings(narration.sample_rate, kbps)?;
     let brate = bitrate(kbps)?;
     let channels = usize::from(narration.channels.max(1));
     let pcm = to_i16_vec(&narration.samples);
@@ -119,6 +142,7 @@ pub fn write_planned_mp3(
     store: Option<(&[String], &dyn PieceStore)>,
     finished: &(dyn Fn(usize) -> Result<Vec<f32>> + Sync),
 ) -> Result<Option<f64>> {
+    check_settings(plan.sample_rate, kbps)?;
     let brate = bitrate(kbps)?;
     let channels = usize::from(plan.channels.max(1));
     let frame = frame_samples(plan.sample_rate);

@@ -1,11 +1,11 @@
-//! `readcast narrate`: one article to a WAV file, with optional captions and timings.
+//! `readcast narrate`: one article to a WAV or MP3 file, with optional captions and timings.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use readcast::assemble::{captions, wav, AssembleSettings};
+use readcast::assemble::{captions, mp3, wav, AssembleSettings};
 use readcast::error::{Result, EXIT_OK};
 use readcast::pipeline::{self, DisclosurePosition, ScriptOptions, DEFAULT_DISCLOSURE};
 use readcast::voice::{best_voice, find_voice, Voice};
@@ -17,9 +17,12 @@ use super::VoiceArgs;
 pub struct NarrateArgs {
     /// The article: a file, an http(s) URL, or - for standard input.
     input: String,
-    /// The WAV file to write.
+    /// The audio file to write: WAV or MP3, by its extension (.wav, .mp3).
     #[arg(short, long)]
     output: PathBuf,
+    /// MP3 bitrate in kbps (32 to 192; default 64), for .mp3 output.
+    #[arg(long)]
+    bitrate: Option<u32>,
     #[command(flatten)]
     voice: VoiceArgs,
     /// Force the input format instead of detecting it.
@@ -107,6 +110,7 @@ pub fn choose_voice(name: Option<&str>, quiet: bool) -> Result<Voice> {
 /// `readcast narrate`.
 pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     let started = std::time::Instant::now();
+    let format = OutputFormat::of(&args.output)?;
     let article = read_article(&args.input, args.format.as_deref())?;
     let mut voice = choose_voice(args.voice.voice.as_deref(), args.quiet)?;
     let piper_options = args.length_scale.is_some() || args.noise_scale.is_some() || args.noise_w.is_some() || args.speaker.is_some();
@@ -136,6 +140,12 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     if !(8000..=192_000).contains(&settings.sample_rate) {
         return Err(readcast::Error::input(format!("--sample-rate {} is out of range (8000 to 192000)", settings.sample_rate)));
     }
+    let kbps = args.bitrate.unwrap_or(64);
+    match format {
+        OutputFormat::Mp3 => mp3::check_settings(settings.sample_rate, kbps)?,
+        OutputFormat::Wav if args.bitrate.is_some() => return Err(readcast::Error::input("--bitrate applies to MP3 output (name the file .mp3)")),
+        OutputFormat::Wav => {}
+    }
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if args.verbose {
         eprintln!("readcast: {} sentences in {} segments, {} threads", script.utterances.len(), script.chunks.len(), jobs);
@@ -147,7 +157,19 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     let synthesized = started.elapsed();
     let narration = readcast::assemble::assemble(&segments, &script.chunks, &script.utterances, &settings)?;
     let assembled = started.elapsed();
-    wav::write_wav(&narration, &args.output)?;
+    match format {
+        OutputFormat::Wav => wav::write_wav(&narration, &args.output)?,
+        OutputFormat::Mp3 => {
+            let tags = mp3::Mp3Tags {
+                title: article.title.clone(),
+                artist: article.byline.clone(),
+                date: article.date.as_deref().and_then(readcast::podcast::iso_date),
+                album: None,
+                chapters: script.chapters_in(&narration.sentences),
+            };
+            mp3::write_mp3(&narration, &args.output, kbps, &tags, None)?;
+        }
+    }
     if let Some(path) = &args.captions {
         captions::write_vtt(&narration.sentences, path)?;
     }
@@ -169,6 +191,24 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
         );
     }
     Ok(EXIT_OK)
+}
+
+/// The kinds of audio file `narrate` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OutputFormat {
+    Wav,
+    Mp3,
+}
+
+impl OutputFormat {
+    /// The format a file's name asks for.
+    fn of(path: &Path) -> Result<OutputFormat> {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("wav") => Ok(OutputFormat::Wav),
+            Some("mp3") => Ok(OutputFormat::Mp3),
+            _ => Err(readcast::Error::input(format!("{}: name the output .wav or .mp3 (the file's extension picks its format)", path.display()))),
+        }
+    }
 }
 
 /// A progress bar on a terminal; hidden when stderr is piped or with --quiet.

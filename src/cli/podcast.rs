@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use clap::{Args, Subcommand};
-use readcast::assemble::AssembleSettings;
+use readcast::assemble::{mp3, AssembleSettings};
 use readcast::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK};
 use readcast::pipeline::{self, ScriptOptions};
 use readcast::podcast::{self, feed, AudioFormat, BatchOptions};
@@ -108,6 +108,14 @@ pub fn batch(args: &BatchArgs) -> Result<i32> {
     };
     let channel = feed::Channel::load(&args.podcast.clone().unwrap_or_else(|| args.out.join("podcast.toml")))?;
     let voice = choose_voice(args.voice.voice.as_deref(), args.quiet)?;
+    let sample_rate = args.sample_rate.unwrap_or(voice.sample_rate);
+    match format {
+        AudioFormat::Mp3 { kbps } => mp3::check_settings(sample_rate, kbps)?,
+        AudioFormat::Wav if !(8000..=192_000).contains(&sample_rate) => {
+            return Err(Error::input(format!("--sample-rate {sample_rate} is out of range (8000 to 192000)")));
+        }
+        AudioFormat::Wav => {}
+    }
     let normalizer = pipeline::normalizer_for(&voice, &args.voice.lexicons)?;
     let inputs = podcast::collect_inputs(&args.inputs)?;
     if inputs.is_empty() {
@@ -118,7 +126,7 @@ pub fn batch(args: &BatchArgs) -> Result<i32> {
         out: args.out.clone(),
         format,
         script: ScriptOptions { disclosure: (!args.no_disclosure).then(|| pipeline::DEFAULT_DISCLOSURE.to_string()), ..ScriptOptions::default() },
-        assemble: AssembleSettings { sample_rate: args.sample_rate.unwrap_or(voice.sample_rate), ..AssembleSettings::default() },
+        assemble: AssembleSettings { sample_rate, ..AssembleSettings::default() },
         cache: (!args.no_cache).then(|| SegmentCache::new(SegmentCache::default_dir())),
         shard,
         jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),

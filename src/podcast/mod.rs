@@ -411,7 +411,7 @@ fn remove_stale_temp_files(folder: &Path) {
 }
 
 /// "April 29, 2025" -> "2025-04-29" for the ID3 date.
-fn iso_date(written: &str) -> Option<String> {
+pub fn iso_date(written: &str) -> Option<String> {
     let (year, month, day) = written_date(written)?;
     Some(format!("{year}-{month:02}-{day:02}"))
 }
