@@ -11,6 +11,16 @@ const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»'];
 /// Opening characters that may precede the first word of a sentence.
 const OPENERS: &[char] = &['"', '\'', '“', '‘', '«'];
 
+/// Capitalized words that go on with a time or weekday: days, months, time zones.
+const TIME_CONTINUATIONS: &[&str] = &[
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Mon", "Tue", "Tues", "Wed",
+    "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun", "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
+    "Sep", "Sept", "Oct", "Nov", "Dec", "Eastern", "Central", "Mountain", "Pacific", "Atlantic", "Greenwich",
+    "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "GMT", "UTC", "BST", "CET", "CEST", "ET", "PT",
+    "CT", "MT", "local", "Local", "Moscow", "Beijing", "London", "Paris", "Tokyo",
+];
+
 fn starters() -> &'static HashSet<&'static str> {
     static STARTERS: OnceLock<HashSet<&'static str>> = OnceLock::new();
     STARTERS.get_or_init(|| {
@@ -174,8 +184,13 @@ fn period_ends_sentence(tokens: &[&str], index: usize, word: &str, next_word: &s
         if kind == AbbreviationKind::Title && !matches!(word, "Sr" | "Jr") {
             return false;
         }
-        if matches!(word.to_lowercase().as_str(), "a.m" | "p.m") {
-            return next_capital && starts_sentence && next_bare != "Mr";
+        // Times and weekdays end sentences often ("at 5 p.m. Officials left", "on Fri.
+        // Scores were"): any capitalized word after them starts a new one, unless it
+        // continues the date or time ("5 p.m. Monday", "Fri. Jan. 5") or is a title.
+        let lower = word.to_lowercase();
+        if matches!(lower.as_str(), "a.m" | "p.m" | "mon" | "tue" | "tues" | "wed" | "thu" | "thur" | "thurs" | "fri" | "sat") {
+            let continues = TIME_CONTINUATIONS.contains(&next_bare) || data().abbreviation(next_bare).is_some_and(|(kind, _)| kind == AbbreviationKind::Title);
+            return next_capital && !continues && next_bare != "Mr";
         }
         return next_capital && starts_sentence;
     }

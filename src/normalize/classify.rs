@@ -27,6 +27,24 @@ const TIME_ZONES: &[&str] = &[
     "EEST", "BST", "MSK", "KST", "JST", "IST", "AEST", "ET", "PT", "CT", "MT",
 ];
 const SCALES: &[&str] = &["thousand", "million", "billion", "trillion"];
+/// Words before a number that make a letter glued to it a label ("Apartment 4C", "Gate 12F",
+/// "Route 9W"), not a unit.
+const LABEL_WORDS: &[&str] = &[
+    "apartment", "apt", "flat", "suite", "room", "unit", "floor", "level", "block", "building", "gate",
+    "terminal", "platform", "pier", "berth", "hangar", "bay", "row", "seat", "section", "box", "stand",
+    "lot", "locker", "cell", "ward", "studio", "route", "highway", "interstate", "road", "bus", "train",
+    "flight", "type", "model", "grade", "form", "group", "zone", "sector", "district", "precinct",
+    "figure", "table", "exhibit", "court", "hall", "wing", "door", "space", "track", "stage", "category",
+];
+/// Words after a number with a glued "m" that make it meters ("5m tall", "a 100m sprint");
+/// before another plural noun it is millions ("20m viewers").
+const METER_WORDS: &[&str] = &[
+    "tall", "high", "long", "wide", "deep", "away", "above", "below", "from", "sprint", "dash",
+    "hurdles", "freestyle", "backstroke", "breaststroke", "butterfly", "medley", "relay", "waves",
+    "steps", "meters", "metres", "yards", "feet",
+];
+/// Events a "K" names in kilometers, said as the letter ("a 5K run").
+const RACE_WORDS: &[&str] = &["run", "runs", "race", "races", "walk", "walks", "fun", "charity"];
 
 /// One whitespace-separated piece of text with its punctuation peeled off.
 #[derive(Debug, Clone, Copy)]
@@ -418,7 +436,7 @@ impl<'a> Classifier<'a> {
         if let (Semiotic::Cardinal(_), Semiotic::Cardinal(high)) = (&from, &to) {
             if let Some(unit) = self.core(index + 1).filter(|unit| piece.trail.is_empty() && !ambiguous_unit(unit)) {
                 if let Some(names) = self.data.units.get(unit) {
-                    let to = measure(high.clone(), names);
+                    let to = measure(high.clone(), names, self.attributive(index, 2));
                     return Some((2, Semiotic::Range(Box::new(from), Box::new(to))));
                 }
             }
@@ -434,9 +452,24 @@ impl<'a> Classifier<'a> {
         });
         if let Some((at, _)) = split_at {
             let (number_text, unit) = piece.core.split_at(at);
-            if let (Some(amount), Some(names)) = (parse_number(number_text), self.data.units.get(unit)) {
-                if !(unit == "s" && number_text.len() == 4) {
-                    return Some((1, measure(amount, names)));
+            // A hyphenated measure is a compound adjective: "a 3-km race".
+            let (unit, hyphenated) = unit.strip_prefix('-').map_or((unit, false), |unit| (unit, true));
+            if let Some(amount) = parse_number(number_text) {
+                let next = self.core(index + 1).filter(|_| piece.trail.is_empty()).unwrap_or("");
+                let single_capital = unit.len() == 1 && unit.chars().all(|c| c.is_ascii_uppercase());
+                if single_capital && !hyphenated && self.label_before(index) {
+                    return None;
+                }
+                if !hyphenated {
+                    if let Some(scaled) = scaled(&amount, unit, next) {
+                        return Some((1, scaled));
+                    }
+                }
+                if let Some(names) = self.data.units.get(unit) {
+                    if !(unit == "s" && number_text.len() == 4) {
+                        let attributive = hyphenated || self.attributive(index, 1);
+                        return Some((1, measure(amount, names, attributive)));
+                    }
                 }
             }
         }
@@ -449,12 +482,34 @@ impl<'a> Classifier<'a> {
         if let (Some(first), Some(second)) = (self.core(index + 1), self.core(index + 2)) {
             let two = format!("{first} {second}");
             if let Some(names) = self.data.units.get(&two) {
-                return Some((3, measure(amount, names)));
+                return Some((3, measure(amount, names, self.attributive(index, 3))));
             }
         }
         let unit = self.core(index + 1)?;
         let names = self.data.units.get(unit)?;
-        (!ambiguous_unit(unit)).then(|| (2, measure(amount, names)))
+        (!ambiguous_unit(unit)).then(|| (2, measure(amount, names, self.attributive(index, 2))))
+    }
+
+    /// True when the measure of `len` pieces at `index` stands between a determiner and a
+    /// noun ("a 5V battery", "the 100m final"), where English says the unit in the singular.
+    fn attributive(&self, index: usize, len: usize) -> bool {
+        const DETERMINERS: &[&str] = &["a", "an", "the", "this", "that", "its", "his", "her", "their", "our", "each", "every", "another"];
+        /// Words after a measure that show it is not a modifier ("the 5km was", "a 2m fall").
+        const NOT_NOUNS: &[&str] = &[
+            "is", "was", "are", "were", "be", "been", "has", "had", "of", "in", "on", "at", "to", "from", "and", "or",
+            "that", "which", "per", "by", "for", "with", "as", "than", "long", "tall", "high", "wide", "deep", "away",
+            "ago", "old", "more", "less", "further", "farther", "higher", "lower",
+        ];
+        let determiner = index.checked_sub(1).and_then(|i| self.pieces.get(i)).is_some_and(|p| p.trail.is_empty() && DETERMINERS.iter().any(|d| d.eq_ignore_ascii_case(p.core)));
+        let last = &self.pieces[index + len - 1];
+        let noun = self.core(index + len).is_some_and(|word| word.starts_with(|c: char| c.is_lowercase()) && !NOT_NOUNS.contains(&word));
+        determiner && last.trail.is_empty() && noun
+    }
+
+    /// True when the word before piece `index` names things that have letters in their
+    /// numbers ("Apartment 4C").
+    fn label_before(&self, index: usize) -> bool {
+        index.checked_sub(1).and_then(|i| self.pieces.get(i)).is_some_and(|p| p.trail.is_empty() && LABEL_WORDS.iter().any(|word| word.eq_ignore_ascii_case(p.core)))
     }
 
     fn number(&self, index: usize) -> Found {
@@ -507,7 +562,7 @@ impl<'a> Classifier<'a> {
         if REGNAL_NAMES.contains(&before_word) {
             return Some((1, Semiotic::Roman { value, regnal: true }));
         }
-        if ROMAN_CONTEXT.contains(&before_word) {
+        if ROMAN_CONTEXT.iter().any(|word| word.eq_ignore_ascii_case(before_word)) {
             return Some((1, Semiotic::Roman { value, regnal: false }));
         }
         None
@@ -612,8 +667,14 @@ fn single(core: &str) -> Option<Semiotic> {
     if let Some((numerator, denominator)) = core.split_once('/') {
         let numerator: u64 = numerator.parse().ok()?;
         let denominator: u64 = denominator.parse().ok()?;
-        if (2..=100).contains(&denominator) && numerator > 0 {
+        // Proper fractions with the denominators fractions are written with; otherwise two
+        // numbers ("24/7", "50/50", "9/11").
+        let denominators = denominator <= 10 || matches!(denominator, 12 | 16 | 32 | 64 | 100);
+        if (2..=100).contains(&denominator) && numerator > 0 && numerator < denominator && denominators {
             return Some(Semiotic::Fraction { whole: None, numerator, denominator });
+        }
+        if numerator > 0 && denominator > 0 && numerator <= 9999 && denominator <= 9999 {
+            return Some(Semiotic::Abbreviation(format!("{} {}", super::number::cardinal(numerator), super::number::cardinal(denominator))));
         }
         return None;
     }
@@ -677,6 +738,13 @@ fn mixed(core: &str) -> Option<Semiotic> {
     let has_symbol = core.contains('&') || core.starts_with('#') || core.contains('+');
     if !has_digit && !has_symbol {
         return None;
+    }
+    // Dimensions: "4x4", "1920x1080".
+    if let Some((width, height)) = core.split_once(['x', '×']) {
+        let digits = |part: &str| !part.is_empty() && part.len() <= 5 && part.chars().all(|c| c.is_ascii_digit());
+        if digits(width) && digits(height) {
+            return Some(Semiotic::Abbreviation(format!("{} by {}", super::number::cardinal_digits(width), super::number::cardinal_digits(height))));
+        }
     }
     let mut words: Vec<String> = Vec::new();
     if let Some(rest) = core.strip_prefix('#') {
@@ -888,6 +956,30 @@ fn ambiguous_unit(unit: &str) -> bool {
     matches!(unit, "in" | "t" | "s" | "h" | "C" | "F" | "K" | "V" | "W" | "B" | "L" | "l" | "ms" | "kn" | "kt" | "cc" | "ac" | "ha" | "ed" | "°")
 }
 
-fn measure(amount: Number, names: &[String; 2]) -> Semiotic {
-    Semiotic::Measure { amount, singular: names[0].clone(), plural: names[1].clone() }
+/// A measure; an attributive one ("a five kilometer race") is said in the singular.
+fn measure(amount: Number, names: &[String; 2], attributive: bool) -> Semiotic {
+    let plural = if attributive { &names[0] } else { &names[1] };
+    Semiotic::Measure { amount, singular: names[0].clone(), plural: plural.clone() }
+}
+
+/// A number with a scale letter glued to it, before the word `next`: "1.5bn", "300K", "4.5M",
+/// "2B", "20m viewers" (but "5m tall" is meters, and "a 5K run" the letter).
+fn scaled(amount: &Number, suffix: &str, next: &str) -> Option<Semiotic> {
+    let scale = match suffix {
+        "bn" => "billion",
+        "tn" | "trn" => "trillion",
+        "M" | "mn" => "million",
+        "B" => "billion",
+        "K" | "k" if RACE_WORDS.contains(&next) => return Some(Semiotic::Abbreviation(format!("{} K", amount.words()))),
+        "K" | "k" => "thousand",
+        "m" => {
+            let plural_noun = next.len() > 3 && next.ends_with('s') && next.chars().all(|c| c.is_ascii_lowercase());
+            if !(plural_noun || matches!(next, "people" | "children" | "men" | "women")) || METER_WORDS.contains(&next) {
+                return None;
+            }
+            "million"
+        }
+        _ => return None,
+    };
+    Some(Semiotic::Scaled { amount: amount.clone(), scale })
 }

@@ -60,6 +60,8 @@ pub enum Semiotic {
     Percent(Number),
     Money { amount: Number, scale: Option<String>, currency: Currency },
     Measure { amount: Number, singular: String, plural: String },
+    /// A number with a scale word: "1.5bn" is one point five billion.
+    Scaled { amount: Number, scale: &'static str },
     Date { month: Option<u8>, day: Option<u64>, year: Option<u64>, day_first: bool },
     Time { hour: u64, minute: u64, suffix: Option<&'static str>, zone: Option<String> },
     Range(Box<Semiotic>, Box<Semiotic>),
@@ -90,6 +92,7 @@ impl Semiotic {
             Semiotic::Percent(_) => "percent",
             Semiotic::Money { .. } => "money",
             Semiotic::Measure { .. } => "measure",
+            Semiotic::Scaled { .. } => "cardinal",
             Semiotic::Date { .. } => "date",
             Semiotic::Time { .. } => "time",
             Semiotic::Range(..) => "range",
@@ -119,6 +122,7 @@ impl Semiotic {
                 let unit = if amount.is_one() { singular } else { plural };
                 format!("{} {unit}", amount.words())
             }
+            Semiotic::Scaled { amount, scale } => format!("{} {scale}", amount.words()),
             Semiotic::Date { month, day, year: y, day_first } => date(*month, *day, *y, *day_first),
             Semiotic::Time { hour, minute, suffix, zone } => time(*hour, *minute, *suffix, zone.as_deref()),
             Semiotic::Range(from, to) => range(from, to),
