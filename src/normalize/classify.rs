@@ -117,7 +117,7 @@ pub fn classify<'a>(pieces: &'a [Piece<'a>], lexicon_at: &dyn Fn(usize) -> Optio
     let letters: Vec<&Piece> = pieces.iter().filter(|p| p.core.chars().any(char::is_alphabetic)).collect();
     let shouting = letters.len() >= 4
         && letters.iter().filter(|p| is_upper_word(p.core)).count() * 10 >= letters.len() * 6;
-    let classifier = Classifier { pieces, data, shouting };
+    let classifier = Classifier { pieces, data, shouting, dateline: dateline(pieces) };
     let mut tokens = Vec::new();
     let mut index = 0;
     while index < pieces.len() {
@@ -134,6 +134,31 @@ struct Classifier<'a> {
     pieces: &'a [Piece<'a>],
     data: &'static Data,
     shouting: bool,
+    /// Pieces at the start that are a dateline's place in capitals (see [`dateline`]).
+    dateline: usize,
+}
+
+/// The number of pieces at the start of a text that are a wire dateline's place in capitals:
+/// words in capitals up to a comma, a dash or an agency in parentheses ("LOS ANGELES (AP) —",
+/// "KYIV, Ukraine —"). Zero when the text does not start so.
+fn dateline(pieces: &[Piece]) -> usize {
+    let mut count = 0;
+    for piece in pieces.iter().take(4) {
+        if !piece.lead.is_empty() || !is_upper_word(piece.core) || piece.core.len() < 2 {
+            break;
+        }
+        count += 1;
+        if !piece.trail.is_empty() {
+            return if piece.trail == "," { count } else { 0 };
+        }
+    }
+    let after = pieces.get(count);
+    let marked = after.is_some_and(|p| matches!(p.core, "—" | "–" | "-" | "--") || (p.lead == "(" && p.trail.starts_with(')')));
+    if count > 0 && marked {
+        count
+    } else {
+        0
+    }
 }
 
 type Found = Option<(usize, Semiotic)>;
@@ -165,7 +190,7 @@ impl<'a> Classifier<'a> {
             .or_else(|| self.number(index))
             .or_else(|| self.roman(index))
             .or_else(|| self.abbreviation(index))
-            .or_else(|| self.acronym(piece))
+            .or_else(|| self.acronym(index))
             .or_else(|| symbol(piece.core).map(|s| (1, s)))
             .or_else(|| mixed(piece.core).map(|s| (1, s)))
     }
@@ -514,6 +539,12 @@ impl<'a> Classifier<'a> {
 
     fn number(&self, index: usize) -> Found {
         let piece = self.pieces[index];
+        // Numbers to dial are said digit by digit: "call 911", "text 741741".
+        const DIALED: &[&str] = &["call", "dial", "dialed", "dialled", "dialing", "dialling", "text", "texting"];
+        let previous = index.checked_sub(1).and_then(|i| self.pieces.get(i)).filter(|p| p.trail.is_empty());
+        if piece.core.len() >= 3 && piece.core.bytes().all(|b| b.is_ascii_digit()) && previous.is_some_and(|p| DIALED.iter().any(|word| word.eq_ignore_ascii_case(p.core))) {
+            return Some((1, Semiotic::Telephone(vec![piece.core.to_string()])));
+        }
         let number = parse_number(piece.core)?;
         // "2 3/4": a whole number and a fraction.
         if let (Some(whole), Some(Semiotic::Fraction { whole: None, numerator, denominator })) =
@@ -593,6 +624,13 @@ impl<'a> Classifier<'a> {
             }
             "Dr" if previous_names_a_place && !next_capitalized => "Drive",
             "No" | "no" | "Nos" | "nos" if !(piece.dotted && next_is_number) => return None,
+            _ if kind == AbbreviationKind::State => {
+                let after_city = previous.is_some_and(|p| p.trail == "," && p.core.starts_with(char::is_uppercase));
+                if !(piece.dotted && after_city) {
+                    return None;
+                }
+                expansion
+            }
             _ if piece.dotted => expansion,
             // Without its period only a title before a name, or "vs", is an abbreviation.
             _ if kind == AbbreviationKind::Title && next_capitalized && piece.core.len() <= 4
@@ -603,11 +641,15 @@ impl<'a> Classifier<'a> {
         Some((1, Semiotic::Abbreviation(spoken.to_string())))
     }
 
-    fn acronym(&self, piece: Piece) -> Found {
+    fn acronym(&self, index: usize) -> Found {
+        let core = self.pieces[index].core;
+        // A wire dateline names a place in capitals: "WASHINGTON (AP) —", "LOS ANGELES —".
+        if index < self.dateline {
+            return Some((1, Semiotic::Acronym(title_case(core))));
+        }
         if self.shouting {
             return None;
         }
-        let core = piece.core;
         let (stem, ending) = if let Some(stem) = core.strip_suffix("'s").or_else(|| core.strip_suffix("’s")) {
             (stem, "'s")
         } else if let Some(stem) = core.strip_suffix('s').filter(|s| is_upper_word(s) && s.len() >= 2) {
@@ -621,7 +663,8 @@ impl<'a> Classifier<'a> {
         if self.data.say_acronyms.contains(stem) {
             return Some((1, Semiotic::Acronym(format!("{}{ending}", title_case(stem)))));
         }
-        if self.data.spell_acronyms.contains(stem) || !pronounceable(stem) {
+        // Initialisms are short: a long word in capitals is a word ("BRUSSELS", "BREAKING").
+        if self.data.spell_acronyms.contains(stem) || (!pronounceable(stem) && stem.chars().count() < 6) {
             let letters = spell(stem);
             let ending = if ending.is_empty() { "" } else { "'s" };
             return Some((1, Semiotic::Spelled(format!("{letters}{ending}"))));

@@ -11,6 +11,7 @@ struct AbbreviationFile {
     general: HashMap<String, String>,
     month: HashMap<String, String>,
     day: HashMap<String, String>,
+    state: HashMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,6 +61,8 @@ pub enum AbbreviationKind {
     General,
     Month,
     Day,
+    /// A U.S. state after a city and a comma ("St. Louis, Mo."); may end a sentence.
+    State,
 }
 
 /// All word lists the normalizer and the sentence splitter use.
@@ -77,15 +80,16 @@ pub struct Data {
 }
 
 impl Data {
-    /// The abbreviation written `word` (without its final period), if known. Titles match
-    /// only as written ("Ft." is Fort, "ft." is not); other kinds match in any case.
+    /// The abbreviation written `word` (without its final period), if known. Titles and
+    /// states match only as written ("Ft." is Fort, "ft." is not; "Wash." is Washington,
+    /// "wash." is not); other kinds match in any case.
     pub fn abbreviation(&self, word: &str) -> Option<(AbbreviationKind, &str)> {
         self.abbreviations
             .get(word)
             .or_else(|| {
                 self.abbreviations_folded
                     .get(&word.to_lowercase())
-                    .filter(|(kind, _)| *kind != AbbreviationKind::Title)
+                    .filter(|(kind, _)| !matches!(kind, AbbreviationKind::Title | AbbreviationKind::State))
             })
             .map(|(kind, expansion)| (*kind, expansion.as_str()))
     }
@@ -114,6 +118,7 @@ pub fn data() -> &'static Data {
             (AbbreviationKind::General, abbreviation_file.general),
             (AbbreviationKind::Month, abbreviation_file.month),
             (AbbreviationKind::Day, abbreviation_file.day),
+            (AbbreviationKind::State, abbreviation_file.state),
         ] {
             for (written, spoken) in table {
                 abbreviations.insert(written, (kind, spoken));
