@@ -61,9 +61,19 @@ fn is_reading_time(line: &str) -> bool {
 }
 
 /// True when a line is a photo caption: it ends in a credit parenthesis such as
-/// "(Kim Won Jin / AFP via Getty Images)" or "(President Volodymyr Zelensky/Telegram)".
+/// "(Kim Won Jin / AFP via Getty Images)" or "(President Volodymyr Zelensky/Telegram)", or in
+/// a labelled credit such as "Photograph: Jane Doe/Reuters".
 pub fn is_caption(text: &str) -> bool {
     let trimmed = text.trim().trim_end_matches('.');
+    for label in ["Photo: ", "Photograph: ", "Picture: ", "Image: ", "Credit: ", "Photo by ", "Photograph by "] {
+        if let Some(at) = trimmed.rfind(label) {
+            let credit = &trimmed[at + label.len()..];
+            let words = credit.split_whitespace().count();
+            if (1..=8).contains(&words) && !credit.contains(". ") {
+                return true;
+            }
+        }
+    }
     let Some(inner) = trimmed.strip_suffix(')') else {
         return false;
     };
@@ -117,6 +127,9 @@ mod tests {
         assert!(is_caption("Soldiers march in a square on May 1, 2025. (Jane Roe / AFP via Getty Images)"));
         assert!(is_caption("A captured soldier. Photo published on Jan. 11, 2025. (Ministry of Defense/Telegram)"));
         assert!(is_caption("The harbor at dawn (Reuters)"));
+        assert!(is_caption("Commuters wait on a platform on Monday. Photograph: Jane Doe/Reuters"));
+        assert!(is_caption("A ferry leaves the port. Photo by Sam Lee for The Daily"));
+        assert!(!is_caption("The museum said the Photo: exhibit, which opened in May after years of planning. It closes soon."));
         assert!(!is_caption("The council approved the plan (by a vote of 7 to 2)."));
         assert!(!is_caption("He was born in 1970 (in Lviv)."));
     }

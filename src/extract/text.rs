@@ -23,7 +23,7 @@ pub fn extract(input: &str) -> Article {
     let mut article = Article::default();
     let mut blocks: Vec<Block> = Vec::new();
     'groups: for group in &groups {
-        if is_teaser(group) || is_link_list(group) {
+        if is_teaser(group) || is_link_list(group) || is_form(group) {
             continue;
         }
         for line in join_wrapped(group) {
@@ -111,6 +111,12 @@ fn is_teaser(group: &[String]) -> bool {
     group.len() >= 2
         && headline_like
         && group.last().is_some_and(|last| !ends_sentence(last) && last.split_whitespace().count() > 8)
+}
+
+/// A newsletter or sign-up box: most of its lines are furniture ("Sign up for our briefing",
+/// "Email address", "Sign up"), and the pitch between them goes with them.
+fn is_form(group: &[String]) -> bool {
+    group.len() >= 3 && group.iter().filter(|line| junk::is_junk(line)).count() * 2 >= group.len()
 }
 
 /// Lines of related-story links: a label such as "Related:" over headlines, or several
