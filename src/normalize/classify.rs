@@ -104,11 +104,33 @@ pub struct Token<'a> {
     pub pieces: &'a [Piece<'a>],
 }
 
-/// Splits text into pieces.
+/// Splits text into pieces. A sign before a number ("~50%", ">100", "±2", "+3.2%") becomes
+/// a piece of its own, said as words ([`symbol`]); a "+" before digits followed by more
+/// digits stays, as telephone numbers start so ("+44 20 7946 0958").
 pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     let data = data();
-    text.split_whitespace().map(|raw| Piece::split(raw).claim_period(data)).collect()
+    let raws: Vec<&str> = text.split_whitespace().collect();
+    let mut pieces = Vec::with_capacity(raws.len());
+    for (at, raw) in raws.iter().enumerate() {
+        let sign = raw.chars().next().filter(|c| SIGNS.contains(c));
+        let rest = sign.map_or("", |c| &raw[c.len_utf8()..]);
+        let numeric = rest.starts_with(|c: char| c.is_ascii_digit()) || (rest.starts_with(['$', '€', '£']) && rest[1..].starts_with(|c: char| c.is_ascii_digit()));
+        let amount = rest.trim_end_matches(TRAIL).trim_end_matches('%').trim_start_matches(['$', '€', '£']);
+        let telephone = sign == Some('+')
+            && (parse_number(amount).is_none() || (amount.bytes().all(|b| b.is_ascii_digit()) && raws.get(at + 1).is_some_and(|next| next.starts_with(|c: char| c.is_ascii_digit() || c == '('))));
+        if let Some(sign) = sign.filter(|_| numeric && !telephone) {
+            let (head, tail) = raw.split_at(sign.len_utf8());
+            pieces.push(Piece { lead: "", core: head, trail: "", dotted: false });
+            pieces.push(Piece::split(tail).claim_period(data));
+        } else {
+            pieces.push(Piece::split(raw).claim_period(data));
+        }
+    }
+    pieces
 }
+
+/// Signs that may stand before a number.
+const SIGNS: &[char] = &['~', '≈', '>', '<', '≥', '≤', '±', '+'];
 
 /// Classifies every piece. `lexicon_at(index)` offers a lexicon entry starting at a piece
 /// (its length in pieces and respelling); lexicon entries win over every other class.
@@ -191,8 +213,14 @@ impl<'a> Classifier<'a> {
             .or_else(|| self.roman(index))
             .or_else(|| self.abbreviation(index))
             .or_else(|| self.acronym(index))
-            .or_else(|| symbol(piece.core).map(|s| (1, s)))
+            .or_else(|| symbol(piece.core).filter(|_| self.sign_applies(index)).map(|s| (1, s)))
             .or_else(|| mixed(piece.core).map(|s| (1, s)))
+    }
+
+    /// Comparison signs are said only before a number ("> 100", not a stray ">").
+    fn sign_applies(&self, index: usize) -> bool {
+        let core = self.pieces[index].core;
+        core == "+" || !core.starts_with(SIGNS) || self.core(index + 1).is_some_and(|next| next.starts_with(|c: char| c.is_ascii_digit() || "$€£".contains(c)))
     }
 
     fn url_or_email(&self, piece: Piece) -> Found {
@@ -701,7 +729,7 @@ fn pronounceable(word: &str) -> bool {
 
 /// Single-piece classes that need no context: ordinals, percentages, fractions, decades.
 fn single(core: &str) -> Option<Semiotic> {
-    if let Some(percent) = core.strip_suffix('%') {
+    if let Some(percent) = core.strip_suffix('%').or_else(|| core.strip_suffix("pc")) {
         return parse_number(percent).map(Semiotic::Percent);
     }
     if let Some(fraction) = vulgar_fraction(core) {
@@ -758,6 +786,12 @@ fn symbol(core: &str) -> Option<Semiotic> {
     let word = match core {
         "&" => "and",
         "+" => "plus",
+        "~" | "≈" => "roughly",
+        ">" => "more than",
+        "<" => "less than",
+        "≥" => "at least",
+        "≤" => "at most",
+        "±" => "plus or minus",
         "=" => "equals",
         "@" => "at",
         "#" => "number",
@@ -877,9 +911,15 @@ fn range_part(text: &str) -> Option<Semiotic> {
             return parse_number(amount).map(|amount| Semiotic::Money { amount, scale: scale.map(str::to_string), currency: currency.clone() });
         }
     }
-    if let Some(time) = text.split_once(':').filter(|(h, m)| h.len() <= 2 && m.len() == 2) {
+    // "9:30", "6am", "5:30pm".
+    let (clock, suffix) = split_suffix(text);
+    if let Some(time) = clock.split_once(':').filter(|(h, m)| h.len() <= 2 && m.len() == 2) {
         let (hour, minute) = (time.0.parse().ok()?, time.1.parse().ok()?);
-        return (hour <= 24 && minute < 60).then_some(Semiotic::Time { hour, minute, suffix: None, zone: None });
+        return (hour <= 24 && minute < 60).then_some(Semiotic::Time { hour, minute, suffix, zone: None });
+    }
+    if suffix.is_some() {
+        let hour: u64 = clock.parse().ok()?;
+        return (1..=12).contains(&hour).then_some(Semiotic::Time { hour, minute: 0, suffix, zone: None });
     }
     let number = parse_number(text)?;
     if number.negative {
