@@ -639,7 +639,12 @@ impl<'a> Classifier<'a> {
             }
         }
         let piece = self.pieces[index];
-        let (kind, expansion) = self.data.abbreviation(piece.core)?;
+        let Some((kind, expansion)) = self.data.abbreviation(piece.core) else {
+            // Any other initialism with periods is said letter by letter: "J.K.", "H.R.".
+            let letters: Vec<&str> = piece.core.split('.').collect();
+            let initialism = piece.core.contains('.') && letters.iter().all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic));
+            return initialism.then(|| (1, Semiotic::Spelled(letters.iter().map(|l| l.to_uppercase()).collect::<Vec<_>>().join(" "))));
+        };
         let next_capitalized = self.core(index + 1).is_some_and(|w| w.starts_with(char::is_uppercase));
         let next_is_number = self.core(index + 1).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()));
         let previous = index.checked_sub(1).and_then(|i| self.pieces.get(i));
