@@ -518,8 +518,17 @@ impl<'a> Classifier<'a> {
                         return Some((1, scaled));
                     }
                 }
+                // "their 30s", "the 80s": ages and decades, not seconds.
+                let tens = number_text.len() == 2 && number_text.ends_with('0') && !number_text.starts_with('0');
+                let possessive = index.checked_sub(1).and_then(|i| self.core(i)).is_some_and(|word| {
+                    matches!(word.to_lowercase().as_str(), "the" | "their" | "his" | "her" | "its" | "our" | "my" | "your" | "early" | "mid" | "late")
+                });
+                if unit == "s" && tens && possessive {
+                    return Some((1, Semiotic::Decade { year: amount.value()?, short: true }));
+                }
                 if let Some(names) = self.data.units.get(unit) {
-                    if !(unit == "s" && number_text.len() == 4) {
+                    let year_like = number_text.len() == 4 && number_text.bytes().all(|b| b.is_ascii_digit());
+                    if !(unit == "s" && year_like) {
                         let attributive = hyphenated || self.attributive(index, 1);
                         return Some((1, measure(amount, names, attributive)));
                     }
@@ -596,6 +605,13 @@ impl<'a> Classifier<'a> {
             "approximately", "roughly", "least", "most", "total", "to", "additional", "another", "just",
         ];
         let before = index.checked_sub(1).and_then(|i| self.core(i)).unwrap_or("");
+        // "from 2009 to 2017", "between 1990 and 1995": the second number of a span of years.
+        let after_year = index.checked_sub(2).and_then(|i| self.pieces.get(i)).is_some_and(|p| {
+            p.trail.is_empty() && p.core.len() == 4 && p.core.parse::<u64>().is_ok_and(|value| (1000..=2099).contains(&value)) && self.reads_as_year(index - 2)
+        });
+        if matches!(before, "to" | "and" | "through" | "until") && after_year {
+            return true;
+        }
         if QUANTITY_BEFORE.contains(&before.to_lowercase().as_str()) {
             return false;
         }
@@ -837,8 +853,12 @@ fn mixed(core: &str) -> Option<Semiotic> {
     // Split into runs of letters and digits; hyphens and other joiners separate runs.
     let mut run = String::new();
     let mut runs: Vec<String> = Vec::new();
-    for c in core.chars() {
-        let boundary = !run.is_empty() && (c.is_ascii_digit() != run.chars().last().is_some_and(|l| l.is_ascii_digit()));
+    let chars: Vec<char> = core.chars().collect();
+    for (at, &c) in chars.iter().enumerate() {
+        // A decimal point between digits stays in its number: "7.8-magnitude".
+        let in_decimal = c == '.' && run.ends_with(|l: char| l.is_ascii_digit()) && chars.get(at + 1).is_some_and(char::is_ascii_digit);
+        let digit_like = |c: char| c.is_ascii_digit() || c == '.';
+        let boundary = !in_decimal && !run.is_empty() && (digit_like(c) != run.chars().last().is_some_and(digit_like));
         if c == '-' || c == '&' || c == '+' || boundary {
             if !run.is_empty() {
                 runs.push(std::mem::take(&mut run));
@@ -858,9 +878,25 @@ fn mixed(core: &str) -> Option<Semiotic> {
     if !run.is_empty() {
         runs.push(run);
     }
+    let lettered = runs.iter().any(|run| run.chars().any(char::is_alphabetic));
+    let mut previous_digits = false;
     for run in runs {
-        if run.chars().all(|c| c.is_ascii_digit()) {
-            words.push(super::number::cardinal_digits(&run));
+        let digits = run.starts_with(|c: char| c.is_ascii_digit());
+        // "F-35s": the number in the plural.
+        if run == "s" && previous_digits {
+            if let Some(last) = words.pop() {
+                words.push(super::number::plural(&last));
+            }
+            previous_digits = false;
+            continue;
+        }
+        previous_digits = digits;
+        if run.contains('.') && digits {
+            words.push(parse_number(&run).map_or_else(|| run.replace('.', " point "), |number| number.words()));
+        } else if run.chars().all(|c| c.is_ascii_digit()) {
+            // A year after letters: "FY2025", "Q3 2026" is said as a year.
+            let year = run.len() == 4 && lettered && run.parse::<u64>().is_ok_and(|value| (1900..=2099).contains(&value));
+            words.push(if year { super::number::year(run.parse().expect("four digits")) } else { super::number::cardinal_digits(&run) });
         } else if is_upper_word(&run) && data().say_acronyms.contains(&run) {
             words.push(title_case(&run));
         } else if is_upper_word(&run) {
@@ -1061,7 +1097,7 @@ fn scaled(amount: &Number, suffix: &str, next: &str) -> Option<Semiotic> {
         "K" | "k" if RACE_WORDS.contains(&next) => return Some(Semiotic::Abbreviation(format!("{} K", amount.words()))),
         "K" | "k" => "thousand",
         "m" => {
-            let plural_noun = next.len() > 3 && next.ends_with('s') && next.chars().all(|c| c.is_ascii_lowercase());
+            let plural_noun = next.len() > 3 && next.ends_with('s') && next.chars().all(|c| c.is_ascii_alphabetic());
             if !(plural_noun || matches!(next, "people" | "children" | "men" | "women")) || METER_WORDS.contains(&next) {
                 return None;
             }
