@@ -750,6 +750,10 @@ fn pronounceable(word: &str) -> bool {
 
 /// Single-piece classes that need no context: ordinals, percentages, fractions, decades.
 fn single(core: &str) -> Option<Semiotic> {
+    // "No.1": the number sign glued to its number.
+    if let Some(digits) = core.strip_prefix("No.").or_else(|| core.strip_prefix("no.")).filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) {
+        return Some(Semiotic::Abbreviation(format!("number {}", super::number::cardinal_digits(digits))));
+    }
     if let Some(percent) = core.strip_suffix('%').or_else(|| core.strip_suffix("pc")) {
         return parse_number(percent).map(Semiotic::Percent);
     }
