@@ -114,7 +114,8 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     for (at, raw) in raws.iter().enumerate() {
         let sign = raw.chars().next().filter(|c| SIGNS.contains(c));
         let rest = sign.map_or("", |c| &raw[c.len_utf8()..]);
-        let numeric = rest.starts_with(|c: char| c.is_ascii_digit()) || (rest.starts_with(['$', '€', '£']) && rest[1..].starts_with(|c: char| c.is_ascii_digit()));
+        let unsigned = rest.strip_prefix(['$', '€', '£']).unwrap_or(rest);
+        let numeric = unsigned.starts_with(|c: char| c.is_ascii_digit());
         let amount = rest.trim_end_matches(TRAIL).trim_end_matches('%').trim_start_matches(['$', '€', '£']);
         let telephone = sign == Some('+')
             && (parse_number(amount).is_none() || (amount.bytes().all(|b| b.is_ascii_digit()) && raws.get(at + 1).is_some_and(|next| next.starts_with(|c: char| c.is_ascii_digit() || c == '('))));

@@ -220,4 +220,21 @@ mod tests {
         }
         assert_eq!(normalizer.normalize(&"7".repeat(30)).split(' ').count(), 30);
     }
+
+    #[test]
+    fn glued_signs_units_and_multibyte_characters_do_not_panic() {
+        let normalizer = Normalizer::default();
+        let fragments = [
+            "~", "€", "£", "$", "±", "≥", "+", "-", ".", "5", "1.", "9.5", "x", "No.", "m", "K", "B", "s", "pc", "%", "am",
+            "é", "🙂", ":", "/", "’", "4C", "(", ",", "FY", "30",
+        ];
+        for a in fragments {
+            for b in fragments {
+                for c in fragments {
+                    let _ = normalizer.normalize(&format!("{a}{b}{c}"));
+                    let _ = normalizer.normalize(&format!("the {a}{b} {c}s"));
+                }
+            }
+        }
+    }
 }
