@@ -30,7 +30,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Narrate an article (file, URL, or - for stdin) into a WAV file.
+    /// Narrate an article (file, URL, or - for stdin) into a WAV or MP3 file.
     Narrate(narrate::NarrateArgs),
     /// Render many articles into podcast episodes (audio, captions, chapters) and a feed.
     Batch(podcast::BatchArgs),
