@@ -935,9 +935,15 @@ fn meridiem(word: &str) -> Option<&'static str> {
     }
 }
 
+/// Scale letters glued to a number, and the scale each names: "1.5bn", "£20m", "300K".
+const SCALE_SUFFIXES: &[(&str, &str)] = &[
+    ("bn", "billion"), ("tn", "trillion"), ("trn", "trillion"), ("mn", "million"), ("m", "million"), ("k", "thousand"),
+    ("K", "thousand"), ("M", "million"), ("B", "billion"),
+];
+
 /// "1.5bn" -> ("1.5", billion).
 fn split_scale(text: &str) -> (&str, Option<&'static str>) {
-    for (suffix, scale) in [("bn", "billion"), ("tn", "trillion"), ("m", "million"), ("k", "thousand"), ("K", "thousand"), ("M", "million"), ("B", "billion")] {
+    for &(suffix, scale) in SCALE_SUFFIXES {
         if let Some(number) = text.strip_suffix(suffix) {
             if parse_number(number).is_some() {
                 return (number, Some(scale));
@@ -1094,21 +1100,17 @@ fn measure(amount: Number, names: &[String; 2], attributive: bool) -> Semiotic {
 /// A number with a scale letter glued to it, before the word `next`: "1.5bn", "300K", "4.5M",
 /// "2B", "20m viewers" (but "5m tall" is meters, and "a 5K run" the letter).
 fn scaled(amount: &Number, suffix: &str, next: &str) -> Option<Semiotic> {
-    let scale = match suffix {
-        "bn" => "billion",
-        "tn" | "trn" => "trillion",
-        "M" | "mn" => "million",
-        "B" => "billion",
+    let &(_, scale) = SCALE_SUFFIXES.iter().find(|(written, _)| *written == suffix)?;
+    match suffix {
         "K" | "k" if RACE_WORDS.contains(&next) => return Some(Semiotic::Abbreviation(format!("{} K", amount.words()))),
-        "K" | "k" => "thousand",
+        // Glued to a bare number, "m" is meters unless a plural noun follows.
         "m" => {
             let plural_noun = next.len() > 3 && next.ends_with('s') && next.chars().all(|c| c.is_ascii_alphabetic());
             if !(plural_noun || matches!(next, "people" | "children" | "men" | "women")) || METER_WORDS.contains(&next) {
                 return None;
             }
-            "million"
         }
-        _ => return None,
-    };
+        _ => {}
+    }
     Some(Semiotic::Scaled { amount: amount.clone(), scale })
 }
