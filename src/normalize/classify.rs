@@ -307,6 +307,15 @@ impl<'a> Classifier<'a> {
             let piece = self.pieces[index];
             let after_month_ok = piece.trail.is_empty() || piece.dotted && piece.trail.is_empty();
             if after_month_ok {
+                // "Jan. 16-21": a span of days in one month.
+                let span = self.core(index + 1).and_then(|days| days.split_once(['-', '–'])).and_then(|(first, last)| Some((day_number(first)?, day_number(last)?)));
+                if let Some((first, last)) = span.filter(|(first, last)| first < last) {
+                    let day_piece = self.pieces[index + 1];
+                    let year = (day_piece.trail == "," || day_piece.trail.is_empty()).then(|| self.core(index + 2).and_then(year_number)).flatten();
+                    let from = Semiotic::Date { month: Some(month), day: Some(first), year: None, day_first: false };
+                    let to = Semiotic::Date { month: None, day: Some(last), year, day_first: false };
+                    return Some((if year.is_some() { 3 } else { 2 }, Semiotic::Range(Box::new(from), Box::new(to))));
+                }
                 if let Some(day) = self.core(index + 1).and_then(day_number) {
                     let day_piece = self.pieces[index + 1];
                     let year = (day_piece.trail == "," || day_piece.trail.is_empty())
@@ -848,6 +857,12 @@ fn mixed(core: &str) -> Option<Semiotic> {
         if digits(width) && digits(height) {
             return Some(Semiotic::Abbreviation(format!("{} by {}", super::number::cardinal_digits(width), super::number::cardinal_digits(height))));
         }
+    }
+    // "2020's", "1990s'": a number in the possessive.
+    if let Some(stem) = core.strip_suffix("'s").or_else(|| core.strip_suffix("’s")).filter(|stem| !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_digit())) {
+        let value: u64 = stem.parse().ok()?;
+        let said = if stem.len() == 4 && (1000..=2099).contains(&value) { super::number::year(value) } else { super::number::cardinal_digits(stem) };
+        return Some(Semiotic::Abbreviation(format!("{said}'s")));
     }
     let mut words: Vec<String> = Vec::new();
     if let Some(rest) = core.strip_prefix('#') {

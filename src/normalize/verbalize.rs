@@ -202,7 +202,8 @@ fn date(month: Option<u8>, day: Option<u64>, year_value: Option<u64>, day_first:
         (Some(month), Some(day), true) => parts.push(format!("the {} of {month}", ordinal(day))),
         (Some(month), Some(day), false) => parts.push(format!("{month} {}", ordinal(day))),
         (Some(month), None, _) => parts.push(month.to_string()),
-        (None, Some(day), _) => parts.push(format!("the {}", ordinal(day))),
+        // The second day of a span in one month: "January sixteenth to twenty first".
+        (None, Some(day), _) => parts.push(ordinal(day)),
         (None, None, _) => {}
     }
     if let Some(y) = year_value {
