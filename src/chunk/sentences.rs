@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+use crate::normalize::classify::TIME_ZONES;
 use crate::normalize::data::{data, AbbreviationKind};
 
 /// Closing characters that may follow the terminal punctuation of a sentence.
@@ -11,14 +12,13 @@ const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»'];
 /// Opening characters that may precede the first word of a sentence.
 const OPENERS: &[char] = &['"', '\'', '“', '‘', '«'];
 
-/// Capitalized words that go on with a time or weekday: days, months, time zones.
+/// Capitalized words that go on with a time or weekday, besides abbreviated days and months
+/// and time zones: full day and month names, zone words.
 const TIME_CONTINUATIONS: &[&str] = &[
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Mon", "Tue", "Tues", "Wed",
-    "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun", "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
-    "Sep", "Sept", "Oct", "Nov", "Dec", "Eastern", "Central", "Mountain", "Pacific", "Atlantic", "Greenwich",
-    "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "GMT", "UTC", "BST", "CET", "CEST", "ET", "PT",
-    "CT", "MT", "local", "Local", "Moscow", "Beijing", "London", "Paris", "Tokyo",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
+    "April", "May", "June", "July", "August", "September", "October", "November", "December", "Eastern",
+    "Central", "Mountain", "Pacific", "Atlantic", "Greenwich", "local", "Local", "Moscow", "Beijing", "London",
+    "Paris", "Tokyo",
 ];
 
 fn starters() -> &'static HashSet<&'static str> {
@@ -189,7 +189,9 @@ fn period_ends_sentence(tokens: &[&str], index: usize, word: &str, next_word: &s
         // continues the date or time ("5 p.m. Monday", "Fri. Jan. 5") or is a title.
         let lower = word.to_lowercase();
         if matches!(lower.as_str(), "a.m" | "p.m" | "mon" | "tue" | "tues" | "wed" | "thu" | "thur" | "thurs" | "fri" | "sat") {
-            let continues = TIME_CONTINUATIONS.contains(&next_bare) || data().abbreviation(next_bare).is_some_and(|(kind, _)| kind == AbbreviationKind::Title);
+            let continues = TIME_CONTINUATIONS.contains(&next_bare)
+                || TIME_ZONES.contains(&next_bare)
+                || data().abbreviation(next_bare).is_some_and(|(kind, _)| matches!(kind, AbbreviationKind::Title | AbbreviationKind::Month | AbbreviationKind::Day));
             return next_capital && !continues && next_bare != "Mr";
         }
         return next_capital && starts_sentence;

@@ -107,6 +107,14 @@ pub fn run() -> i32 {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) ends the command quietly.
+/// `--sample-rate` within what readcast writes.
+fn check_sample_rate(rate: u32) -> readcast::Result<()> {
+    if !(8000..=192_000).contains(&rate) {
+        return Err(Error::input(format!("--sample-rate {rate} is out of range (8000 to 192000)")));
+    }
+    Ok(())
+}
+
 fn print(text: &str) -> readcast::Result<()> {
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).map_err(|e| Error::io("<stdout>", e))

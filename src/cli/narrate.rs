@@ -137,9 +137,7 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
         target_lufs: args.loudness,
         ..AssembleSettings::default()
     };
-    if !(8000..=192_000).contains(&settings.sample_rate) {
-        return Err(readcast::Error::input(format!("--sample-rate {} is out of range (8000 to 192000)", settings.sample_rate)));
-    }
+    super::check_sample_rate(settings.sample_rate)?;
     let kbps = args.bitrate.unwrap_or(64);
     match format {
         OutputFormat::Mp3 => mp3::check_settings(settings.sample_rate, kbps)?,

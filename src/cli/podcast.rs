@@ -109,12 +109,9 @@ pub fn batch(args: &BatchArgs) -> Result<i32> {
     let channel = feed::Channel::load(&args.podcast.clone().unwrap_or_else(|| args.out.join("podcast.toml")))?;
     let voice = choose_voice(args.voice.voice.as_deref(), args.quiet)?;
     let sample_rate = args.sample_rate.unwrap_or(voice.sample_rate);
-    match format {
-        AudioFormat::Mp3 { kbps } => mp3::check_settings(sample_rate, kbps)?,
-        AudioFormat::Wav if !(8000..=192_000).contains(&sample_rate) => {
-            return Err(Error::input(format!("--sample-rate {sample_rate} is out of range (8000 to 192000)")));
-        }
-        AudioFormat::Wav => {}
+    super::check_sample_rate(sample_rate)?;
+    if let AudioFormat::Mp3 { kbps } = format {
+        mp3::check_settings(sample_rate, kbps)?;
     }
     let normalizer = pipeline::normalizer_for(&voice, &args.voice.lexicons)?;
     let inputs = podcast::collect_inputs(&args.inputs)?;

@@ -22,7 +22,7 @@ const REGNAL_NAMES: &[&str] = &[
     "Francis", "Victor", "Juan", "Carlos", "Felipe", "Harald", "Olav", "Gustaf", "Willem", "Wilhelm",
     "Friedrich", "Ludwig", "Otto", "Boniface", "Urban", "Sixtus", "Rama", "Abdullah", "Hussein",
 ];
-const TIME_ZONES: &[&str] = &[
+pub(crate) const TIME_ZONES: &[&str] = &[
     "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "GMT", "UTC", "CET", "CEST", "EET",
     "EEST", "BST", "MSK", "KST", "JST", "IST", "AEST", "ET", "PT", "CT", "MT",
 ];
@@ -113,10 +113,9 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     let mut pieces = Vec::with_capacity(raws.len());
     for (at, raw) in raws.iter().enumerate() {
         let sign = raw.chars().next().filter(|c| SIGNS.contains(c));
-        let rest = sign.map_or("", |c| &raw[c.len_utf8()..]);
-        let unsigned = rest.strip_prefix(['$', '€', '£']).unwrap_or(rest);
+        let unsigned = sign.map_or("", |c| raw[c.len_utf8()..].trim_start_matches(CURRENCY_SIGNS));
         let numeric = unsigned.starts_with(|c: char| c.is_ascii_digit());
-        let amount = rest.trim_end_matches(TRAIL).trim_end_matches('%').trim_start_matches(['$', '€', '£']);
+        let amount = unsigned.trim_end_matches(TRAIL).trim_end_matches('%');
         let telephone = sign == Some('+')
             && (parse_number(amount).is_none() || (amount.bytes().all(|b| b.is_ascii_digit()) && raws.get(at + 1).is_some_and(|next| next.starts_with(|c: char| c.is_ascii_digit() || c == '('))));
         if let Some(sign) = sign.filter(|_| numeric && !telephone) {
@@ -132,6 +131,8 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
 
 /// Signs that may stand before a number.
 const SIGNS: &[char] = &['~', '≈', '>', '<', '≥', '≤', '±', '+'];
+/// Currency signs that may stand between such a sign and its number ("+$5").
+const CURRENCY_SIGNS: &[char] = &['$', '€', '£'];
 
 /// Classifies every piece. `lexicon_at(index)` offers a lexicon entry starting at a piece
 /// (its length in pieces and respelling); lexicon entries win over every other class.
@@ -191,6 +192,12 @@ impl<'a> Classifier<'a> {
         self.pieces.get(index).map(|p| p.core)
     }
 
+    /// True when piece `index` comes right after one of `words` (in any case, with no
+    /// punctuation between).
+    fn follows(&self, index: usize, words: &[&str]) -> bool {
+        index.checked_sub(1).and_then(|i| self.pieces.get(i)).is_some_and(|p| p.trail.is_empty() && words.iter().any(|word| word.eq_ignore_ascii_case(p.core)))
+    }
+
     /// True when nothing but white space separates pieces `index` and `index + 1`.
     fn joined(&self, index: usize) -> bool {
         self.pieces.get(index).is_some_and(|p| p.trail.is_empty())
@@ -221,7 +228,7 @@ impl<'a> Classifier<'a> {
     /// Comparison signs are said only before a number ("> 100", not a stray ">").
     fn sign_applies(&self, index: usize) -> bool {
         let core = self.pieces[index].core;
-        core == "+" || !core.starts_with(SIGNS) || self.core(index + 1).is_some_and(|next| next.starts_with(|c: char| c.is_ascii_digit() || "$€£".contains(c)))
+        core == "+" || !core.starts_with(SIGNS) || self.core(index + 1).is_some_and(|next| next.trim_start_matches(CURRENCY_SIGNS).starts_with(|c: char| c.is_ascii_digit()))
     }
 
     fn url_or_email(&self, piece: Piece) -> Found {
@@ -572,7 +579,7 @@ impl<'a> Classifier<'a> {
             "that", "which", "per", "by", "for", "with", "as", "than", "long", "tall", "high", "wide", "deep", "away",
             "ago", "old", "more", "less", "further", "farther", "higher", "lower",
         ];
-        let determiner = index.checked_sub(1).and_then(|i| self.pieces.get(i)).is_some_and(|p| p.trail.is_empty() && DETERMINERS.iter().any(|d| d.eq_ignore_ascii_case(p.core)));
+        let determiner = self.follows(index, DETERMINERS);
         let last = &self.pieces[index + len - 1];
         let noun = self.core(index + len).is_some_and(|word| word.starts_with(|c: char| c.is_lowercase()) && !NOT_NOUNS.contains(&word));
         determiner && last.trail.is_empty() && noun
@@ -581,15 +588,14 @@ impl<'a> Classifier<'a> {
     /// True when the word before piece `index` names things that have letters in their
     /// numbers ("Apartment 4C").
     fn label_before(&self, index: usize) -> bool {
-        index.checked_sub(1).and_then(|i| self.pieces.get(i)).is_some_and(|p| p.trail.is_empty() && LABEL_WORDS.iter().any(|word| word.eq_ignore_ascii_case(p.core)))
+        self.follows(index, LABEL_WORDS)
     }
 
     fn number(&self, index: usize) -> Found {
         let piece = self.pieces[index];
         // Numbers to dial are said digit by digit: "call 911", "text 741741".
         const DIALED: &[&str] = &["call", "dial", "dialed", "dialled", "dialing", "dialling", "text", "texting"];
-        let previous = index.checked_sub(1).and_then(|i| self.pieces.get(i)).filter(|p| p.trail.is_empty());
-        if piece.core.len() >= 3 && piece.core.bytes().all(|b| b.is_ascii_digit()) && previous.is_some_and(|p| DIALED.iter().any(|word| word.eq_ignore_ascii_case(p.core))) {
+        if piece.core.len() >= 3 && piece.core.bytes().all(|b| b.is_ascii_digit()) && self.follows(index, DIALED) {
             return Some((1, Semiotic::Telephone(vec![piece.core.to_string()])));
         }
         let number = parse_number(piece.core)?;
@@ -617,7 +623,7 @@ impl<'a> Classifier<'a> {
         let before = index.checked_sub(1).and_then(|i| self.core(i)).unwrap_or("");
         // "from 2009 to 2017", "between 1990 and 1995": the second number of a span of years.
         let after_year = index.checked_sub(2).and_then(|i| self.pieces.get(i)).is_some_and(|p| {
-            p.trail.is_empty() && p.core.len() == 4 && p.core.parse::<u64>().is_ok_and(|value| (1000..=2099).contains(&value)) && self.reads_as_year(index - 2)
+            p.trail.is_empty() && year_number(p.core).is_some_and(|year| year <= 2099) && self.reads_as_year(index - 2)
         });
         if matches!(before, "to" | "and" | "through" | "until") && after_year {
             return true;
@@ -667,9 +673,8 @@ impl<'a> Classifier<'a> {
         let piece = self.pieces[index];
         let Some((kind, expansion)) = self.data.abbreviation(piece.core) else {
             // Any other initialism with periods is said letter by letter: "J.K.", "H.R.".
-            let letters: Vec<&str> = piece.core.split('.').collect();
-            let initialism = piece.core.contains('.') && letters.iter().all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic));
-            return initialism.then(|| (1, Semiotic::Spelled(letters.iter().map(|l| l.to_uppercase()).collect::<Vec<_>>().join(" "))));
+            let initialism = piece.core.contains('.') && piece.core.split('.').all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic));
+            return initialism.then(|| (1, Semiotic::Spelled(spell(&piece.core.to_uppercase()))));
         };
         let next_capitalized = self.core(index + 1).is_some_and(|w| w.starts_with(char::is_uppercase));
         let next_is_number = self.core(index + 1).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()));
@@ -860,8 +865,10 @@ fn mixed(core: &str) -> Option<Semiotic> {
     }
     // "2020's", "1990s'": a number in the possessive.
     if let Some(stem) = core.strip_suffix("'s").or_else(|| core.strip_suffix("’s")).filter(|stem| !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_digit())) {
-        let value: u64 = stem.parse().ok()?;
-        let said = if stem.len() == 4 && (1000..=2099).contains(&value) { super::number::year(value) } else { super::number::cardinal_digits(stem) };
+        let said = match year_number(stem).filter(|&year| year <= 2099) {
+            Some(year) => super::number::year(year),
+            None => super::number::cardinal_digits(stem),
+        };
         return Some(Semiotic::Abbreviation(format!("{said}'s")));
     }
     let mut words: Vec<String> = Vec::new();
@@ -915,8 +922,8 @@ fn mixed(core: &str) -> Option<Semiotic> {
             words.push(parse_number(&run).map_or_else(|| run.replace('.', " point "), |number| number.words()));
         } else if run.chars().all(|c| c.is_ascii_digit()) {
             // A year after letters: "FY2025", "Q3 2026" is said as a year.
-            let year = run.len() == 4 && lettered && run.parse::<u64>().is_ok_and(|value| (1900..=2099).contains(&value));
-            words.push(if year { super::number::year(run.parse().expect("four digits")) } else { super::number::cardinal_digits(&run) });
+            let year = year_number(&run).filter(|year| lettered && (1900..=2099).contains(year));
+            words.push(year.map_or_else(|| super::number::cardinal_digits(&run), super::number::year));
         } else if is_upper_word(&run) && data().say_acronyms.contains(&run) {
             words.push(title_case(&run));
         } else if is_upper_word(&run) {

@@ -5,7 +5,7 @@
 //! normalizers (NeMo, Kestrel). Word lists are data files under `data/`; names come from
 //! pronunciation lexicons ([`Lexicon`]).
 
-mod classify;
+pub(crate) mod classify;
 pub mod data;
 mod lexicon;
 pub mod number;
