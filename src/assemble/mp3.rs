@@ -17,6 +17,7 @@
 //! their samples ([`write_planned_mp3`]), so that an episode whose sentences are all in the
 //! cache is written without reading their audio at all.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::ops::Range;
 use std::path::Path;
@@ -134,13 +135,13 @@ pub fn write_mp3(narration: &Narration, path: &Path, kbps: u32, tags: &Mp3Tags, 
 /// Returns the duration of the file as [`write_mp3`] does, or `None`, having written
 /// nothing, where a piece did not come out the length it was cut to; the caller then writes
 /// the narration whole with [`write_mp3`].
-pub fn write_planned_mp3(
+pub fn write_planned_mp3<'f>(
     plan: &Plan,
     path: &Path,
     kbps: u32,
     tags: &Mp3Tags,
     store: Option<(&[String], &dyn PieceStore)>,
-    finished: &(dyn Fn(usize) -> Result<Vec<f32>> + Sync),
+    finished: &(dyn Fn(usize) -> Result<Cow<'f, [f32]>> + Sync),
 ) -> Result<Option<f64>> {
     check_settings(plan.sample_rate, kbps)?;
     let brate = bitrate(kbps)?;
@@ -165,8 +166,8 @@ pub fn write_planned_mp3(
             .collect()
     });
     // A segment cut into several pieces is finished once.
-    let segments: Vec<Mutex<Option<Arc<Vec<f32>>>>> = plan.starts.iter().map(|_| Mutex::new(None)).collect();
-    let finished_once = |index: usize| -> Result<Arc<Vec<f32>>> {
+    let segments: Vec<Mutex<Option<Arc<Cow<'f, [f32]>>>>> = plan.starts.iter().map(|_| Mutex::new(None)).collect();
+    let finished_once = |index: usize| -> Result<Arc<Cow<'f, [f32]>>> {
         let mut slot = segments[index].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(samples) = slot.as_ref() {
             return Ok(Arc::clone(samples));
@@ -542,7 +543,7 @@ mod tests {
             assert_eq!(pieces.len(), 6, "{rate} Hz: {pieces:?}");
             assert!(pieces.windows(2).all(|pair| pair[0].0.end == pair[1].0.start));
             let path = dir.path().join("planned.mp3");
-            write_planned_mp3(&plan, &path, 64, &Mp3Tags::default(), None, &|index| Ok(finished[index].clone())).unwrap().expect("pieces line up");
+            write_planned_mp3(&plan, &path, 64, &Mp3Tags::default(), None, &|index| Ok(Cow::Borrowed(finished[index].as_slice()))).unwrap().expect("pieces line up");
             let pieced = crate::synth::decode::decode_file(&path).unwrap().into_mono();
             let whole_bytes = encode_stream(&to_i16_vec(&plan.narration(&finished).samples), rate, 1, Bitrate::Kbps64).unwrap();
             let whole_path = dir.path().join("whole.mp3");

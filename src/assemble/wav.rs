@@ -4,6 +4,7 @@
 //! the cache as 16-bit PCM, so that after a one-sentence edit only that sentence is finished
 //! and converted again.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
@@ -48,7 +49,7 @@ pub fn write_wav(narration: &Narration, path: &Path) -> Result<()> {
 /// key made from the plan's gain and the segment's key in `store` (naming its placed audio),
 /// without passing through memory; only the other segments are finished, and stored for the
 /// next run.
-pub fn write_planned_wav(plan: &Plan, path: &Path, store: Option<(&[String], &dyn PieceStore)>, finished: &(dyn Fn(usize) -> Result<Vec<f32>> + Sync)) -> Result<()> {
+pub fn write_planned_wav<'f>(plan: &Plan, path: &Path, store: Option<(&[String], &dyn PieceStore)>, finished: &(dyn Fn(usize) -> Result<Cow<'f, [f32]>> + Sync)) -> Result<()> {
     let keys: Option<Vec<String>> = store.map(|(segment_keys, _)| segment_keys.iter().map(|key| piece_key(plan, key)).collect());
     let store = keys.as_deref().zip(store.map(|(_, store)| store));
     let bytes_of = |index: usize| -> Result<Vec<u8>> {
@@ -100,8 +101,8 @@ pub fn write_planned_wav(plan: &Plan, path: &Path, store: Option<(&[String], &dy
             if !copied {
                 // Made in this run, or gone from the store since it was found there.
                 let bytes = match &made[index] {
-                    Some(bytes) => std::borrow::Cow::Borrowed(bytes),
-                    None => std::borrow::Cow::Owned(bytes_of(index)?),
+                    Some(bytes) => Cow::Borrowed(bytes),
+                    None => Cow::Owned(bytes_of(index)?),
                 };
                 if channels == 1 {
                     writer.write_all(&bytes).map_err(io)?;
@@ -224,7 +225,7 @@ mod tests {
             let made = std::sync::atomic::AtomicUsize::new(0);
             let finish = |index: usize| {
                 made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                Ok(finished[index].clone())
+                Ok(Cow::Borrowed(finished[index].as_slice()))
             };
             write_planned_wav(&plan, &planned, None, &finish).unwrap();
             assert!(std::fs::read(&planned).unwrap() == expected, "{channels} channels, no store");

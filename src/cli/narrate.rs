@@ -1,5 +1,6 @@
 //! `readcast narrate`: one article to a WAV or MP3 file, with optional captions and timings.
 
+use std::borrow::Cow;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -153,35 +154,40 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     let segments = readcast::synth::synthesize(&script.chunks, &voice, jobs, &|| progress.inc(1))?;
     progress.finish_and_clear();
     let synthesized = started.elapsed();
-    let narration = readcast::assemble::assemble(&segments, &script.chunks, &script.utterances, &settings)?;
+    // Written from the finished segments, never joined into one narration in memory.
+    let (plan, finished) = readcast::assemble::assemble_parts(&segments, &script.chunks, &script.utterances, &settings)?;
+    drop(segments);
     let assembled = started.elapsed();
+    let finished_segment = |index: usize| Ok(Cow::Borrowed(finished[index].as_slice()));
     match format {
-        OutputFormat::Wav => wav::write_wav(&narration, &args.output)?,
+        OutputFormat::Wav => wav::write_planned_wav(&plan, &args.output, None, &finished_segment)?,
         OutputFormat::Mp3 => {
             let tags = mp3::Mp3Tags {
                 title: article.title.clone(),
                 artist: article.byline.clone(),
                 date: article.date.as_deref().and_then(readcast::podcast::iso_date),
                 album: None,
-                chapters: script.chapters_in(&narration.sentences),
+                chapters: script.chapters_in(&plan.sentences),
             };
-            mp3::write_mp3(&narration, &args.output, kbps, &tags, None)?;
+            if mp3::write_planned_mp3(&plan, &args.output, kbps, &tags, None, &finished_segment)?.is_none() {
+                mp3::write_mp3(&plan.narration(&finished), &args.output, kbps, &tags, None)?;
+            }
         }
     }
     if let Some(path) = &args.captions {
-        captions::write_vtt(&narration.sentences, path)?;
+        captions::write_vtt(&plan.sentences, path)?;
     }
     if let Some(path) = &args.timings {
-        captions::write_timings(&narration.segments, path)?;
+        captions::write_timings(&plan.segments, path)?;
     }
     if args.verbose {
         let elapsed = started.elapsed().as_secs_f64();
         eprintln!(
             "readcast: wrote {} ({:.1} s of audio in {:.2} s, {:.0}x realtime; read and prepared {:.3} s, synthesized {:.3} s, assembled {:.3} s, wrote {:.3} s)",
             args.output.display(),
-            narration.duration_seconds(),
+            plan.duration_seconds(),
             elapsed,
-            narration.duration_seconds() / elapsed.max(1e-9),
+            plan.duration_seconds() / elapsed.max(1e-9),
             prepared.as_secs_f64(),
             (synthesized - prepared).as_secs_f64(),
             (assembled - synthesized).as_secs_f64(),

@@ -6,6 +6,7 @@
 pub mod episode;
 pub mod feed;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -241,7 +242,7 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
                 return Err(error);
             }
             let store: (&[String], &dyn PieceStore) = (&cached.profile_keys, &CachedPieces(cache, Entry::Piece));
-            match mp3::write_planned_mp3(&cached.plan, &audio_path, kbps, &tags_for(&cached.plan.sentences), Some(store), &|index| cached.finished(index))? {
+            match mp3::write_planned_mp3(&cached.plan, &audio_path, kbps, &tags_for(&cached.plan.sentences), Some(store), &|index| cached.finished(index).map(Cow::Owned))? {
                 Some(duration) => (cached.plan.sentences, duration),
                 None => {
                     let narration = pipeline::render_with(&script, engines, Some(cache), &assemble, &|| {})?;
@@ -257,7 +258,7 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
                 return Err(error);
             }
             let tags = tags_for(&plan.sentences);
-            let duration = match mp3::write_planned_mp3(&plan, &audio_path, kbps, &tags, None, &|index| Ok(finished[index].clone()))? {
+            let duration = match mp3::write_planned_mp3(&plan, &audio_path, kbps, &tags, None, &|index| Ok(Cow::Borrowed(finished[index].as_slice())))? {
                 Some(duration) => duration,
                 None => mp3::write_mp3(&plan.narration(&finished), &audio_path, kbps, &tags, None)?,
             };
@@ -269,18 +270,19 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
                 return Err(error);
             }
             let store: (&[String], &dyn PieceStore) = (&cached.profile_keys, &CachedPieces(cache, Entry::Pcm));
-            wav::write_planned_wav(&cached.plan, &audio_path, Some(store), &|index| cached.finished(index))?;
+            wav::write_planned_wav(&cached.plan, &audio_path, Some(store), &|index| cached.finished(index).map(Cow::Owned))?;
             let duration = cached.plan.duration_seconds();
             (cached.plan.sentences, duration)
         }
         (AudioFormat::Wav, None) => {
-            let narration = pipeline::render_with(&script, engines, None, &assemble, &|| {})?;
+            let segments = synth::synthesize_with(&script.chunks, engines, None, &|| {})?;
+            let (plan, finished) = crate::assemble::assemble_parts(&segments, &script.chunks, &script.utterances, &assemble)?;
             if let Some(error) = interrupted() {
                 return Err(error);
             }
-            wav::write_wav(&narration, &audio_path)?;
-            let duration = narration.duration_seconds();
-            (narration.sentences, duration)
+            wav::write_planned_wav(&plan, &audio_path, None, &|index| Ok(Cow::Borrowed(finished[index].as_slice())))?;
+            let duration = plan.duration_seconds();
+            (plan.sentences, duration)
         }
     };
     let chapters = script.chapters_in(&sentences);
