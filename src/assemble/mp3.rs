@@ -267,28 +267,39 @@ impl Stream<'_> {
     /// interleaved samples. `None` where a piece did not come out the length it was cut to.
     fn encode_pieces(&self, ranges: &[Range<usize>], store: Option<(&[String], &dyn PieceStore)>, pcm: &(dyn Fn(usize) -> Result<Vec<i16>> + Sync)) -> Result<Option<Vec<u8>>> {
         let frame = frame_samples(self.rate);
-        let encoded: Vec<Option<Vec<u8>>> = ranges
+        let mut pieces: Vec<Option<Vec<u8>>> = match store {
+            Some((keys, store)) => ranges.par_iter().enumerate().map(|(index, _)| store.get(&keys[index])).collect(),
+            None => vec![None; ranges.len()],
+        };
+        // The pieces to encode, longest first and one per task: after an edit they are a
+        // few neighbours, which a split of the whole list would leave to one thread.
+        let mut missing: Vec<usize> = (0..ranges.len()).filter(|&index| pieces[index].is_none()).collect();
+        missing.sort_by_key(|&index| std::cmp::Reverse(ranges[index].len()));
+        let encoded: Vec<(usize, Option<Vec<u8>>)> = missing
             .par_iter()
-            .enumerate()
-            .map(|(index, range)| {
-                if let Some(bytes) = store.and_then(|(keys, store)| store.get(&keys[index])) {
-                    return Ok(Some(bytes));
-                }
+            .with_max_len(1)
+            .map(|&index| {
                 let last = index + 1 == ranges.len();
                 let samples = pcm(index)?;
                 // The last look-ahead of a piece is silence the encoder's flush pads in.
                 let end = if last { samples.len() } else { samples.len() - lookahead(frame) * self.channels };
                 let bytes = self.encode(&samples[..end])?;
-                if !last && frame_count(&bytes).map(|frames| frames * frame) != Some(range.len()) {
-                    return Ok(None);
+                if !last && frame_count(&bytes).map(|frames| frames * frame) != Some(ranges[index].len()) {
+                    return Ok((index, None));
                 }
                 if let Some((keys, store)) = store {
                     store.put(&keys[index], &bytes);
                 }
-                Ok(Some(bytes))
+                Ok((index, Some(bytes)))
             })
             .collect::<Result<_>>()?;
-        Ok(encoded.into_iter().collect::<Option<Vec<Vec<u8>>>>().map(|pieces| pieces.concat()))
+        for (index, bytes) in encoded {
+            match bytes {
+                Some(bytes) => pieces[index] = Some(bytes),
+                None => return Ok(None),
+            }
+        }
+        Ok(pieces.into_iter().collect::<Option<Vec<Vec<u8>>>>().map(|pieces| pieces.concat()))
     }
 }
 
