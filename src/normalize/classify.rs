@@ -27,6 +27,14 @@ pub(crate) const TIME_ZONES: &[&str] = &[
     "EEST", "BST", "MSK", "KST", "JST", "IST", "AEST", "ET", "PT", "CT", "MT",
 ];
 const SCALES: &[&str] = &["thousand", "million", "billion", "trillion"];
+/// Aircraft makers: their model numbers are said in pairs of digits ("Boeing 737-800": seven
+/// thirty seven eight hundred; "Airbus A321neo": A three twenty one neo).
+const MODEL_MAKERS: &[&str] = &["Boeing", "Airbus", "Embraer", "Bombardier", "Tupolev", "Ilyushin", "Antonov", "Comac", "McDonnell"];
+/// Stock exchanges: the symbol after "NYSE:" is spelled ("(NASDAQ: AAPL)").
+const EXCHANGES: &[&str] = &["NYSE", "NASDAQ", "Nasdaq", "AMEX", "LSE", "TSX", "ASX", "NYSEARCA", "OTC", "HKEX", "TSE", "NSE", "BSE", "FTSE", "Xetra", "XETRA", "Euronext"];
+/// Words before a clock time written with seconds ("at 10:30:15"); elsewhere h:mm:ss is a
+/// duration ("won in 2:09:44").
+const CLOCK_WORDS: &[&str] = &["at", "from", "until", "till", "by", "before", "after", "around", "since"];
 /// Words before a number that make a letter glued to it a label ("Apartment 4C", "Gate 12F",
 /// "Route 9W"), not a unit.
 const LABEL_WORDS: &[&str] = &[
@@ -210,6 +218,8 @@ impl<'a> Classifier<'a> {
             return None;
         }
         self.url_or_email(piece)
+            .or_else(|| self.model(index))
+            .or_else(|| self.ticker(index))
             .or_else(|| self.telephone(index))
             .or_else(|| self.date(index))
             .or_else(|| self.time(index))
@@ -295,6 +305,14 @@ impl<'a> Classifier<'a> {
         if let Some((y, m, d)) = iso_date(core) {
             return Some((1, Semiotic::Date { month: Some(m), day: Some(d), year: Some(y), day_first: false }));
         }
+        // 27.11.2026: day first, as everywhere dots separate a date.
+        let dotted: Vec<&str> = core.split('.').collect();
+        if dotted.len() == 3 && dotted[2].len() == 4 && dotted.iter().all(|p| (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())) {
+            let (d, m, y) = (dotted[0].parse::<u64>().ok()?, dotted[1].parse::<u8>().ok()?, dotted[2].parse::<u64>().ok()?);
+            if dotted[0].len() <= 2 && dotted[1].len() <= 2 && (1..=12).contains(&m) && (1..=31).contains(&d) {
+                return Some((1, Semiotic::Date { month: Some(m), day: Some(d), year: Some(y), day_first: true }));
+            }
+        }
         // 4/29/2025, 10/06/2005, 4/29/25
         let parts: Vec<&str> = core.split('/').collect();
         if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) {
@@ -376,6 +394,24 @@ impl<'a> Classifier<'a> {
         let core = self.pieces[index].core;
         let (clock, glued_suffix) = split_suffix(core);
         let (hour, minute) = match clock.split_once(':') {
+            // "2:09:44": a duration, or a clock time with seconds after "at" or before "a.m.".
+            Some((h, rest)) if rest.len() == 5 && rest.as_bytes()[2] == b':' && !h.is_empty() && h.len() <= 2 => {
+                let (m, sec) = rest.split_once(':')?;
+                let numbers = [h, m, sec].map(|part| part.parse::<u64>().ok());
+                let [Some(hours), Some(minutes), Some(seconds)] = numbers else { return None };
+                if minutes > 59 || seconds > 59 {
+                    return None;
+                }
+                let suffix = glued_suffix.or_else(|| self.pieces[index].trail.is_empty().then(|| self.core(index + 1).and_then(meridiem)).flatten());
+                if suffix.is_some() || self.follows(index, CLOCK_WORDS) {
+                    if hours > 24 {
+                        return None;
+                    }
+                    let len = if suffix.is_some() && glued_suffix.is_none() { 2 } else { 1 };
+                    return Some((len, Semiotic::Time { hour: hours, minute: minutes, second: Some(seconds).filter(|&s| s > 0), suffix, zone: None }));
+                }
+                return Some((1, Semiotic::Duration { hours, minutes, seconds }));
+            }
             Some((h, m)) if m.len() == 2 && !h.is_empty() && h.len() <= 2 => (h.parse::<u64>().ok()?, m.parse::<u64>().ok()?),
             None if glued_suffix.is_some() && !clock.is_empty() && clock.len() <= 2 => (clock.parse::<u64>().ok()?, 0),
             None => {
@@ -386,7 +422,7 @@ impl<'a> Classifier<'a> {
                     return None;
                 }
                 let (zone, end) = self.zone(index + 2);
-                return Some((end - index, Semiotic::Time { hour, minute: 0, suffix: Some(suffix), zone }));
+                return Some((end - index, Semiotic::Time { hour, minute: 0, second: None, suffix: Some(suffix), zone }));
             }
             _ => return None,
         };
@@ -403,7 +439,7 @@ impl<'a> Classifier<'a> {
         });
         let zone_at = index + len;
         let (zone, zone_len) = if self.pieces[zone_at - 1].trail.is_empty() { self.zone(zone_at) } else { (None, zone_at) };
-        Some((zone_len.max(len + index) - index, Semiotic::Time { hour, minute, suffix, zone }))
+        Some((zone_len.max(len + index) - index, Semiotic::Time { hour, minute, second: None, suffix, zone }))
     }
 
     /// A time zone at `index`; returns it and the index after the time expression.
@@ -705,6 +741,54 @@ impl<'a> Classifier<'a> {
         Some((1, Semiotic::Abbreviation(spoken.to_string())))
     }
 
+    /// An aircraft model after its maker: "737", "737-800", "787-9", "A321neo", "E190".
+    fn model(&self, index: usize) -> Found {
+        if !self.follows_exactly(index, MODEL_MAKERS) {
+            return None;
+        }
+        let core = self.pieces[index].core;
+        let letters = core.chars().take_while(char::is_ascii_uppercase).count();
+        let rest = &core[letters..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if letters > 1 || digits != 3 {
+            return None;
+        }
+        let (number, after) = rest.split_at(digits);
+        let (variant, suffix) = match after.strip_prefix('-') {
+            Some(variant) => {
+                let len = variant.bytes().take_while(u8::is_ascii_digit).count();
+                (Some(&variant[..len]).filter(|v| !v.is_empty()), &variant[len..])
+            }
+            None => (None, after),
+        };
+        if !suffix.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        let mut words = vec![spell(&core[..letters]), model_number(number)?];
+        if let Some(variant) = variant {
+            words.push(super::number::cardinal_digits(variant));
+        }
+        if !suffix.is_empty() {
+            words.push(if is_upper_word(suffix) && suffix.len() <= 3 && !data().say_acronyms.contains(suffix) { spell(suffix) } else { suffix.to_string() });
+        }
+        Some((1, Semiotic::Abbreviation(words.into_iter().filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))))
+    }
+
+    /// A stock symbol after its exchange and a colon: "(NYSE: GE)", "NASDAQ: AAPL".
+    fn ticker(&self, index: usize) -> Found {
+        let before = index.checked_sub(1).and_then(|i| self.pieces.get(i))?;
+        let core = self.pieces[index].core;
+        let symbol = core.chars().all(|c| c.is_ascii_uppercase() || c == '.') && (1..=6).contains(&core.len()) && core.starts_with(|c: char| c.is_ascii_uppercase());
+        (before.trail == ":" && EXCHANGES.contains(&before.core) && symbol).then(|| (1, Semiotic::Spelled(spell(core))))
+    }
+
+    /// True when piece `index` comes right after one of `words`, written exactly so (or in
+    /// the possessive: "Boeing's 737").
+    fn follows_exactly(&self, index: usize, words: &[&str]) -> bool {
+        let stem = |core: &'a str| core.strip_suffix("'s").or_else(|| core.strip_suffix("’s")).unwrap_or(core);
+        index.checked_sub(1).and_then(|i| self.pieces.get(i)).is_some_and(|p| p.trail.is_empty() && words.contains(&stem(p.core)))
+    }
+
     fn acronym(&self, index: usize) -> Found {
         let core = self.pieces[index].core;
         // A wire dateline names a place in capitals: "WASHINGTON (AP) —", "LOS ANGELES —".
@@ -919,7 +1003,9 @@ fn mixed(core: &str) -> Option<Semiotic> {
         }
         previous_digits = digits;
         if run.contains('.') && digits {
-            words.push(parse_number(&run).map_or_else(|| run.replace('.', " point "), |number| number.words()));
+            // "2.4.1": a version, each part a number.
+            let parts = || run.split('.').map(|part| if part.is_empty() { String::new() } else { super::number::cardinal_digits(part) }).collect::<Vec<_>>().join(" point ");
+            words.push(parse_number(&run).map_or_else(parts, |number| number.words()));
         } else if run.chars().all(|c| c.is_ascii_digit()) {
             // A year after letters: "FY2025", "Q3 2026" is said as a year.
             let year = year_number(&run).filter(|year| lettered && (1900..=2099).contains(year));
@@ -933,6 +1019,22 @@ fn mixed(core: &str) -> Option<Semiotic> {
         }
     }
     Some(Semiotic::Abbreviation(words.join(" ")))
+}
+
+/// A three-digit model number said in pairs: "737" seven thirty seven, "707" seven oh
+/// seven, "800" eight hundred, "320" three twenty.
+fn model_number(digits: &str) -> Option<String> {
+    let value: u64 = digits.parse().ok()?;
+    let (hundreds, rest) = (value / 100, value % 100);
+    if hundreds == 0 {
+        return None;
+    }
+    let head = super::number::cardinal(hundreds);
+    Some(match rest {
+        0 => format!("{head} hundred"),
+        1..=9 => format!("{head} oh {}", super::number::cardinal(rest)),
+        _ => format!("{head} {}", super::number::cardinal(rest)),
+    })
 }
 
 /// "5:24pm" -> ("5:24", p m); "5pm" -> ("5", p m).
@@ -989,11 +1091,11 @@ fn range_part(text: &str) -> Option<Semiotic> {
     let (clock, suffix) = split_suffix(text);
     if let Some(time) = clock.split_once(':').filter(|(h, m)| h.len() <= 2 && m.len() == 2) {
         let (hour, minute) = (time.0.parse().ok()?, time.1.parse().ok()?);
-        return (hour <= 24 && minute < 60).then_some(Semiotic::Time { hour, minute, suffix, zone: None });
+        return (hour <= 24 && minute < 60).then_some(Semiotic::Time { hour, minute, second: None, suffix, zone: None });
     }
     if suffix.is_some() {
         let hour: u64 = clock.parse().ok()?;
-        return (1..=12).contains(&hour).then_some(Semiotic::Time { hour, minute: 0, suffix, zone: None });
+        return (1..=12).contains(&hour).then_some(Semiotic::Time { hour, minute: 0, second: None, suffix, zone: None });
     }
     let number = parse_number(text)?;
     if number.negative {

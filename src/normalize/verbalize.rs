@@ -63,7 +63,9 @@ pub enum Semiotic {
     /// A number with a scale word: "1.5bn" is one point five billion.
     Scaled { amount: Number, scale: &'static str },
     Date { month: Option<u8>, day: Option<u64>, year: Option<u64>, day_first: bool },
-    Time { hour: u64, minute: u64, suffix: Option<&'static str>, zone: Option<String> },
+    Time { hour: u64, minute: u64, second: Option<u64>, suffix: Option<&'static str>, zone: Option<String> },
+    /// "2:09:44": two hours, nine minutes and forty four seconds.
+    Duration { hours: u64, minutes: u64, seconds: u64 },
     Range(Box<Semiotic>, Box<Semiotic>),
     Telephone(Vec<String>),
     Url(String),
@@ -94,7 +96,7 @@ impl Semiotic {
             Semiotic::Measure { .. } => "measure",
             Semiotic::Scaled { .. } => "cardinal",
             Semiotic::Date { .. } => "date",
-            Semiotic::Time { .. } => "time",
+            Semiotic::Time { .. } | Semiotic::Duration { .. } => "time",
             Semiotic::Range(..) => "range",
             Semiotic::Telephone(_) => "telephone",
             Semiotic::Url(_) => "url",
@@ -124,7 +126,8 @@ impl Semiotic {
             }
             Semiotic::Scaled { amount, scale } => format!("{} {scale}", amount.words()),
             Semiotic::Date { month, day, year: y, day_first } => date(*month, *day, *y, *day_first),
-            Semiotic::Time { hour, minute, suffix, zone } => time(*hour, *minute, *suffix, zone.as_deref()),
+            Semiotic::Time { hour, minute, second, suffix, zone } => time(*hour, *minute, *second, *suffix, zone.as_deref()),
+            Semiotic::Duration { hours, minutes, seconds } => duration(*hours, *minutes, *seconds),
             Semiotic::Range(from, to) => range(from, to),
             Semiotic::Telephone(groups) => {
                 groups.iter().map(|group| digit_by_digit(group)).collect::<Vec<_>>().join(", ")
@@ -212,8 +215,8 @@ fn date(month: Option<u8>, day: Option<u64>, year_value: Option<u64>, day_first:
     parts.join(" ")
 }
 
-fn time(hour: u64, minute: u64, suffix: Option<&str>, zone: Option<&str>) -> String {
-    let mut words = if minute == 0 {
+fn time(hour: u64, minute: u64, second: Option<u64>, suffix: Option<&str>, zone: Option<&str>) -> String {
+    let mut words = if minute == 0 && second.is_none() {
         match suffix {
             Some(_) => cardinal(hour),
             None if hour > 12 || hour == 0 => format!("{} hundred", cardinal(hour)),
@@ -224,15 +227,41 @@ fn time(hour: u64, minute: u64, suffix: Option<&str>, zone: Option<&str>) -> Str
     } else {
         format!("{} {}", cardinal(hour), cardinal(minute))
     };
+    if let Some(second) = second {
+        words.push_str(&format!(" and {}", count(second, "second")));
+    }
     if let Some(suffix) = suffix {
         words.push(' ');
         words.push_str(suffix);
     }
     if let Some(zone) = zone {
         words.push(' ');
-        words.push_str(&spell(&zone.to_lowercase()));
+        // American broadcasters say the zone of "3 p.m. ET" as "three p m Eastern".
+        let said = match zone {
+            "ET" => "Eastern".to_string(),
+            "CT" => "Central".to_string(),
+            "MT" => "Mountain".to_string(),
+            "PT" => "Pacific".to_string(),
+            other => spell(&other.to_lowercase()),
+        };
+        words.push_str(&said);
     }
     words
+}
+
+/// "2:09:44": "two hours, nine minutes and forty four seconds" (parts of zero left out).
+fn duration(hours: u64, minutes: u64, seconds: u64) -> String {
+    let parts: Vec<String> = [(hours, "hour"), (minutes, "minute"), (seconds, "second")].iter().filter(|(n, _)| *n > 0).map(|&(n, unit)| count(n, unit)).collect();
+    match parts.as_slice() {
+        [] => "zero seconds".to_string(),
+        [only] => only.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// "one second", "forty four seconds".
+fn count(n: u64, unit: &str) -> String {
+    if n == 1 { format!("one {unit}") } else { format!("{} {unit}s", cardinal(n)) }
 }
 
 fn range(from: &Semiotic, to: &Semiotic) -> String {
