@@ -4,7 +4,7 @@
 //! pieces ("April 29, 2025", "$1.5 billion", "5:24 PM EST").
 
 use super::data::{data, AbbreviationKind, Currency, Data};
-use super::verbalize::{spell, Number, Semiotic};
+use super::verbalize::{spell, Number, Semiotic, MONTHS};
 
 /// Opening punctuation peeled off the front of a piece.
 const LEAD: &[char] = &['"', '\'', '“', '‘', '(', '[', '{', '«', '¿', '¡'];
@@ -93,7 +93,9 @@ impl<'a> Piece<'a> {
             let is_initial = self.core.chars().count() == 1 && self.core.chars().all(char::is_alphabetic);
             let is_initialism = self.core.contains('.')
                 && self.core.split('.').all(|part| !part.is_empty() && part.chars().count() <= 2 && part.chars().all(char::is_alphabetic));
-            if is_initial || is_initialism || data.abbreviation(self.core).is_some() {
+            // "Nov. 28-Dec. 2": a span's second month, abbreviated.
+            let span_to_month = self.core.rsplit_once('-').is_some_and(|(_, month)| matches!(data.abbreviation(month), Some((AbbreviationKind::Month, _))));
+            if is_initial || is_initialism || span_to_month || data.abbreviation(self.core).is_some() {
                 self.dotted = true;
                 self.trail = &self.trail[1..];
             }
@@ -341,6 +343,18 @@ impl<'a> Classifier<'a> {
                     let to = Semiotic::Date { month: None, day: Some(last), year, day_first: false };
                     return Some((if year.is_some() { 3 } else { 2 }, Semiotic::Range(Box::new(from), Box::new(to))));
                 }
+                // "June 14-July 14": a span over two months.
+                let across = self.core(index + 1).and_then(|days| days.split_once(['-', '–'])).and_then(|(first, month)| Some((day_number(first)?, month)));
+                if let Some((first, second_month)) = across {
+                    let second_month = self.month_named(second_month, self.pieces[index + 1].dotted);
+                    if let (Some(second_month), Some(last)) = (second_month, self.core(index + 2).and_then(day_number).filter(|_| self.pieces[index + 1].trail.is_empty())) {
+                        let last_piece = self.pieces[index + 2];
+                        let year = (last_piece.trail == "," || last_piece.trail.is_empty()).then(|| self.core(index + 3).and_then(year_number)).flatten();
+                        let from = Semiotic::Date { month: Some(month), day: Some(first), year: None, day_first: false };
+                        let to = Semiotic::Date { month: Some(second_month), day: Some(last), year, day_first: false };
+                        return Some((if year.is_some() { 4 } else { 3 }, Semiotic::Range(Box::new(from), Box::new(to))));
+                    }
+                }
                 if let Some(day) = self.core(index + 1).and_then(day_number) {
                     let day_piece = self.pieces[index + 1];
                     let year = (day_piece.trail == "," || day_piece.trail.is_empty())
@@ -375,19 +389,18 @@ impl<'a> Classifier<'a> {
     /// A month name, or a month abbreviation written with its period ("Jan.", "Sept.").
     fn month_at(&self, index: usize) -> Option<u8> {
         let piece = self.pieces.get(index)?;
-        const NAMES: [&str; 12] = [
-            "January", "February", "March", "April", "May", "June", "July", "August", "September",
-            "October", "November", "December",
-        ];
-        if let Some(at) = NAMES.iter().position(|name| *name == piece.core) {
+        self.month_named(piece.core, piece.dotted)
+    }
+
+    /// The month `word` names, in full or (`dotted`: written with its period) abbreviated.
+    fn month_named(&self, word: &str, dotted: bool) -> Option<u8> {
+        if let Some(at) = MONTHS.iter().position(|name| *name == word) {
             return Some(at as u8 + 1);
         }
-        if piece.dotted {
-            if let Some((AbbreviationKind::Month, name)) = self.data.abbreviation(piece.core) {
-                return NAMES.iter().position(|n| *n == name).map(|at| at as u8 + 1);
-            }
+        match self.data.abbreviation(word) {
+            Some((AbbreviationKind::Month, name)) if dotted => MONTHS.iter().position(|n| *n == name).map(|at| at as u8 + 1),
+            _ => None,
         }
-        None
     }
 
     fn time(&self, index: usize) -> Found {
@@ -452,11 +465,12 @@ impl<'a> Classifier<'a> {
 
     fn money(&self, index: usize) -> Found {
         let found = self.money_at(index)?;
-        // "a $25 fine" is "a twenty five dollar fine": after "a", the amount is an adjective.
-        let after_article = index.checked_sub(1).and_then(|i| self.core(i)).is_some_and(|w| w.eq_ignore_ascii_case("a") || w.eq_ignore_ascii_case("an"));
-        let next_is_word = self.core(index + found.0).is_some_and(|w| w.starts_with(char::is_lowercase)) && self.pieces[index + found.0 - 1].trail.is_empty();
+        // "a $25 fine" is "a twenty five dollar fine", "the $1.9tn package" "the one point
+        // nine trillion dollar package": between a determiner and a noun, the amount is an
+        // adjective.
+        let attributive = self.attributive(index, found.0);
         match found {
-            (len, Semiotic::Money { amount, scale, currency }) if after_article && next_is_word && amount.fraction.is_none() => {
+            (len, Semiotic::Money { amount, scale, currency }) if attributive && (amount.fraction.is_none() || scale.is_some()) => {
                 let currency = Currency { plural: currency.singular.clone(), ..currency };
                 Some((len, Semiotic::Money { amount, scale, currency }))
             }
@@ -473,6 +487,15 @@ impl<'a> Classifier<'a> {
         // $5.50, €3.2, US$5, $1.5bn
         for (symbol, currency) in &self.data.currency_symbols {
             if let Some(amount_text) = core.strip_prefix(symbol.as_str()) {
+                // "$3.45/gallon", "€12/month": a price per unit.
+                if let Some((amount_text, per)) = amount_text.split_once('/') {
+                    let (amount_text, glued_scale) = split_scale(amount_text);
+                    let mut amount = parse_number(amount_text)?;
+                    amount.negative = negative;
+                    let unit = self.per_unit(per)?;
+                    let money = Semiotic::Money { amount, scale: glued_scale.map(str::to_string), currency: currency.clone() };
+                    return Some((1, Semiotic::Abbreviation(format!("{} per {unit}", money.verbalize()))));
+                }
                 let (amount_text, glued_scale) = split_scale(amount_text);
                 let mut amount = parse_number(amount_text)?;
                 amount.negative = negative;
@@ -503,6 +526,19 @@ impl<'a> Classifier<'a> {
         }
         let currency = self.core(index + 1).and_then(|code| self.data.currency_code(code))?;
         piece.trail.is_empty().then(|| (2, Semiotic::Money { amount, scale: None, currency: currency.clone() }))
+    }
+
+    /// The unit of a price "per" something: a unit symbol ("kg"), a short form ("yr"), or a
+    /// word ("gallon").
+    fn per_unit(&self, written: &str) -> Option<String> {
+        const SHORT: &[(&str, &str)] = &[("yr", "year"), ("mo", "month"), ("wk", "week"), ("hr", "hour"), ("h", "hour"), ("d", "day"), ("min", "minute"), ("sq ft", "square foot"), ("sqft", "square foot"), ("oz", "ounce"), ("lb", "pound"), ("bbl", "barrel"), ("gal", "gallon")];
+        if let Some(&(_, said)) = SHORT.iter().find(|(short, _)| *short == written) {
+            return Some(said.to_string());
+        }
+        if let Some(names) = self.data.units.get(written) {
+            return Some(names[0].clone());
+        }
+        (written.len() >= 3 && written.chars().all(|c| c.is_ascii_lowercase())).then(|| written.to_string())
     }
 
     /// "million" after the piece at `index`, when nothing but a space separates them.
@@ -579,6 +615,11 @@ impl<'a> Classifier<'a> {
                 if unit == "s" && tens && possessive {
                     return Some((1, Semiotic::Decade { year: amount.value()?, short: true }));
                 }
+                // "50p": pence, in British prices under a pound ("1080p" stays a resolution).
+                if unit == "p" && !hyphenated && amount.fraction.is_none() && amount.value().is_some_and(|value| (1..100).contains(&value)) {
+                    let coins = if amount.is_one() { "penny" } else { "pence" };
+                    return Some((1, Semiotic::Abbreviation(format!("{} {coins}", amount.words()))));
+                }
                 if let Some(names) = self.data.units.get(unit) {
                     let year_like = number_text.len() == 4 && number_text.bytes().all(|b| b.is_ascii_digit());
                     if !(unit == "s" && year_like) {
@@ -613,7 +654,8 @@ impl<'a> Classifier<'a> {
         const NOT_NOUNS: &[&str] = &[
             "is", "was", "are", "were", "be", "been", "has", "had", "of", "in", "on", "at", "to", "from", "and", "or",
             "that", "which", "per", "by", "for", "with", "as", "than", "long", "tall", "high", "wide", "deep", "away",
-            "ago", "old", "more", "less", "further", "farther", "higher", "lower",
+            "ago", "old", "more", "less", "further", "farther", "higher", "lower", "he", "she", "it", "they", "we",
+            "i", "you", "each", "apiece", "a", "an", "the",
         ];
         let determiner = self.follows(index, DETERMINERS);
         let last = &self.pieces[index + len - 1];
@@ -859,6 +901,23 @@ fn single(core: &str) -> Option<Semiotic> {
     if let Some(fraction) = vulgar_fraction(core) {
         return Some(fraction);
     }
+    // Period-on-period changes: "up 2% y/y".
+    let compared = match core {
+        "y/y" | "Y/Y" | "YoY" | "yoy" | "y-o-y" => Some("year on year"),
+        "q/q" | "Q/Q" | "QoQ" | "qoq" | "q-o-q" => Some("quarter on quarter"),
+        "m/m" | "M/M" | "MoM" | "mom" | "m-o-m" => Some("month on month"),
+        _ => None,
+    };
+    if let Some(said) = compared.filter(|_| core != "mom") {
+        return Some(Semiotic::Abbreviation(said.to_string()));
+    }
+    // Ratios and odds: "3:1" (a clock time has two digits of minutes).
+    if let Some((left, right)) = core.split_once(':') {
+        let digits = |part: &str| (1..=3).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
+        if digits(left) && digits(right) && right.len() == 1 {
+            return Some(Semiotic::Abbreviation(format!("{} to {}", super::number::cardinal_digits(left), super::number::cardinal_digits(right))));
+        }
+    }
     if let Some((numerator, denominator)) = core.split_once('/') {
         let numerator: u64 = numerator.parse().ok()?;
         let denominator: u64 = denominator.parse().ok()?;
@@ -993,6 +1052,15 @@ fn mixed(core: &str) -> Option<Semiotic> {
     let mut previous_digits = false;
     for run in runs {
         let digits = run.starts_with(|c: char| c.is_ascii_digit());
+        // "49ers", "76ers": forty niners, seventy sixers.
+        if run == "ers" && previous_digits {
+            if let Some(last) = words.pop() {
+                let stem = if last.ends_with('e') { last.trim_end_matches('e').to_string() } else { last };
+                words.push(format!("{stem}ers"));
+            }
+            previous_digits = false;
+            continue;
+        }
         // "F-35s": the number in the plural.
         if run == "s" && previous_digits {
             if let Some(last) = words.pop() {

@@ -4,7 +4,7 @@ use super::data::Currency;
 use super::number::{cardinal, cardinal_digits, digit_by_digit, ordinal, plural, year};
 
 /// Month names, capitalized as written: the spoken text also serves as a transcript.
-const MONTHS: [&str; 12] = [
+pub(crate) const MONTHS: [&str; 12] = [
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
 ];
