@@ -53,6 +53,10 @@ const METER_WORDS: &[&str] = &[
 ];
 /// Events a "K" names in kilometers, said as the letter ("a 5K run").
 const RACE_WORDS: &[&str] = &["run", "runs", "race", "races", "walk", "walks", "fun", "charity"];
+/// Words after "4K" that make it a resolution, not four thousand.
+const DISPLAY_WORDS: &[&str] = &["TV", "TVs", "television", "televisions", "video", "videos", "resolution", "display", "displays", "screen", "screens", "monitor", "monitors", "stream", "streams", "streaming", "camera", "cameras", "footage", "HDR", "Blu-ray", "content", "movies", "films"];
+/// Video resolutions written with "p" ("720p", "1080p").
+const RESOLUTIONS: &[u64] = &[144, 240, 360, 480, 540, 576, 720, 1080, 1440, 2160, 4320];
 
 /// One whitespace-separated piece of text with its punctuation peeled off.
 #[derive(Debug, Clone, Copy)]
@@ -615,10 +619,19 @@ impl<'a> Classifier<'a> {
                 if unit == "s" && tens && possessive {
                     return Some((1, Semiotic::Decade { year: amount.value()?, short: true }));
                 }
-                // "50p": pence, in British prices under a pound ("1080p" stays a resolution).
-                if unit == "p" && !hyphenated && amount.fraction.is_none() && amount.value().is_some_and(|value| (1..100).contains(&value)) {
-                    let coins = if amount.is_one() { "penny" } else { "pence" };
-                    return Some((1, Semiotic::Abbreviation(format!("{} {coins}", amount.words()))));
+                // "50p": pence, in British prices under a pound; "1080p": a video resolution.
+                if unit == "p" && !hyphenated && amount.fraction.is_none() {
+                    match amount.value() {
+                        Some(value) if (1..100).contains(&value) => {
+                            let coins = if amount.is_one() { "penny" } else { "pence" };
+                            return Some((1, Semiotic::Abbreviation(format!("{} {coins}", amount.words()))));
+                        }
+                        Some(value) if RESOLUTIONS.contains(&value) => {
+                            let lines = if value >= 1000 { super::number::year(value) } else { model_number(number_text)? };
+                            return Some((1, Semiotic::Abbreviation(format!("{lines} p"))));
+                        }
+                        _ => {}
+                    }
                 }
                 if let Some(names) = self.data.units.get(unit) {
                     let year_like = number_text.len() == 4 && number_text.bytes().all(|b| b.is_ascii_digit());
@@ -900,6 +913,13 @@ fn single(core: &str) -> Option<Semiotic> {
     }
     if let Some(fraction) = vulgar_fraction(core) {
         return Some(fraction);
+    }
+    // Heights: "6'2\"" is six foot two.
+    if let Some((feet, inches)) = core.split_once(['\'', '’', '′']) {
+        let digits = |part: &str, most: usize| (1..=most).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
+        if digits(feet, 1) && digits(inches, 2) && inches.parse::<u64>().is_ok_and(|n| n < 12) {
+            return Some(Semiotic::Abbreviation(format!("{} foot {}", super::number::cardinal_digits(feet), super::number::cardinal_digits(inches))));
+        }
     }
     // Period-on-period changes: "up 2% y/y".
     let compared = match core {
@@ -1295,6 +1315,8 @@ fn scaled(amount: &Number, suffix: &str, next: &str) -> Option<Semiotic> {
     let &(_, scale) = SCALE_SUFFIXES.iter().find(|(written, _)| *written == suffix)?;
     match suffix {
         "K" | "k" if RACE_WORDS.contains(&next) => return Some(Semiotic::Abbreviation(format!("{} K", amount.words()))),
+        // "4K TV", "8K video": a resolution.
+        "K" if DISPLAY_WORDS.contains(&next) && amount.value().is_some_and(|value| value <= 16) => return Some(Semiotic::Abbreviation(format!("{} K", amount.words()))),
         // Glued to a bare number, "m" is meters unless a plural noun follows.
         "m" => {
             let plural_noun = next.len() > 3 && next.ends_with('s') && next.chars().all(|c| c.is_ascii_alphabetic());
