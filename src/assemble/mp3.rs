@@ -197,6 +197,16 @@ pub fn write_planned_mp3<'f>(
     }
 }
 
+/// Encodes finished segments ([`super::assemble_parts`]) as [`write_planned_mp3`] does, or,
+/// where its pieces do not line up, the narration whole as [`write_mp3`] does. Returns the
+/// duration of the file.
+pub fn write_finished_mp3(plan: &Plan, finished: &[Vec<f32>], path: &Path, kbps: u32, tags: &Mp3Tags) -> Result<f64> {
+    match write_planned_mp3(plan, path, kbps, tags, None, &|index| Ok(Cow::Borrowed(finished[index].as_slice())))? {
+        Some(duration) => Ok(duration),
+        None => write_mp3(&plan.narration(finished), path, kbps, tags, None),
+    }
+}
+
 /// The pieces of a plan: frame ranges, each with the segments that overlap it. A piece
 /// starts at every point on the frame grid with at least the encoder's look-ahead of
 /// silence before it: the first such point in each pause between segments (a segment start),

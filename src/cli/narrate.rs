@@ -158,9 +158,8 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     let (plan, finished) = readcast::assemble::assemble_parts(&segments, &script.chunks, &script.utterances, &settings)?;
     drop(segments);
     let assembled = started.elapsed();
-    let finished_segment = |index: usize| Ok(Cow::Borrowed(finished[index].as_slice()));
     match format {
-        OutputFormat::Wav => wav::write_planned_wav(&plan, &args.output, None, &finished_segment)?,
+        OutputFormat::Wav => wav::write_planned_wav(&plan, &args.output, None, &|index| Ok(Cow::Borrowed(finished[index].as_slice())))?,
         OutputFormat::Mp3 => {
             let tags = mp3::Mp3Tags {
                 title: article.title.clone(),
@@ -169,9 +168,7 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
                 album: None,
                 chapters: script.chapters_in(&plan.sentences),
             };
-            if mp3::write_planned_mp3(&plan, &args.output, kbps, &tags, None, &finished_segment)?.is_none() {
-                mp3::write_mp3(&plan.narration(&finished), &args.output, kbps, &tags, None)?;
-            }
+            mp3::write_finished_mp3(&plan, &finished, &args.output, kbps, &tags)?;
         }
     }
     if let Some(path) = &args.captions {

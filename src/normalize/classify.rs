@@ -341,8 +341,7 @@ impl<'a> Classifier<'a> {
                 // "Jan. 16-21": a span of days in one month.
                 let span = self.core(index + 1).and_then(|days| days.split_once(['-', '–'])).and_then(|(first, last)| Some((day_number(first)?, day_number(last)?)));
                 if let Some((first, last)) = span.filter(|(first, last)| first < last) {
-                    let day_piece = self.pieces[index + 1];
-                    let year = (day_piece.trail == "," || day_piece.trail.is_empty()).then(|| self.core(index + 2).and_then(year_number)).flatten();
+                    let year = self.year_after(index + 1);
                     let from = Semiotic::Date { month: Some(month), day: Some(first), year: None, day_first: false };
                     let to = Semiotic::Date { month: None, day: Some(last), year, day_first: false };
                     return Some((if year.is_some() { 3 } else { 2 }, Semiotic::Range(Box::new(from), Box::new(to))));
@@ -352,18 +351,14 @@ impl<'a> Classifier<'a> {
                 if let Some((first, second_month)) = across {
                     let second_month = self.month_named(second_month, self.pieces[index + 1].dotted);
                     if let (Some(second_month), Some(last)) = (second_month, self.core(index + 2).and_then(day_number).filter(|_| self.pieces[index + 1].trail.is_empty())) {
-                        let last_piece = self.pieces[index + 2];
-                        let year = (last_piece.trail == "," || last_piece.trail.is_empty()).then(|| self.core(index + 3).and_then(year_number)).flatten();
+                        let year = self.year_after(index + 2);
                         let from = Semiotic::Date { month: Some(month), day: Some(first), year: None, day_first: false };
                         let to = Semiotic::Date { month: Some(second_month), day: Some(last), year, day_first: false };
                         return Some((if year.is_some() { 4 } else { 3 }, Semiotic::Range(Box::new(from), Box::new(to))));
                     }
                 }
                 if let Some(day) = self.core(index + 1).and_then(day_number) {
-                    let day_piece = self.pieces[index + 1];
-                    let year = (day_piece.trail == "," || day_piece.trail.is_empty())
-                        .then(|| self.core(index + 2).and_then(year_number))
-                        .flatten();
+                    let year = self.year_after(index + 1);
                     let len = if year.is_some() { 3 } else { 2 };
                     return Some((len, Semiotic::Date { month: Some(month), day: Some(day), year, day_first: false }));
                 }
@@ -378,16 +373,19 @@ impl<'a> Classifier<'a> {
         if let Some(day) = day_number(core) {
             if self.pieces[index].trail.is_empty() {
                 if let Some(month) = self.month_at(index + 1) {
-                    let month_piece = self.pieces[index + 1];
-                    let year = (month_piece.trail.is_empty() || month_piece.trail == ",")
-                        .then(|| self.core(index + 2).and_then(year_number))
-                        .flatten();
+                    let year = self.year_after(index + 1);
                     let len = if year.is_some() { 3 } else { 2 };
                     return Some((len, Semiotic::Date { month: Some(month), day: Some(day), year, day_first: true }));
                 }
             }
         }
         None
+    }
+
+    /// The year right after piece `index`, with nothing or a comma between ("April 29, 2025").
+    fn year_after(&self, index: usize) -> Option<u64> {
+        let piece = self.pieces.get(index)?;
+        (piece.trail.is_empty() || piece.trail == ",").then(|| self.core(index + 1).and_then(year_number)).flatten()
     }
 
     /// A month name, or a month abbreviation written with its period ("Jan.", "Sept.").
@@ -492,17 +490,18 @@ impl<'a> Classifier<'a> {
         for (symbol, currency) in &self.data.currency_symbols {
             if let Some(amount_text) = core.strip_prefix(symbol.as_str()) {
                 // "$3.45/gallon", "€12/month": a price per unit.
-                if let Some((amount_text, per)) = amount_text.split_once('/') {
-                    let (amount_text, glued_scale) = split_scale(amount_text);
-                    let mut amount = parse_number(amount_text)?;
-                    amount.negative = negative;
+                let (amount_text, per) = match amount_text.split_once('/') {
+                    Some((amount_text, per)) => (amount_text, Some(per)),
+                    None => (amount_text, None),
+                };
+                let (amount_text, glued_scale) = split_scale(amount_text);
+                let mut amount = parse_number(amount_text)?;
+                amount.negative = negative;
+                if let Some(per) = per {
                     let unit = self.per_unit(per)?;
                     let money = Semiotic::Money { amount, scale: glued_scale.map(str::to_string), currency: currency.clone() };
                     return Some((1, Semiotic::Abbreviation(format!("{} per {unit}", money.verbalize()))));
                 }
-                let (amount_text, glued_scale) = split_scale(amount_text);
-                let mut amount = parse_number(amount_text)?;
-                amount.negative = negative;
                 let (scale, len) = match glued_scale {
                     Some(scale) => (Some(scale.to_string()), 1),
                     None => match self.scale_at(index) {
@@ -535,7 +534,8 @@ impl<'a> Classifier<'a> {
     /// The unit of a price "per" something: a unit symbol ("kg"), a short form ("yr"), or a
     /// word ("gallon").
     fn per_unit(&self, written: &str) -> Option<String> {
-        const SHORT: &[(&str, &str)] = &[("yr", "year"), ("mo", "month"), ("wk", "week"), ("hr", "hour"), ("h", "hour"), ("d", "day"), ("min", "minute"), ("sq ft", "square foot"), ("sqft", "square foot"), ("oz", "ounce"), ("lb", "pound"), ("bbl", "barrel"), ("gal", "gallon")];
+        // Short forms used only after a slash; units.toml has the rest ("yr", "hr", "gal").
+        const SHORT: &[(&str, &str)] = &[("mo", "month"), ("d", "day"), ("sqft", "square foot")];
         if let Some(&(_, said)) = SHORT.iter().find(|(short, _)| *short == written) {
             return Some(said.to_string());
         }
@@ -627,8 +627,7 @@ impl<'a> Classifier<'a> {
                             return Some((1, Semiotic::Abbreviation(format!("{} {coins}", amount.words()))));
                         }
                         Some(value) if RESOLUTIONS.contains(&value) => {
-                            let lines = if value >= 1000 { super::number::year(value) } else { model_number(number_text)? };
-                            return Some((1, Semiotic::Abbreviation(format!("{lines} p"))));
+                            return Some((1, Semiotic::Abbreviation(format!("{} p", super::number::in_pairs(value)))));
                         }
                         _ => {}
                     }
@@ -805,7 +804,7 @@ impl<'a> Classifier<'a> {
         let letters = core.chars().take_while(char::is_ascii_uppercase).count();
         let rest = &core[letters..];
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if letters > 1 || digits != 3 {
+        if letters > 1 || digits != 3 || rest.starts_with('0') {
             return None;
         }
         let (number, after) = rest.split_at(digits);
@@ -819,7 +818,7 @@ impl<'a> Classifier<'a> {
         if !suffix.chars().all(char::is_alphabetic) {
             return None;
         }
-        let mut words = vec![spell(&core[..letters]), model_number(number)?];
+        let mut words = vec![spell(&core[..letters]), super::number::in_pairs(number.parse().ok()?)];
         if let Some(variant) = variant {
             words.push(super::number::cardinal_digits(variant));
         }
@@ -1075,8 +1074,7 @@ fn mixed(core: &str) -> Option<Semiotic> {
         // "49ers", "76ers": forty niners, seventy sixers.
         if run == "ers" && previous_digits {
             if let Some(last) = words.pop() {
-                let stem = if last.ends_with('e') { last.trim_end_matches('e').to_string() } else { last };
-                words.push(format!("{stem}ers"));
+                words.push(format!("{}ers", last.strip_suffix('e').unwrap_or(&last)));
             }
             previous_digits = false;
             continue;
@@ -1107,22 +1105,6 @@ fn mixed(core: &str) -> Option<Semiotic> {
         }
     }
     Some(Semiotic::Abbreviation(words.join(" ")))
-}
-
-/// A three-digit model number said in pairs: "737" seven thirty seven, "707" seven oh
-/// seven, "800" eight hundred, "320" three twenty.
-fn model_number(digits: &str) -> Option<String> {
-    let value: u64 = digits.parse().ok()?;
-    let (hundreds, rest) = (value / 100, value % 100);
-    if hundreds == 0 {
-        return None;
-    }
-    let head = super::number::cardinal(hundreds);
-    Some(match rest {
-        0 => format!("{head} hundred"),
-        1..=9 => format!("{head} oh {}", super::number::cardinal(rest)),
-        _ => format!("{head} {}", super::number::cardinal(rest)),
-    })
 }
 
 /// "5:24pm" -> ("5:24", p m); "5pm" -> ("5", p m).

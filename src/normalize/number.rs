@@ -119,19 +119,24 @@ pub fn year(n: u64) -> String {
     if !(1000..10000).contains(&n) {
         return cardinal(n);
     }
-    let century = n / 100;
     let rest = n % 100;
     if n % 1000 < 10 && !(n / 1000).is_multiple_of(10) && rest < 10 && n % 1000 / 100 == 0 {
         // 2000-2009, 1000-1009: "two thousand five".
         return cardinal(n);
     }
-    if rest == 0 {
-        return format!("{} hundred", cardinal(century));
+    in_pairs(n)
+}
+
+/// A number of three or four digits said in pairs, as years and model numbers are: 1990
+/// "nineteen ninety", 737 "seven thirty seven", 707 "seven oh seven", 800 "eight hundred".
+pub fn in_pairs(n: u64) -> String {
+    let (head, rest) = (n / 100, n % 100);
+    match (head, rest) {
+        (0, _) => cardinal(n),
+        (_, 0) => format!("{} hundred", cardinal(head)),
+        (_, 1..=9) => format!("{} oh {}", cardinal(head), cardinal(rest)),
+        _ => format!("{} {}", cardinal(head), cardinal(rest)),
     }
-    if rest < 10 {
-        return format!("{} oh {}", cardinal(century), cardinal(rest));
-    }
-    format!("{} {}", cardinal(century), cardinal(rest))
 }
 
 /// Plural of a year or decade: 1990s -> "nineteen nineties".

@@ -251,19 +251,6 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
                 }
             }
         }
-        (AudioFormat::Mp3 { kbps }, None) => {
-            let segments = synth::synthesize_with(&script.chunks, engines, None, &|| {})?;
-            let (plan, finished) = crate::assemble::assemble_parts(&segments, &script.chunks, &script.utterances, &assemble)?;
-            if let Some(error) = interrupted() {
-                return Err(error);
-            }
-            let tags = tags_for(&plan.sentences);
-            let duration = match mp3::write_planned_mp3(&plan, &audio_path, kbps, &tags, None, &|index| Ok(Cow::Borrowed(finished[index].as_slice())))? {
-                Some(duration) => duration,
-                None => mp3::write_mp3(&plan.narration(&finished), &audio_path, kbps, &tags, None)?,
-            };
-            (plan.sentences, duration)
-        }
         (AudioFormat::Wav, Some(cache)) => {
             let cached = CachedNarration::new(&script, engines, cache, &assemble)?;
             if let Some(error) = interrupted() {
@@ -274,14 +261,19 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
             let duration = cached.plan.duration_seconds();
             (cached.plan.sentences, duration)
         }
-        (AudioFormat::Wav, None) => {
+        (format, None) => {
             let segments = synth::synthesize_with(&script.chunks, engines, None, &|| {})?;
             let (plan, finished) = crate::assemble::assemble_parts(&segments, &script.chunks, &script.utterances, &assemble)?;
             if let Some(error) = interrupted() {
                 return Err(error);
             }
-            wav::write_planned_wav(&plan, &audio_path, None, &|index| Ok(Cow::Borrowed(finished[index].as_slice())))?;
-            let duration = plan.duration_seconds();
+            let duration = match format {
+                AudioFormat::Mp3 { kbps } => mp3::write_finished_mp3(&plan, &finished, &audio_path, kbps, &tags_for(&plan.sentences))?,
+                AudioFormat::Wav => {
+                    wav::write_planned_wav(&plan, &audio_path, None, &|index| Ok(Cow::Borrowed(finished[index].as_slice())))?;
+                    plan.duration_seconds()
+                }
+            };
             (plan.sentences, duration)
         }
     };
