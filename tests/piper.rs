@@ -174,3 +174,29 @@ fn broken_voices_give_clear_errors_and_no_file() {
     let output = readcast(&assets, voices.path(), &["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak", "--length-scale", "2"]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
 }
+
+#[test]
+fn two_dimensional_convolutions_give_the_same_audio() {
+    let Some(assets) = assets() else { return };
+    std::env::set_var("ORT_DYLIB_PATH", &assets.runtime);
+    let environment = readcast::synth::piper::runtime().unwrap();
+    let original = std::fs::read(&assets.model).unwrap();
+    let rewritten = readcast::synth::piper_graph::convolutions_as_2d(&original).expect("the voice has 1-D convolutions");
+    let engine = readcast::synth::piper::PiperEngine::new(&readcast::synth::piper::PiperSettings { model: assets.model.clone(), ..Default::default() }, 1).unwrap();
+    let config = readcast::synth::piper::PiperConfig::load(&assets.model).unwrap();
+    let ids = config.phoneme_ids(&engine.phonemize("The harbor opened on Monday, after the storm.").unwrap()[0]);
+    let speak = |model: &[u8]| -> Vec<f32> {
+        let mut session = ort::session::Session::builder(environment).unwrap().with_intra_threads(1).unwrap().commit_from_memory(model).unwrap();
+        let input = ort::value::Tensor::from_array(([1usize, ids.len()], ids.clone())).unwrap();
+        let lengths = ort::value::Tensor::from_array(([1usize], vec![ids.len() as i64])).unwrap();
+        // No noise, so that both runs take the same path.
+        let scales = ort::value::Tensor::from_array(([3usize], vec![0.0f32, 1.0, 0.0])).unwrap();
+        let outputs = session.run(ort::inputs!["input" => input, "input_lengths" => lengths, "scales" => scales]).unwrap();
+        outputs[0].try_extract_tensor::<f32>().unwrap().1.to_vec()
+    };
+    let (before, after) = (speak(&original), speak(&rewritten));
+    assert!(before.len() > 22_050, "about two seconds of speech");
+    assert_eq!(before.len(), after.len());
+    let largest = before.iter().zip(&after).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+    assert!(largest < 1e-4, "the rewrite changed the audio by {largest}");
+}

@@ -166,8 +166,9 @@ pub fn write_planned_mp3<'f>(
             .collect()
     });
     // A segment cut into several pieces is finished once.
-    let segments: Vec<Mutex<Option<Arc<Cow<'f, [f32]>>>>> = plan.starts.iter().map(|_| Mutex::new(None)).collect();
-    let finished_once = |index: usize| -> Result<Arc<Cow<'f, [f32]>>> {
+    type Finished<'f> = Arc<Cow<'f, [f32]>>;
+    let segments: Vec<Mutex<Option<Finished<'f>>>> = plan.starts.iter().map(|_| Mutex::new(None)).collect();
+    let finished_once = |index: usize| -> Result<Finished<'f>> {
         let mut slot = segments[index].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(samples) = slot.as_ref() {
             return Ok(Arc::clone(samples));

@@ -7,6 +7,7 @@ pub mod decode;
 pub mod espeak;
 pub mod espeak_ng;
 pub mod piper;
+pub mod piper_graph;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;

@@ -148,19 +148,30 @@ pub struct PiperSettings {
     pub noise_w: Option<f32>,
 }
 
-/// Opens a session on `model`. ONNX Runtime spends most of a session's start optimizing the
-/// graph (0.4 s of 0.65 s for a medium voice), so the first load saves the optimized graph in
-/// the cache folder and later loads read that with optimization off (0.25 s; same audio).
-/// The saved graph may hold optimizations for this CPU, so its key names the CPU, the model
-/// file and the runtime library; a cache that cannot be written or read is skipped.
+/// Opens a session on `model`, its convolutions made 2-D ([`super::piper_graph`]). ONNX
+/// Runtime spends most of a session's start optimizing the graph (0.4 s of 0.65 s for a
+/// medium voice), so the first load saves the optimized graph in the cache folder and later
+/// loads read that with optimization off (0.25 s; same audio). The saved graph may hold
+/// optimizations for this CPU, so its key names the CPU, the model file, the rewrite and the
+/// runtime library; a cache that cannot be written or read is skipped.
 fn load_session(environment: &ort::environment::Environment, model: &Path, threads: usize) -> Result<Session> {
     use ort::session::builder::GraphOptimizationLevel;
     let load_error = |e: ort::Error| Error::engine(format!("{}: cannot load the model: {e}", model.display()));
     let builder = |level: GraphOptimizationLevel| -> std::result::Result<ort::session::builder::SessionBuilder, ort::Error> {
         Ok(Session::builder(environment)?.with_intra_threads(threads)?.with_inter_threads(1)?.with_optimization_level(level)?)
     };
+    // The original file when the rewrite does not apply, so that ONNX Runtime names its faults.
+    let optimize = |builder: ort::session::builder::SessionBuilder| -> Result<Session> {
+        let rewritten = std::fs::read(model).ok().and_then(|bytes| super::piper_graph::convolutions_as_2d(&bytes));
+        let mut builder = builder;
+        match rewritten {
+            Some(bytes) => builder.commit_from_memory(&bytes),
+            None => builder.commit_from_file(model),
+        }
+        .map_err(load_error)
+    };
     let Some(cached) = optimized_model_path(model) else {
-        return builder(GraphOptimizationLevel::All).and_then(|mut b| b.commit_from_file(model)).map_err(load_error);
+        return optimize(builder(GraphOptimizationLevel::All).map_err(load_error)?);
     };
     if cached.is_file() {
         match builder(GraphOptimizationLevel::Disable).and_then(|mut b| b.commit_from_file(&cached)) {
@@ -172,12 +183,9 @@ fn load_session(environment: &ort::environment::Environment, model: &Path, threa
     let folder = cached.parent().expect("cached models live in a folder");
     let temp = std::fs::create_dir_all(folder).ok().and_then(|()| tempfile::Builder::new().prefix(".readcast-").suffix(".part").tempfile_in(folder).ok());
     let Some(temp) = temp else {
-        return builder(GraphOptimizationLevel::All).and_then(|mut b| b.commit_from_file(model)).map_err(load_error);
+        return optimize(builder(GraphOptimizationLevel::All).map_err(load_error)?);
     };
-    let session = builder(GraphOptimizationLevel::All)
-        .and_then(|b| Ok(b.with_optimized_model_path(temp.path())?))
-        .and_then(|mut b| b.commit_from_file(model))
-        .map_err(load_error)?;
+    let session = optimize(builder(GraphOptimizationLevel::All).and_then(|b| Ok(b.with_optimized_model_path(temp.path())?)).map_err(load_error)?)?;
     // Written in full before the session exists; renamed into place so that concurrent
     // loads never read half a file.
     let _ = temp.persist(&cached);
@@ -192,7 +200,7 @@ fn optimized_model_path(model: &Path) -> Option<PathBuf> {
         Some(format!("{}|{}|{modified}", std::fs::canonicalize(path).ok()?.display(), meta.len()))
     };
     let library = std::env::var_os("ORT_DYLIB_PATH").map(PathBuf::from).and_then(|p| stamp(&p)).unwrap_or_else(|| ORT_LIBRARY.to_string());
-    let key = format!("{}|{}|{}|{}|{}", env!("CARGO_PKG_VERSION"), stamp(model)?, library, std::env::consts::ARCH, cpu_name());
+    let key = format!("{}|{}|{}|{}|{}|{}", env!("CARGO_PKG_VERSION"), super::piper_graph::VERSION, stamp(model)?, library, std::env::consts::ARCH, cpu_name());
     let stem = model.file_stem().and_then(|s| s.to_str()).unwrap_or("model");
     Some(super::cache::model_dir().join(format!("{stem}-{}.onnx", &blake3::hash(key.as_bytes()).to_hex()[..16])))
 }
