@@ -258,11 +258,17 @@ fn an_mp3_name_gives_a_tagged_mp3_with_chapters() {
     let input = root().join("samples/markdown-election.md");
     let mp3 = dir.path().join("election.MP3");
     let wav = dir.path().join("election.wav");
+    let timings_of = |out: &Path| out.with_extension(format!("{}.json", out.extension().unwrap().to_str().unwrap()));
     for out in [&mp3, &wav] {
         let bitrate: &[&str] = if out == &mp3 { &["--bitrate", "48"] } else { &[] };
-        let output = readcast(&[&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak"], bitrate].concat());
+        let timings = timings_of(out);
+        let output = readcast(&[&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak", "--timings", timings.to_str().unwrap()], bitrate].concat());
         assert!(output.status.success(), "{}", text(&output.stderr));
     }
+    // The MP3's timings follow its audio: later than the WAV's by the lead-in a decoder plays.
+    let read = |out: &Path| readcast::assemble::captions::read_timings(&std::fs::read_to_string(timings_of(out)).unwrap()).unwrap();
+    let lead_in = 1681.0 / 22_050.0;
+    assert!(read(&mp3).iter().zip(read(&wav)).all(|(m, w)| (m.1 - w.1 - lead_in).abs() < 1e-3 && (m.2 - w.2 - lead_in).abs() < 1e-3));
     let decoded = readcast::synth::decode::decode_file(&mp3).unwrap();
     assert_eq!((decoded.sample_rate, decoded.channels), (22_050, 1usize));
     assert_eq!(&std::fs::read(&mp3).unwrap()[..3], b"ID3");

@@ -29,7 +29,7 @@ use mp3lame_encoder::{Bitrate, Builder, FlushGap, InterleavedPcm, MonoPcm, Quali
 use rayon::prelude::*;
 
 use super::wav::{to_i16, to_i16_vec};
-use super::{Chapter, Narration, PieceStore, Plan};
+use super::{Chapter, Narration, PieceStore, Plan, Timing};
 use crate::error::{Error, Result};
 use crate::output::write_atomically;
 
@@ -102,6 +102,21 @@ fn lookahead(frame: usize) -> usize {
     } else {
         3 * 576
     }
+}
+
+/// Samples a player outputs before the narration's first one: LAME's encoder delay (two
+/// frames of 576 samples, or one and a half of 1,152) and the decoder's filterbank delay of
+/// 529. The file carries no gapless header (its pieces are separate streams), so every
+/// player plays this lead-in; captions, timings and chapters of an MP3 start this much later.
+pub fn playback_delay(rate: u32) -> usize {
+    let encoder = if frame_samples(rate) == 1152 { 1728 } else { 1152 };
+    encoder + 529
+}
+
+/// `timings` as heard from an MP3 of `rate` ([`playback_delay`]).
+pub fn as_played(timings: &[Timing], rate: u32) -> Vec<Timing> {
+    let delay = playback_delay(rate) as f64 / f64::from(rate);
+    timings.iter().map(|timing| Timing { text: timing.text.clone(), start: timing.start + delay, end: timing.end + delay }).collect()
 }
 
 /// Encodes the narration as a constant-bitrate MP3 with an ID3 tag, written atomically.
@@ -457,6 +472,25 @@ mod tests {
         // No tags at all: no tag, and still a file players read.
         write_mp3(&narration, &path, 64, &Mp3Tags::default(), None).unwrap();
         assert!(crate::synth::decode::duration_of_file(&path).unwrap() > 2.9);
+    }
+
+    #[test]
+    fn the_playback_delay_is_what_a_decoder_plays_first() {
+        for rate in SAMPLE_RATES {
+            let mut samples = vec![0.0f32; 48_000];
+            samples[20_000..22_000].iter_mut().enumerate().for_each(|(i, sample)| *sample = 0.5 * (i as f32 * 0.3).sin());
+            let narration = Narration { samples, sample_rate: rate, channels: 1, sentences: vec![], segments: vec![] };
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("a.mp3");
+            write_mp3(&narration, &path, if rate >= 32_000 { 128 } else { 64 }, &Mp3Tags::default(), None).unwrap();
+            let decoded = crate::synth::decode::decode_file(&path).unwrap();
+            assert_eq!(decoded.sample_rate, rate);
+            let onset = decoded.into_mono().iter().position(|s| s.abs() > 0.05).unwrap();
+            assert!(onset.abs_diff(20_000 + playback_delay(rate)) <= 2, "{rate} Hz: onset {onset}");
+        }
+        let timing = Timing { text: "a".into(), start: 1.0, end: 2.0 };
+        let played = as_played(&[timing], 22_050);
+        assert!((played[0].start - (1.0 + 1681.0 / 22_050.0)).abs() < 1e-9);
     }
 
     struct Store(crate::synth::cache::SegmentCache);

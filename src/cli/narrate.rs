@@ -158,6 +158,11 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     let (plan, finished) = readcast::assemble::assemble_parts(&segments, &script.chunks, &script.utterances, &settings)?;
     drop(segments);
     let assembled = started.elapsed();
+    // Sidecars follow the audio as played: an MP3 starts with the encoder's lead-in.
+    let (sentences, timings) = match format {
+        OutputFormat::Mp3 => (mp3::as_played(&plan.sentences, plan.sample_rate), mp3::as_played(&plan.segments, plan.sample_rate)),
+        OutputFormat::Wav => (plan.sentences.clone(), plan.segments.clone()),
+    };
     match format {
         OutputFormat::Wav => wav::write_planned_wav(&plan, &args.output, None, &|index| Ok(Cow::Borrowed(finished[index].as_slice())))?,
         OutputFormat::Mp3 => {
@@ -166,16 +171,16 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
                 artist: article.byline.clone(),
                 date: article.date.as_deref().and_then(readcast::podcast::iso_date),
                 album: None,
-                chapters: script.chapters_in(&plan.sentences),
+                chapters: script.chapters_in(&sentences),
             };
             mp3::write_finished_mp3(&plan, &finished, &args.output, kbps, &tags)?;
         }
     }
     if let Some(path) = &args.captions {
-        captions::write_vtt(&plan.sentences, path)?;
+        captions::write_vtt(&sentences, path)?;
     }
     if let Some(path) = &args.timings {
-        captions::write_timings(&plan.segments, path)?;
+        captions::write_timings(&timings, path)?;
     }
     if args.verbose {
         let elapsed = started.elapsed().as_secs_f64();

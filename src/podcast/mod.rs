@@ -230,7 +230,7 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
         artist: article.byline.clone(),
         date: article.date.as_deref().and_then(iso_date),
         album: None,
-        chapters: script.chapters_in(sentences),
+        chapters: script.chapters_in(&mp3::as_played(sentences, assemble.sample_rate)),
     };
     let interrupted = || INTERRUPTED.load(Ordering::Relaxed).then(|| Error::input("interrupted before its files were written"));
     // The feed states the duration players will find: that of the encoded file (MP3 frames
@@ -276,6 +276,11 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
             };
             (plan.sentences, duration)
         }
+    };
+    // Captions and chapters follow the audio as played: an MP3 starts with the encoder's lead-in.
+    let sentences = match options.format {
+        AudioFormat::Mp3 { .. } => mp3::as_played(&sentences, assemble.sample_rate),
+        AudioFormat::Wav => sentences,
     };
     let chapters = script.chapters_in(&sentences);
     let captions_file = format!("{stem}.vtt");
