@@ -99,7 +99,10 @@ impl<'a> Piece<'a> {
                 && self.core.split('.').all(|part| !part.is_empty() && part.chars().count() <= 2 && part.chars().all(char::is_alphabetic));
             // "Nov. 28-Dec. 2": a span's second month, abbreviated.
             let span_to_month = self.core.rsplit_once('-').is_some_and(|(_, month)| matches!(data.abbreviation(month), Some((AbbreviationKind::Month, _))));
-            if is_initial || is_initialism || span_to_month || data.abbreviation(self.core).is_some() {
+            // "31 pts. and": a unit's period is the abbreviation's; a word that turns out not
+            // to be a unit gets it back ([`super::spoken_trail`]).
+            let unit = self.core.chars().all(char::is_alphabetic) && data.units.contains_key(self.core);
+            if is_initial || is_initialism || span_to_month || unit || data.abbreviation(self.core).is_some() {
                 self.dotted = true;
                 self.trail = &self.trail[1..];
             }
@@ -1089,8 +1092,11 @@ fn mixed(core: &str) -> Option<Semiotic> {
         }
         previous_digits = digits;
         if run.contains('.') && digits {
-            // "2.4.1": a version, each part a number.
-            let parts = || run.split('.').map(|part| if part.is_empty() { String::new() } else { super::number::cardinal_digits(part) }).collect::<Vec<_>>().join(" point ");
+            // "2.4.1": a version, each part a number; "10.0.0.1": an IP address, said with "dot".
+            let octets: Vec<&str> = run.split('.').collect();
+            let address = octets.len() == 4 && octets.iter().all(|octet| (1..=3).contains(&octet.len()) && octet.parse::<u16>().is_ok_and(|value| value <= 255));
+            let separator = if address { " dot " } else { " point " };
+            let parts = || octets.iter().map(|part| if part.is_empty() { String::new() } else { super::number::cardinal_digits(part) }).collect::<Vec<_>>().join(separator);
             words.push(parse_number(&run).map_or_else(parts, |number| number.words()));
         } else if run.chars().all(|c| c.is_ascii_digit()) {
             // A year after letters: "FY2025", "Q3 2026" is said as a year.

@@ -79,7 +79,8 @@ impl Normalizer {
         let mut out = String::with_capacity(cleaned.len() + cleaned.len() / 2);
         let mut index = 0;
         // The period of a final abbreviation also ends the sentence ("... in the U.S."); in a
-        // fragment ("5 p.m.", "etc.") it belongs to the abbreviation alone.
+        // fragment ("5 p.m.", "etc.") it belongs to the abbreviation alone. After a final
+        // measure it ends the sentence either way ("it rose 5 km.").
         let is_sentence = pieces.len() >= 3 && pieces[0].core.starts_with(char::is_uppercase);
         let tokens = classify::classify(&pieces, &|at| self.lexicon_match(&pieces, at));
         for token in tokens {
@@ -95,7 +96,8 @@ impl Normalizer {
             }
             index += token.len;
             // A period claimed by a word that turned out to be no abbreviation is given back.
-            let trail = spoken_trail(last, (index == pieces.len() && is_sentence) || token.semiotic.is_none());
+            let ends_sentence = index == pieces.len() && (is_sentence || matches!(token.semiotic, Some(Semiotic::Measure { .. })));
+            let trail = spoken_trail(last, ends_sentence || token.semiotic.is_none());
             if spoken == "," {
                 // A dash between clauses becomes a comma on the word before it.
                 if !out.is_empty() && !out.ends_with([',', '.', '?', '!', ';', ':']) {
