@@ -180,6 +180,10 @@ fn period_ends_sentence(tokens: &[&str], index: usize, word: &str, next_word: &s
     if matches!(word, "N°" | "Nº") || (matches!(word, "No" | "no" | "Nos") && next_word.starts_with(|c: char| c.is_ascii_digit())) {
         return false;
     }
+    // Before anything else it is the word: 'said no. Sen. Smith', 'The answer was No. Then'.
+    if matches!(word, "No" | "no" | "Nos" | "nos") {
+        return next_capital;
+    }
     if let Some((kind, _)) = data().abbreviation(word) {
         if kind == AbbreviationKind::Title && !matches!(word, "Sr" | "Jr") {
             return false;
@@ -233,5 +237,7 @@ mod tests {
             ["Gen. Smith met U.S. President Donald Trump on Jan. 11, 2025.", "He left."]);
         assert_eq!(split_sentences("The vessel Sv. Nikolay docked. It waited."), ["The vessel Sv. Nikolay docked.", "It waited."]);
         assert_eq!(split_sentences("James T. Kirk spoke at 3 p.m. on Friday."), ["James T. Kirk spoke at 3 p.m. on Friday."]);
+        assert_eq!(split_sentences("Sen. Chuck Schumer, D-N.Y., said no. Sen. Ed Markey agreed. It was No. 1 on the list."),
+            ["Sen. Chuck Schumer, D-N.Y., said no.", "Sen. Ed Markey agreed.", "It was No. 1 on the list."]);
     }
 }

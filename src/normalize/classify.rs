@@ -102,7 +102,7 @@ impl<'a> Piece<'a> {
             // "31 pts. and": a unit's period is the abbreviation's; a word that turns out not
             // to be a unit gets it back ([`super::spoken_trail`]).
             let unit = self.core.chars().all(char::is_alphabetic) && data.units.contains_key(self.core);
-            if is_initial || is_initialism || span_to_month || unit || data.abbreviation(self.core).is_some() {
+            if is_initial || is_initialism || span_to_month || unit || affiliation(self.core, data).is_some() || data.abbreviation(self.core).is_some() {
                 self.dotted = true;
                 self.trail = &self.trail[1..];
             }
@@ -227,6 +227,7 @@ impl<'a> Classifier<'a> {
             return None;
         }
         self.url_or_email(piece)
+            .or_else(|| affiliation(self.pieces[index].core, self.data).map(|spoken| (1, Semiotic::Abbreviation(spoken))))
             .or_else(|| self.model(index))
             .or_else(|| self.ticker(index))
             .or_else(|| self.telephone(index))
@@ -613,6 +614,11 @@ impl<'a> Classifier<'a> {
                     if let Some(scaled) = scaled(&amount, unit, next) {
                         return Some((1, scaled));
                     }
+                    // "2.3m people watched, up from 1.9m in 2022": once the sentence counts in
+                    // millions, a later bare "m" counts so too.
+                    if unit == "m" && !METER_WORDS.contains(&next) && self.millions_before(index) {
+                        return Some((1, Semiotic::Scaled { amount, scale: "million" }));
+                    }
                 }
                 // "their 30s", "the 80s": ages and decades, not seconds.
                 let tens = number_text.len() == 2 && number_text.ends_with('0') && !number_text.starts_with('0');
@@ -659,6 +665,15 @@ impl<'a> Classifier<'a> {
         let unit = self.core(index + 1)?;
         let names = self.data.units.get(unit)?;
         (!ambiguous_unit(unit)).then(|| (2, measure(amount, names, self.attributive(index, 2))))
+    }
+
+    /// True when a number with a glued "m" before piece `index` counts millions ("20m viewers").
+    fn millions_before(&self, index: usize) -> bool {
+        (0..index).any(|at| {
+            let piece = self.pieces[at];
+            let next = self.core(at + 1).filter(|_| piece.trail.is_empty()).unwrap_or("");
+            piece.core.strip_suffix('m').and_then(parse_number).is_some_and(|amount| scaled(&amount, "m", next).is_some())
+        })
     }
 
     /// True when the measure of `len` pieces at `index` stands between a determiner and a
@@ -878,6 +893,23 @@ impl<'a> Classifier<'a> {
     }
 }
 
+/// A lawmaker's party and state, as news copy writes them after the name: "D-Mass." ->
+/// "Democrat of Massachusetts", "R-Ohio", "D-N.Y.", "I-VT" (the final period claimed).
+fn affiliation(core: &str, data: &Data) -> Option<String> {
+    let (party, state) = core.split_once('-')?;
+    let party = match party {
+        "D" => "Democrat",
+        "R" => "Republican",
+        "I" => "Independent",
+        _ => return None,
+    };
+    let state = match data.abbreviation(state) {
+        Some((AbbreviationKind::State, name)) => name,
+        _ => data.states.get(state)?,
+    };
+    Some(format!("{party} of {state}"))
+}
+
 fn is_upper_word(word: &str) -> bool {
     !word.is_empty() && word.chars().all(|c| c.is_ascii_uppercase())
 }
@@ -901,7 +933,15 @@ fn pronounceable(word: &str) -> bool {
             return false;
         }
     }
-    !(!vowels(letters[0]) && !vowels(letters[1]))
+    // English words end in no consonant followed by L, R or W ("AAPL", "GOOGL"), and start
+    // with no doubled vowel ("AARP").
+    let (second_last, last) = (letters[letters.len() - 2], letters[letters.len() - 1]);
+    if !vowels(second_last) && !matches!(second_last, 'L' | 'R' | 'W') && matches!(last, 'L' | 'R' | 'W') {
+        return false;
+    }
+    let starts_with_two_consonants = !vowels(letters[0]) && !vowels(letters[1]);
+    let starts_with_double_vowel = letters[0] == letters[1] && vowels(letters[0]);
+    !starts_with_two_consonants && !starts_with_double_vowel
 }
 
 /// Single-piece classes that need no context: ordinals, percentages, fractions, decades.
@@ -1072,8 +1112,19 @@ fn mixed(core: &str) -> Option<Semiotic> {
     }
     let lettered = runs.iter().any(|run| run.chars().any(char::is_alphabetic));
     let mut previous_digits = false;
+    let mut previous_run = String::new();
     for run in runs {
         let digits = run.starts_with(|c: char| c.is_ascii_digit());
+        // "2nd-degree", "21st-century": the number as an ordinal.
+        if previous_digits && matches!(run.to_ascii_lowercase().as_str(), "st" | "nd" | "rd" | "th") {
+            if let Some(Semiotic::Ordinal(n)) = single(&format!("{previous_run}{}", run.to_ascii_lowercase())) {
+                words.pop();
+                words.push(super::number::ordinal(n));
+                previous_digits = false;
+                continue;
+            }
+        }
+        previous_run.clone_from(&run);
         // "49ers", "76ers": forty niners, seventy sixers.
         if run == "ers" && previous_digits {
             if let Some(last) = words.pop() {

@@ -15,6 +15,12 @@ struct AbbreviationFile {
 }
 
 #[derive(Debug, Deserialize)]
+struct StateFile {
+    postal: HashMap<String, String>,
+    dotted: HashMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
 struct UnitFile {
     units: HashMap<String, [String; 2]>,
 }
@@ -75,6 +81,9 @@ pub struct Data {
     pub currency_codes: HashMap<String, Currency>,
     pub say_acronyms: HashSet<String>,
     pub spell_acronyms: HashSet<String>,
+    /// U.S. states by postal code ("NY"), dotted form ("N.Y") and full name ("Ohio"), to
+    /// their names; AP's abbreviations are [`AbbreviationKind::State`].
+    pub states: HashMap<String, String>,
     /// Longest multi-word abbreviation ("Lt. Gen"), in words.
     pub max_abbreviation_words: usize,
 }
@@ -109,6 +118,9 @@ pub fn data() -> &'static Data {
         let units: UnitFile = toml::from_str(include_str!("data/units.toml")).expect("units.toml is valid");
         let currencies: CurrencyFile =
             toml::from_str(include_str!("data/currencies.toml")).expect("currencies.toml is valid");
+        let state_file: StateFile = toml::from_str(include_str!("data/states.toml")).expect("states.toml is valid");
+        let full_names = state_file.postal.values().filter(|name| !name.contains(' ')).map(|name| (name.clone(), name.clone())).collect::<Vec<_>>();
+        let states = state_file.postal.into_iter().chain(state_file.dotted).chain(full_names).collect();
         let acronyms: AcronymFile =
             toml::from_str(include_str!("data/acronyms.toml")).expect("acronyms.toml is valid");
 
@@ -140,6 +152,7 @@ pub fn data() -> &'static Data {
             currency_codes: currencies.codes.iter().map(|(code, names)| (code.clone(), Currency::from(names))).collect(),
             say_acronyms: acronyms.say.into_iter().collect(),
             spell_acronyms: acronyms.spell.into_iter().collect(),
+            states,
             max_abbreviation_words,
         }
     })
