@@ -584,7 +584,7 @@ impl<'a> Classifier<'a> {
         }
         // "20-30 km": the unit is said once, after the second number.
         if let (Semiotic::Cardinal(_), Semiotic::Cardinal(high)) = (&from, &to) {
-            if let Some(unit) = self.core(index + 1).filter(|unit| piece.trail.is_empty() && !ambiguous_unit(unit)) {
+            if let Some(unit) = self.core(index + 1).filter(|unit| piece.trail.is_empty() && (!ambiguous_unit(unit) || self.dotted_inches(index + 1))) {
                 if let Some(names) = self.data.units.get(unit) {
                     let to = measure(high.clone(), names, self.attributive(index, 2));
                     return Some((2, Semiotic::Range(Box::new(from), Box::new(to))));
@@ -664,7 +664,14 @@ impl<'a> Classifier<'a> {
         }
         let unit = self.core(index + 1)?;
         let names = self.data.units.get(unit)?;
-        (!ambiguous_unit(unit)).then(|| (2, measure(amount, names, self.attributive(index, 2))))
+        (!ambiguous_unit(unit) || self.dotted_inches(index + 1)).then(|| (2, measure(amount, names, self.attributive(index, 2))))
+    }
+
+    /// True when piece `index` is "in." after a number and not the last word, so inches:
+    /// "2-3 in. of snow", "6 ft. 2 in. tall" (but "the votes are 5 in." stays a word).
+    fn dotted_inches(&self, index: usize) -> bool {
+        let piece = self.pieces[index];
+        piece.core == "in" && piece.dotted && index + 1 < self.pieces.len()
     }
 
     /// True when a number with a glued "m" before piece `index` counts millions ("20m viewers").
