@@ -217,12 +217,18 @@ fn plan_batches_of(indices: &[usize], chunks: &[Chunk], batch_chars: usize) -> V
     batches
 }
 
-/// Adapts spoken text for engines: a run of single letters ("a m", "A I", "P O W's") is
-/// joined into one capitalized word ("AM", "AI", "POW's"), which the espeak phonemizer (and
-/// so Piper) reads letter by letter, where a lone "a" is read as the article, also when
-/// dotted ("A.I." -> "uh eye" in the espeak-ng port).
+/// Adapts spoken text for engines. The normalizer spells letters apart ("F B I"), which
+/// every engine reads letter by letter, except a lone "a": the espeak phonemizer (and so
+/// Piper) reads it as the article, also when dotted ("A.I." -> "uh eye"). So in a run of
+/// single letters each "a" is joined to a neighbour ("A A P L" -> "AA P L", "a m" -> "AM",
+/// "N C A A" -> "N C AA"): two capitals are spelled, except the words below. A run of
+/// consonants is joined whole ("N F L", "p m"), which eSpeak spells with an acronym's
+/// stress; a run with vowels is not, as eSpeak reads "AAPL" as "apple", "NCAA" as "enk-ah"
+/// and "GOOGL" as "google".
 pub fn engine_text(text: &str) -> String {
     const TRAILING: [char; 6] = [',', '.', ';', ':', '?', '!'];
+    /// Pairs with an "a" that eSpeak reads as words (measured with the espeak-ng crate).
+    const WORDS: [&str; 5] = ["AN", "AS", "AT", "AU", "YA"];
     let words: Vec<&str> = text.split(' ').collect();
     let letter = |word: &str| -> Option<char> {
         let core = word.trim_end_matches(TRAILING);
@@ -233,6 +239,7 @@ pub fn engine_text(text: &str) -> String {
             _ => None,
         }
     };
+    let is_a = |word: &str| letter(word).is_some_and(|c| c.eq_ignore_ascii_case(&'a'));
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     let mut index = 0;
     while index < words.len() {
@@ -240,16 +247,51 @@ pub fn engine_text(text: &str) -> String {
         while end < words.len() && letter(words[end]).is_some() && (end == index || !words[end - 1].ends_with(TRAILING)) {
             end += 1;
         }
-        if end - index >= 2 {
-            let mut joined: String = words[index..end].iter().filter_map(|w| letter(w)).flat_map(char::to_uppercase).collect();
-            let last = words[end - 1];
-            joined.push_str(&last[last.chars().next().map_or(0, char::len_utf8)..]);
-            out.push(joined);
-            index = end;
-        } else {
-            out.push(words[index].to_string());
-            index += 1;
+        let run = &words[index..end];
+        let consonants = run.iter().all(|word| letter(word).is_some_and(|c| !"aeiouyAEIOUY".contains(c)));
+        if run.len() < 2 || (!consonants && !run.iter().any(|word| is_a(word))) {
+            out.extend(words[index..end.max(index + 1)].iter().map(|word| word.to_string()));
+            index = end.max(index + 1);
+            continue;
         }
+        // Groups of letters, by position in the run; each "a" takes the letter before it,
+        // else the one after, from the right ("A A R P" -> "AA R P").
+        let upper = |at: usize| letter(run[at]).map(|c| c.to_ascii_uppercase()).unwrap_or(' ');
+        let pair_ok = |first: usize, second: usize| !WORDS.contains(&format!("{}{}", upper(first), upper(second)).as_str());
+        let mut group_of: Vec<Option<usize>> = vec![None; run.len()];
+        let mut paired = true;
+        for at in (0..run.len()).rev().filter(|&at| is_a(run[at])) {
+            if group_of[at].is_some() {
+                continue;
+            }
+            if at > 0 && group_of[at - 1].is_none() && pair_ok(at - 1, at) {
+                group_of[at - 1] = Some(at - 1);
+                group_of[at] = Some(at - 1);
+            } else if at + 1 < run.len() && group_of[at + 1].is_none() && pair_ok(at, at + 1) {
+                group_of[at] = Some(at);
+                group_of[at + 1] = Some(at);
+            } else {
+                paired = false;
+            }
+        }
+        let joined = |from: usize, to: usize| -> String {
+            let mut joined: String = run[from..to].iter().filter_map(|w| letter(w)).flat_map(char::to_uppercase).collect();
+            let last = run[to - 1];
+            joined.push_str(&last[last.chars().next().map_or(0, char::len_utf8)..]);
+            joined
+        };
+        if !paired || consonants {
+            // No neighbour fits: the run as one word, which is right more often than "uh".
+            out.push(joined(0, run.len()));
+        } else {
+            let mut at = 0;
+            while at < run.len() {
+                let to = if group_of[at] == Some(at) { at + 2 } else { at + 1 };
+                out.push(if to - at == 2 { joined(at, to) } else { run[at].to_string() });
+                at = to;
+            }
+        }
+        index = end;
     }
     out.join(" ")
 }
@@ -290,9 +332,19 @@ mod tests {
     fn letter_runs_become_initialisms() {
         assert_eq!(engine_text("at nine thirty a m every day"), "at nine thirty AM every day");
         assert_eq!(engine_text("created with A I assistance."), "created with AI assistance.");
-        assert_eq!(engine_text("the P O W's family, and a dog"), "the POW's family, and a dog");
+        // Consonants are joined; with a vowel and no "a", letters stay apart.
         assert_eq!(engine_text("closes at six p m."), "closes at six PM.");
+        assert_eq!(engine_text("the N F L and w w w dot"), "the NFL and WWW dot");
+        assert_eq!(engine_text("the P O W's family, and a dog"), "the P O W's family, and a dog");
+        assert_eq!(engine_text("shares of G O O G L rose"), "shares of G O O G L rose");
+        // Each "a" joins a neighbour; the run as a whole would be read as a word.
+        assert_eq!(engine_text("shares of A A P L rose"), "shares of AA P L rose");
+        assert_eq!(engine_text("the N C A A and the A A R P."), "the N C AA and the AA R P.");
+        assert_eq!(engine_text("the I A E A said"), "the IA EA said");
+        assert_eq!(engine_text("A F P reported"), "AF P reported");
         assert_eq!(engine_text("a b, c"), "AB, c");
+        // "AT" would be read as the word: the run stays whole.
+        assert_eq!(engine_text("A T and T"), "AT and T");
         assert_eq!(engine_text("I saw a cat"), "I saw a cat");
         assert_eq!(engine_text("as I as a rule"), "as I as a rule");
     }
