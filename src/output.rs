@@ -6,15 +6,28 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
-/// Writes `path` by calling `fill` on a buffered temporary file, then renaming it over `path`.
-pub fn write_atomically(path: &Path, fill: impl FnOnce(&mut BufWriter<&mut std::fs::File>) -> Result<()>) -> Result<()> {
-    let folder = match path.parent() {
+/// Fails, naming `path`, when the folder `path` would be written in does not exist: checked
+/// before any work, so that a run does not fail at its last step (or after writing some of
+/// its files).
+pub fn check_folder(path: &Path) -> Result<()> {
+    if folder_of(path).is_dir() {
+        Ok(())
+    } else {
+        Err(Error::io(path, std::io::Error::new(std::io::ErrorKind::NotFound, "the folder does not exist")))
+    }
+}
+
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
-    };
-    if !folder.is_dir() {
-        return Err(Error::io(path, std::io::Error::new(std::io::ErrorKind::NotFound, "the folder does not exist")));
     }
+}
+
+/// Writes `path` by calling `fill` on a buffered temporary file, then renaming it over `path`.
+pub fn write_atomically(path: &Path, fill: impl FnOnce(&mut BufWriter<&mut std::fs::File>) -> Result<()>) -> Result<()> {
+    check_folder(path)?;
+    let folder = folder_of(path);
     let mut temp = tempfile::Builder::new()
         .prefix(".readcast-")
         .suffix(".part")

@@ -222,6 +222,7 @@ fn bad_input_is_one_clear_line_and_exit_2() {
     let good = write_temp(dir.path(), "good.txt", SHORT);
     let out = dir.path().join("out.wav");
     let missing_dir_out = dir.path().join("no/such/dir/out.wav");
+    let (missing_vtt, missing_json) = (missing_dir_out.with_extension("vtt"), missing_dir_out.with_extension("json"));
     let (ogg_out, mp3_out, pod_out) = (dir.path().join("out.ogg"), dir.path().join("out.mp3"), dir.path().join("pod"));
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["narrate", "/no/such/article.txt", "-o", out.to_str().unwrap()], "No such file"),
@@ -230,6 +231,9 @@ fn bad_input_is_one_clear_line_and_exit_2() {
         (vec!["narrate", binary.to_str().unwrap(), "-o", out.to_str().unwrap()], "binary"),
         (vec!["narrate", good.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "nope"], "unknown voice"),
         (vec!["narrate", good.to_str().unwrap(), "-o", missing_dir_out.to_str().unwrap(), "--voice", "espeak"], "out.wav"),
+        // A sidecar that cannot be written stops the run before the audio is written.
+        (vec!["narrate", good.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak", "--captions", missing_vtt.to_str().unwrap()], "out.vtt: the folder does not exist"),
+        (vec!["narrate", good.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak", "--timings", missing_json.to_str().unwrap()], "out.json: the folder does not exist"),
         (vec!["narrate", "ftp://example.com/a", "-o", out.to_str().unwrap()], "only http"),
         (vec!["narrate", good.to_str().unwrap()], "--output"),
         (vec!["narrate", good.to_str().unwrap(), "-o", ogg_out.to_str().unwrap(), "--voice", "espeak"], "name the output .wav or .mp3"),
