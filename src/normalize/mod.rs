@@ -96,7 +96,10 @@ impl Normalizer {
             }
             index += token.len;
             // A period claimed by a word that turned out to be no abbreviation is given back.
-            let ends_sentence = index == pieces.len() && (is_sentence || matches!(token.semiotic, Some(Semiotic::Measure { .. })));
+            // A measure's period before a capital ends a sentence too, as the splitter finds.
+            let measure = matches!(token.semiotic, Some(Semiotic::Measure { .. }));
+            let next_capital = pieces.get(index).is_some_and(|next| next.core.starts_with(char::is_uppercase));
+            let ends_sentence = (index == pieces.len() && (is_sentence || measure)) || (measure && next_capital);
             let trail = spoken_trail(last, ends_sentence || token.semiotic.is_none());
             if spoken == "," {
                 // A dash between clauses becomes a comma on the word before it.
