@@ -1154,12 +1154,20 @@ fn mixed(core: &str) -> Option<Semiotic> {
             let octets: Vec<&str> = run.split('.').collect();
             let address = octets.len() == 4 && octets.iter().all(|octet| (1..=3).contains(&octet.len()) && octet.parse::<u16>().is_ok_and(|value| value <= 255));
             let separator = if address { " dot " } else { " point " };
-            let parts = || octets.iter().map(|part| if part.is_empty() { String::new() } else { super::number::cardinal_digits(part) }).collect::<Vec<_>>().join(separator);
+            // An address's parts are said in pairs, as people read them: "one ninety two".
+            let part_words = |part: &&str| match part.parse::<u64>() {
+                Ok(value) if address => super::number::in_pairs(value),
+                _ if part.is_empty() => String::new(),
+                _ => super::number::cardinal_digits(part),
+            };
+            let parts = || octets.iter().map(part_words).collect::<Vec<_>>().join(separator);
             words.push(parse_number(&run).map_or_else(parts, |number| number.words()));
         } else if run.chars().all(|c| c.is_ascii_digit()) {
-            // A year after letters: "FY2025", "Q3 2026" is said as a year.
+            // A year after letters: "FY2025", "Q3 2026" is said as a year; three digits in a
+            // code are said in pairs: "I-405" four oh five, "AA123" one twenty three.
             let year = year_number(&run).filter(|year| lettered && (1900..=2099).contains(year));
-            words.push(year.map_or_else(|| super::number::cardinal_digits(&run), super::number::year));
+            let paired = (lettered && run.len() == 3 && !run.starts_with('0')).then(|| run.parse().ok()).flatten().map(super::number::in_pairs);
+            words.push(year.map(super::number::year).or(paired).unwrap_or_else(|| super::number::cardinal_digits(&run)));
         } else if is_upper_word(&run) && data().say_acronyms.contains(&run) {
             words.push(title_case(&run));
         } else if is_upper_word(&run) {
