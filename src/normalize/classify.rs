@@ -584,7 +584,7 @@ impl<'a> Classifier<'a> {
         }
         // "20-30 km": the unit is said once, after the second number.
         if let (Semiotic::Cardinal(_), Semiotic::Cardinal(high)) = (&from, &to) {
-            if let Some(unit) = self.core(index + 1).filter(|unit| piece.trail.is_empty() && (!ambiguous_unit(unit) || self.dotted_inches(index + 1))) {
+            if let Some(unit) = self.spaced_unit(index + 1).filter(|_| piece.trail.is_empty()) {
                 if let Some(names) = self.data.units.get(unit) {
                     let to = measure(high.clone(), names, self.attributive(index, 2));
                     return Some((2, Semiotic::Range(Box::new(from), Box::new(to))));
@@ -662,16 +662,18 @@ impl<'a> Classifier<'a> {
                 return Some((3, measure(amount, names, self.attributive(index, 3))));
             }
         }
-        let unit = self.core(index + 1)?;
+        let unit = self.spaced_unit(index + 1)?;
         let names = self.data.units.get(unit)?;
-        (!ambiguous_unit(unit) || self.dotted_inches(index + 1)).then(|| (2, measure(amount, names, self.attributive(index, 2))))
+        Some((2, measure(amount, names, self.attributive(index, 2))))
     }
 
-    /// True when piece `index` is "in." after a number and not the last word, so inches:
-    /// "2-3 in. of snow", "6 ft. 2 in. tall" (but "the votes are 5 in." stays a word).
-    fn dotted_inches(&self, index: usize) -> bool {
-        let piece = self.pieces[index];
-        piece.core == "in" && piece.dotted && index + 1 < self.pieces.len()
+    /// Piece `index`, when it may be a unit standing apart from its number: not one of the
+    /// [`ambiguous_unit`]s, except "in." with its period and the sentence going on, which is
+    /// inches ("2-3 in. of snow", "6 ft. 2 in. tall"; "the votes are 5 in." stays a word).
+    fn spaced_unit(&self, index: usize) -> Option<&'a str> {
+        let piece = self.pieces.get(index)?;
+        let inches = piece.core == "in" && piece.dotted && index + 1 < self.pieces.len();
+        (!ambiguous_unit(piece.core) || inches).then_some(piece.core)
     }
 
     /// True when a number with a glued "m" before piece `index` counts millions ("20m viewers").

@@ -247,11 +247,27 @@ pub fn engine_text(text: &str) -> String {
         while end < words.len() && letter(words[end]).is_some() && (end == index || !words[end - 1].ends_with(TRAILING)) {
             end += 1;
         }
+        if end - index < 2 {
+            out.push(words[index].to_string());
+            index += 1;
+            continue;
+        }
         let run = &words[index..end];
-        let consonants = run.iter().all(|word| letter(word).is_some_and(|c| !"aeiouyAEIOUY".contains(c)));
-        if run.len() < 2 || (!consonants && !run.iter().any(|word| is_a(word))) {
-            out.extend(words[index..end.max(index + 1)].iter().map(|word| word.to_string()));
-            index = end.max(index + 1);
+        index = end;
+        let joined = |from: usize, to: usize| -> String {
+            let mut joined: String = run[from..to].iter().filter_map(|w| letter(w)).flat_map(char::to_uppercase).collect();
+            let last = run[to - 1];
+            joined.push_str(&last[last.chars().next().map_or(0, char::len_utf8)..]);
+            joined
+        };
+        // Consonants only: eSpeak spells the joined word, with an acronym's stress.
+        if run.iter().all(|word| letter(word).is_some_and(|c| !"aeiouyAEIOUY".contains(c))) {
+            out.push(joined(0, run.len()));
+            continue;
+        }
+        // Vowels but no "a": apart, as the normalizer wrote them.
+        if !run.iter().any(|word| is_a(word)) {
+            out.extend(run.iter().map(|word| word.to_string()));
             continue;
         }
         // Groups of letters, by position in the run; each "a" takes the letter before it,
@@ -274,13 +290,7 @@ pub fn engine_text(text: &str) -> String {
                 paired = false;
             }
         }
-        let joined = |from: usize, to: usize| -> String {
-            let mut joined: String = run[from..to].iter().filter_map(|w| letter(w)).flat_map(char::to_uppercase).collect();
-            let last = run[to - 1];
-            joined.push_str(&last[last.chars().next().map_or(0, char::len_utf8)..]);
-            joined
-        };
-        if !paired || consonants {
+        if !paired {
             // No neighbour fits: the run as one word, which is right more often than "uh".
             out.push(joined(0, run.len()));
         } else {
@@ -291,7 +301,6 @@ pub fn engine_text(text: &str) -> String {
                 at = to;
             }
         }
-        index = end;
     }
     out.join(" ")
 }

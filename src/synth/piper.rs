@@ -161,9 +161,8 @@ fn load_session(environment: &ort::environment::Environment, model: &Path, threa
         Ok(Session::builder(environment)?.with_intra_threads(threads)?.with_inter_threads(1)?.with_optimization_level(level)?)
     };
     // The original file when the rewrite does not apply, so that ONNX Runtime names its faults.
-    let optimize = |builder: ort::session::builder::SessionBuilder| -> Result<Session> {
+    let optimize = |mut builder: ort::session::builder::SessionBuilder| -> Result<Session> {
         let rewritten = std::fs::read(model).ok().and_then(|bytes| super::piper_graph::convolutions_as_2d(&bytes));
-        let mut builder = builder;
         match rewritten {
             Some(bytes) => builder.commit_from_memory(&bytes),
             None => builder.commit_from_file(model),
