@@ -131,6 +131,49 @@ fn zero_noise_gives_the_same_audio_every_run() {
 }
 
 #[test]
+fn a_new_optimized_graph_replaces_the_stale_ones_of_its_model() {
+    let Some(assets) = assets() else { return };
+    let voices = installed(&assets);
+    let dir = tempfile::tempdir().unwrap();
+    let sentence = dir.path().join("one.txt");
+    std::fs::write(&sentence, "The first grain left the harbor at noon.\n").unwrap();
+    let out = dir.path().join("one.wav");
+    let narrate = || {
+        let output = readcast(&assets, voices.path(), &["narrate", sentence.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "joe", "--no-header", "--no-disclosure"]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+    };
+    let models = voices.path().join("cache/models");
+    let names = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&models).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    };
+    narrate();
+    let [current] = &names()[..] else { panic!("one cached graph: {:?}", names()) };
+    // `{stem}-{model}-{key}.onnx`: graphs of the same model by another readcast or runtime
+    // (same model hash), of the older naming (no model hash), and of another model.
+    let family = current.strip_suffix(".onnx").and_then(|n| n.rsplit_once('-')).map(|(family, _)| family.to_string()).unwrap();
+    let stale = [format!("{family}-0123456789abcdef.onnx"), "en_US-joe-medium-fedcba9876543210.onnx".to_string()];
+    let other = "en_US-amy-low-89abcdef-0123456789abcdef.onnx".to_string();
+    for name in stale.iter().chain([&other]) {
+        std::fs::write(models.join(name), b"graph").unwrap();
+    }
+    // Loading the cached graph leaves the others alone; making a new one removes the stale.
+    narrate();
+    assert_eq!(names().len(), 4);
+    std::fs::remove_file(models.join(current)).unwrap();
+    narrate();
+    let mut expected = vec![current.clone(), other];
+    expected.sort();
+    assert_eq!(names(), expected);
+    let stats = readcast(&assets, voices.path(), &["cache", "stats"]);
+    assert!(text(&stats.stdout).contains(" and 2 optimized voice models, "), "{}", text(&stats.stdout));
+    let cleared = readcast(&assets, voices.path(), &["cache", "clear"]);
+    assert!(text(&cleared.stdout).contains(" and 2 optimized voice models, "), "{}", text(&cleared.stdout));
+    assert!(!models.exists());
+}
+
+#[test]
 fn phonemes_and_ids_match_piper() {
     let Some(assets) = assets() else { return };
     std::env::set_var("ORT_DYLIB_PATH", &assets.runtime);

@@ -76,9 +76,9 @@ pub struct CacheArgs {
 
 #[derive(Debug, Subcommand)]
 enum CacheAction {
-    /// Entries and size of the segment cache.
+    /// Entries and size of the cache (segments, episode pieces, optimized voice models).
     Stats,
-    /// Remove every cached segment.
+    /// Remove everything cached.
     Clear,
     /// Remove the least recently used entries until the cache fits in a size.
     Prune {
@@ -175,26 +175,21 @@ pub fn feed(args: &FeedArgs) -> Result<i32> {
 
 /// `readcast cache`: stats, clear or prune.
 pub fn cache(args: &CacheArgs) -> Result<i32> {
-    let cache = SegmentCache::new(SegmentCache::default_dir());
+    let cache = SegmentCache::user();
     let describe = |verb: &str, stats: CacheStats| {
         format!(
-            "{}: {verb} {} segments, {} loudness profiles and {} episode pieces, {:.1} MiB\n",
+            "{}: {verb} {} segments, {} loudness profiles, {} episode pieces and {} optimized voice models, {:.1} MiB\n",
             cache.dir().display(),
             stats.entries,
             stats.profiles,
             stats.pieces,
+            stats.models,
             stats.bytes as f64 / 1_048_576.0
         )
     };
     let report = match args.action {
         CacheAction::Stats => describe("holds", cache.stats()),
-        CacheAction::Clear => {
-            let models = readcast::synth::cache::model_dir();
-            if models.exists() {
-                std::fs::remove_dir_all(&models).map_err(|e| Error::io(&models, e))?;
-            }
-            describe("cleared", cache.clear()?)
-        }
+        CacheAction::Clear => describe("cleared", cache.clear()?),
         CacheAction::Prune { max_mib } => {
             if !(max_mib >= 0.0 && max_mib.is_finite()) {
                 return Err(Error::input(format!("--max-mib {max_mib}: expected a size in MiB, 0 or more")));

@@ -29,8 +29,36 @@ pub fn model_dir() -> PathBuf {
     }
 }
 
+/// Marks a cached model as used, so that pruning keeps it over models not used since.
+pub fn model_in_use(path: &Path) {
+    if let Ok(file) = std::fs::File::open(path) {
+        mark_in_use(&file);
+    }
+}
+
+/// Removes the cached models that `kept` replaces: those named `{family}-*.onnx` (the same
+/// model file optimized by another readcast or ONNX Runtime) and those of the older naming,
+/// `{stem}-{16 hex digits}.onnx`, where `family` is `{stem}-{8 hex digits}`. Failures are
+/// ignored: a model in use elsewhere may not be removable, and is only disk space.
+pub fn remove_superseded_models(kept: &Path, family: &str) {
+    let Some(folder) = kept.parent() else { return };
+    let stem = family.rsplit_once('-').map_or(family, |(stem, _)| stem);
+    let hex = |text: &str, len: usize| text.len() == len && text.bytes().all(|b| b.is_ascii_hexdigit());
+    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".onnx")) else { continue };
+        let same_model = name.strip_prefix(family).and_then(|rest| rest.strip_prefix('-')).is_some_and(|key| hex(key, 16));
+        let old_naming = name.strip_prefix(stem).and_then(|rest| rest.strip_prefix('-')).is_some_and(|key| hex(key, 16));
+        if (same_model || old_naming) && path != kept {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
 pub struct SegmentCache {
     dir: PathBuf,
+    /// The folder of optimized voice models that `stats`, `prune` and `clear` also cover.
+    models: Option<PathBuf>,
     hits: AtomicUsize,
     misses: AtomicUsize,
 }
@@ -42,6 +70,8 @@ pub struct CacheStats {
     pub entries: usize,
     /// Pieces of episodes: encoded MP3 frames and finished 16-bit segments (WAV).
     pub pieces: usize,
+    /// Optimized voice models (see [`model_dir`]).
+    pub models: usize,
     /// Loudness profiles of placed segments.
     pub profiles: usize,
     /// Bytes of all.
@@ -51,7 +81,13 @@ pub struct CacheStats {
 impl SegmentCache {
     /// The cache in `dir` (created on first write).
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        SegmentCache { dir: dir.into(), hits: AtomicUsize::new(0), misses: AtomicUsize::new(0) }
+        SegmentCache { dir: dir.into(), models: None, hits: AtomicUsize::new(0), misses: AtomicUsize::new(0) }
+    }
+
+    /// The user's cache ([`Self::default_dir`]), with the optimized voice models of
+    /// [`model_dir`].
+    pub fn user() -> Self {
+        SegmentCache { models: Some(model_dir()), ..Self::new(Self::default_dir()) }
     }
 
     /// The user's cache: `$READCAST_CACHE`, else `segments` in the user cache folder.
@@ -205,9 +241,18 @@ impl SegmentCache {
         Ok(removed)
     }
 
-    /// Every entry on disk (segments, pieces, profiles; not the optimized models).
+    /// Every entry on disk: segments, pieces, profiles, and the optimized models where this
+    /// cache covers them.
     fn entries(&self) -> Vec<EntryFile> {
         let mut entries = Vec::new();
+        for entry in self.models.iter().flat_map(std::fs::read_dir).flatten().flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "onnx") {
+                if let Ok(meta) = entry.metadata() {
+                    entries.push(EntryFile::new(path, Some(Entry::Model), &meta));
+                }
+            }
+        }
         for shard in std::fs::read_dir(&self.dir).into_iter().flatten().flatten() {
             // Entries live in folders named by the first two hex digits of their key.
             if shard.file_name().len() != 2 {
@@ -223,9 +268,7 @@ impl SegmentCache {
                     None => continue,
                 };
                 let Ok(meta) = entry.metadata() else { continue };
-                let written = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
-                let used = meta.accessed().map_or(written, |accessed| accessed.max(written));
-                entries.push(EntryFile { path, kind, bytes: meta.len(), used });
+                entries.push(EntryFile::new(path, kind, &meta));
             }
         }
         entries
@@ -234,8 +277,10 @@ impl SegmentCache {
     /// Removes every entry.
     pub fn clear(&self) -> Result<CacheStats> {
         let stats = self.stats();
-        if self.dir.exists() {
-            std::fs::remove_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
+        for dir in std::iter::once(&self.dir).chain(&self.models) {
+            if dir.exists() {
+                std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
         }
         Ok(stats)
     }
@@ -247,6 +292,7 @@ impl CacheStats {
             None => &mut self.entries,
             Some(Entry::Piece | Entry::Pcm) => &mut self.pieces,
             Some(Entry::Profile) => &mut self.profiles,
+            Some(Entry::Model) => &mut self.models,
         };
         *counter += 1;
         self.bytes += entry.bytes;
@@ -261,6 +307,14 @@ struct EntryFile {
     used: std::time::SystemTime,
 }
 
+impl EntryFile {
+    fn new(path: PathBuf, kind: Option<Entry>, meta: &std::fs::Metadata) -> Self {
+        let written = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+        let used = meta.accessed().map_or(written, |accessed| accessed.max(written));
+        EntryFile { path, kind, bytes: meta.len(), used }
+    }
+}
+
 /// Kinds of entries the cache holds besides segments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entry {
@@ -271,6 +325,8 @@ pub enum Entry {
     Pcm,
     /// Profiles of placed segments (see [`crate::assemble::Profile`]).
     Profile,
+    /// Optimized voice models, in [`model_dir`] rather than among the entries.
+    Model,
 }
 
 impl Entry {
@@ -284,6 +340,7 @@ impl Entry {
             Entry::Piece => "mp3",
             Entry::Pcm => "pcm",
             Entry::Profile => "prof",
+            Entry::Model => "onnx",
         }
     }
 }

@@ -169,12 +169,15 @@ fn load_session(environment: &ort::environment::Environment, model: &Path, threa
         }
         .map_err(load_error)
     };
-    let Some(cached) = optimized_model_path(model) else {
+    let Some((cached, family)) = optimized_model_path(model) else {
         return optimize(builder(GraphOptimizationLevel::All).map_err(load_error)?);
     };
     if cached.is_file() {
         match builder(GraphOptimizationLevel::Disable).and_then(|mut b| b.commit_from_file(&cached)) {
-            Ok(session) => return Ok(session),
+            Ok(session) => {
+                super::cache::model_in_use(&cached);
+                return Ok(session);
+            }
             // A damaged entry is rebuilt below.
             Err(_) => drop(std::fs::remove_file(&cached)),
         }
@@ -186,13 +189,18 @@ fn load_session(environment: &ort::environment::Environment, model: &Path, threa
     };
     let session = optimize(builder(GraphOptimizationLevel::All).and_then(|b| Ok(b.with_optimized_model_path(temp.path())?)).map_err(load_error)?)?;
     // Written in full before the session exists; renamed into place so that concurrent
-    // loads never read half a file.
-    let _ = temp.persist(&cached);
+    // loads never read half a file. It replaces the model's graphs made by other versions.
+    if temp.persist(&cached).is_ok() {
+        super::cache::remove_superseded_models(&cached, &family);
+    }
     Ok(session)
 }
 
-/// Where the optimized graph of `model` is cached: `models/` in readcast's cache folder.
-fn optimized_model_path(model: &Path) -> Option<PathBuf> {
+/// Where the optimized graph of `model` is cached: `models/` in readcast's cache folder, as
+/// `{stem}-{model}-{key}.onnx`, where `model` hashes the model file's path (the family of
+/// graphs made from that file, of which the newest is kept) and `key` everything the graph
+/// depends on. Returns the path and the family.
+fn optimized_model_path(model: &Path) -> Option<(PathBuf, String)> {
     let stamp = |path: &Path| -> Option<String> {
         let meta = std::fs::metadata(path).ok()?;
         let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
@@ -201,7 +209,9 @@ fn optimized_model_path(model: &Path) -> Option<PathBuf> {
     let library = std::env::var_os("ORT_DYLIB_PATH").map(PathBuf::from).and_then(|p| stamp(&p)).unwrap_or_else(|| ORT_LIBRARY.to_string());
     let key = format!("{}|{}|{}|{}|{}|{}", env!("CARGO_PKG_VERSION"), super::piper_graph::VERSION, stamp(model)?, library, std::env::consts::ARCH, cpu_name());
     let stem = model.file_stem().and_then(|s| s.to_str()).unwrap_or("model");
-    Some(super::cache::model_dir().join(format!("{stem}-{}.onnx", &blake3::hash(key.as_bytes()).to_hex()[..16])))
+    let place = std::fs::canonicalize(model).ok()?;
+    let family = format!("{stem}-{}", &blake3::hash(place.as_os_str().as_encoded_bytes()).to_hex()[..8]);
+    Some((super::cache::model_dir().join(format!("{family}-{}.onnx", &blake3::hash(key.as_bytes()).to_hex()[..16])), family))
 }
 
 /// The CPU's model name, as far as the platform says it.
