@@ -118,6 +118,7 @@ fn decode_stream(stream: MediaSourceStream, hint: Hint) -> std::result::Result<D
     let mut sample_rate = track.codec_params.sample_rate.unwrap_or(0);
     let mut channels = track.codec_params.channels.map_or(0, |c| c.count());
     let mut samples = Vec::new();
+    let mut interleaved: Option<(SampleBuffer<f32>, symphonia::core::audio::SignalSpec)> = None;
     loop {
         let packet = match reader.next_packet() {
             Ok(packet) => packet,
@@ -133,7 +134,12 @@ fn decode_stream(stream: MediaSourceStream, hint: Hint) -> std::result::Result<D
                 let spec = *buffer.spec();
                 sample_rate = spec.rate;
                 channels = spec.channels.count();
-                let mut interleaved = SampleBuffer::<f32>::new(buffer.capacity() as u64, spec);
+                // One buffer for all packets, made anew only for a larger packet or a new layout.
+                let fits = interleaved.as_ref().is_some_and(|(b, made_for)| b.capacity() >= buffer.capacity() * spec.channels.count() && *made_for == spec);
+                if !fits {
+                    interleaved = Some((SampleBuffer::<f32>::new(buffer.capacity() as u64, spec), spec));
+                }
+                let (interleaved, _) = interleaved.as_mut().expect("made above");
                 interleaved.copy_interleaved_ref(buffer);
                 samples.extend_from_slice(interleaved.samples());
             }
