@@ -319,6 +319,9 @@ fn normalize_lines_keeps_one_line_per_line() {
     let output = readcast_stdin(&["normalize", "--lines", "-"], b"It cost $5.50.\n\nGen. Smith left at 5 p.m.\n");
     assert!(output.status.success());
     assert_eq!(text(&output.stdout), "It cost five dollars fifty cents.\n\nGeneral Smith left at five p m.\n");
+    // Sentence by sentence: an abbreviation that ends a sentence keeps its period.
+    let output = readcast_stdin(&["normalize", "-"], b"The bill passed on Wed. The index rose at 6 p.m. Then it fell.");
+    assert_eq!(text(&output.stdout), "The bill passed on Wednesday. The index rose at six p m. Then it fell.\n");
     let explain = readcast_stdin(&["normalize", "--explain", "-"], b"POW");
     assert!(text(&explain.stdout).contains("acronym"), "{}", text(&explain.stdout));
 }

@@ -94,15 +94,21 @@ pub fn normalize(args: &NormalizeArgs) -> Result<i32> {
     let mut out = String::with_capacity(text.len() * 2);
     let units: Vec<&str> = if args.lines { text.lines().collect() } else { vec![text.as_str()] };
     for unit in units {
-        if args.explain {
-            let (spoken, rewrites) = normalizer.explain(unit);
-            for rewrite in rewrites {
-                out.push_str(&format!("{:<13} {} -> {}\n", rewrite.class, rewrite.written, rewrite.spoken));
+        // Sentence by sentence, as a narration speaks them: an abbreviation's period that
+        // ends a sentence stays ("on Wed. The vote" -> "on Wednesday. The vote").
+        let mut spoken = Vec::new();
+        for sentence in unit.split("\n\n").flat_map(split_sentences) {
+            if args.explain {
+                let (said, rewrites) = normalizer.explain(&sentence);
+                for rewrite in rewrites {
+                    out.push_str(&format!("{:<13} {} -> {}\n", rewrite.class, rewrite.written, rewrite.spoken));
+                }
+                spoken.push(said);
+            } else {
+                spoken.push(normalizer.normalize(&sentence));
             }
-            out.push_str(&spoken);
-        } else {
-            out.push_str(&normalizer.normalize(unit));
         }
+        out.push_str(&spoken.join(" "));
         out.push('\n');
     }
     print(&out)?;

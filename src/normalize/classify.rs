@@ -337,6 +337,19 @@ impl<'a> Classifier<'a> {
                 return Some((1, Semiotic::Date { month: Some(m), day: Some(d), year: Some(y), day_first: false }));
             }
         }
+        // "on 12/03", "since 3/15": month and day, after a word that names a day, or with a
+        // zero a fraction never has.
+        if let [m, d] = parts[..] {
+            let short = |p: &str| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+            let zero_padded = [m, d].iter().any(|p| p.len() == 2 && p.starts_with('0'));
+            if short(m) && short(d) && (zero_padded || self.follows(index, &["on", "since", "until", "through", "dated"])) {
+                let (m, d) = (m.parse::<u8>().ok()?, d.parse::<u64>().ok()?);
+                // "since 9/11": the attacks, said "nine eleven".
+                if (1..=12).contains(&m) && (1..=31).contains(&d) && core != "9/11" {
+                    return Some((1, Semiotic::Date { month: Some(m), day: Some(d), year: None, day_first: false }));
+                }
+            }
+        }
         // April 29, 2025 / Jan. 11 / April 2025
         if let Some(month) = self.month_at(index) {
             let piece = self.pieces[index];
@@ -433,6 +446,21 @@ impl<'a> Classifier<'a> {
             }
             Some((h, m)) if m.len() == 2 && !h.is_empty() && h.len() <= 2 => (h.parse::<u64>().ok()?, m.parse::<u64>().ok()?),
             None if glued_suffix.is_some() && !clock.is_empty() && clock.len() <= 2 => (clock.parse::<u64>().ok()?, 0),
+            // "0600 GMT", "1430 hours": the 24-hour clock, said "oh six hundred".
+            None if clock.len() == 4 && self.joined(index) && matches!(self.core(index + 1), Some("GMT" | "UTC" | "Zulu" | "hours" | "hrs")) => {
+                let (hour, minute) = (clock[..2].parse::<u64>().ok()?, clock[2..].parse::<u64>().ok()?);
+                if hour > 23 || minute > 59 {
+                    return None;
+                }
+                let number = super::number::cardinal;
+                let hours = if clock.starts_with('0') && hour > 0 { format!("oh {}", number(hour)) } else { number(hour) };
+                let minutes = match minute {
+                    0 => "hundred".to_string(),
+                    1..=9 => format!("oh {}", number(minute)),
+                    _ => number(minute),
+                };
+                return Some((1, Semiotic::Abbreviation(format!("{hours} {minutes}"))));
+            }
             None => {
                 // "5 p.m."
                 let hour: u64 = clock.parse().ok()?;
@@ -607,7 +635,9 @@ impl<'a> Classifier<'a> {
             if let Some(amount) = parse_number(number_text) {
                 let next = self.core(index + 1).filter(|_| piece.trail.is_empty()).unwrap_or("");
                 let single_capital = unit.len() == 1 && unit.chars().all(|c| c.is_ascii_uppercase());
-                if single_capital && !hyphenated && self.label_before(index) {
+                // "221B Baker Street": a house number, not billions or bytes.
+                let house = unit == "B" && next.starts_with(char::is_uppercase) && amount.fraction.is_none();
+                if single_capital && !hyphenated && (house || self.label_before(index)) {
                     return None;
                 }
                 if !hyphenated {
@@ -788,10 +818,22 @@ impl<'a> Classifier<'a> {
             }
         }
         let piece = self.pieces[index];
+        let initialism = |core: &str| core.contains('.') && core.split('.').all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic));
+        // "the U.K.'s", "J.K.'s": a dotted abbreviation in the possessive.
+        if let Some(stem) = piece.core.strip_suffix(".'s").or_else(|| piece.core.strip_suffix(".’s")) {
+            let spoken = match self.data.abbreviation(stem) {
+                Some((AbbreviationKind::General, expansion)) => Some(expansion.to_string()),
+                _ => initialism(stem).then(|| spell(&stem.to_uppercase())),
+            };
+            return spoken.map(|spoken| (1, Semiotic::Abbreviation(format!("{spoken}'s"))));
+        }
+        // "c. 1850": about, before a year or a number.
+        if piece.core == "c" && piece.dotted && self.core(index + 1).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit())) {
+            return Some((1, Semiotic::Abbreviation("circa".to_string())));
+        }
         let Some((kind, expansion)) = self.data.abbreviation(piece.core) else {
             // Any other initialism with periods is said letter by letter: "J.K.", "H.R.".
-            let initialism = piece.core.contains('.') && piece.core.split('.').all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic));
-            return initialism.then(|| (1, Semiotic::Spelled(spell(&piece.core.to_uppercase()))));
+            return initialism(piece.core).then(|| (1, Semiotic::Spelled(spell(&piece.core.to_uppercase()))));
         };
         let next_capitalized = self.core(index + 1).is_some_and(|w| w.starts_with(char::is_uppercase));
         let next_is_number = self.core(index + 1).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()));
@@ -972,6 +1014,16 @@ fn single(core: &str) -> Option<Semiotic> {
             return Some(Semiotic::Abbreviation(format!("{} foot {}", super::number::cardinal_digits(feet), super::number::cardinal_digits(inches))));
         }
     }
+    // The world wars: "WWII", "WW2's".
+    let (stem, possessive) = core.strip_suffix("'s").or_else(|| core.strip_suffix("’s")).map_or((core, ""), |stem| (stem, "'s"));
+    let war = match stem {
+        "WWI" | "WW1" => Some("One"),
+        "WWII" | "WW2" => Some("Two"),
+        _ => None,
+    };
+    if let Some(war) = war {
+        return Some(Semiotic::Abbreviation(format!("World War {war}{possessive}")));
+    }
     // Period-on-period changes: "up 2% y/y".
     let compared = match core {
         "y/y" | "Y/Y" | "YoY" | "yoy" | "y-o-y" => Some("year on year"),
@@ -1070,6 +1122,10 @@ fn mixed(core: &str) -> Option<Semiotic> {
     if !has_digit && !has_symbol {
         return None;
     }
+    // Multiples: "3x the average", "1.5x".
+    if let Some(number) = core.strip_suffix(['x', 'X', '×']).and_then(parse_number) {
+        return Some(Semiotic::Abbreviation(format!("{} times", number.words())));
+    }
     // Dimensions: "4x4", "1920x1080".
     if let Some((width, height)) = core.split_once(['x', '×']) {
         let digits = |part: &str| !part.is_empty() && part.len() <= 5 && part.chars().all(|c| c.is_ascii_digit());
@@ -1095,11 +1151,22 @@ fn mixed(core: &str) -> Option<Semiotic> {
     let mut run = String::new();
     let mut runs: Vec<String> = Vec::new();
     let chars: Vec<char> = core.chars().collect();
+    // Whether the run ends with a comma inside a number.
+    let mut grouping = false;
     for (at, &c) in chars.iter().enumerate() {
-        // A decimal point between digits stays in its number: "7.8-magnitude".
-        let in_decimal = c == '.' && run.ends_with(|l: char| l.is_ascii_digit()) && chars.get(at + 1).is_some_and(char::is_ascii_digit);
+        // A decimal point between digits stays in its number ("7.8-magnitude"), and so does a
+        // comma before a group of three digits ("2,500-year-old", "1,000+").
+        let digit = |at: usize| chars.get(at).is_some_and(char::is_ascii_digit);
+        let after_digit = run.ends_with(|l: char| l.is_ascii_digit());
+        let in_number = after_digit && match c {
+            '.' => digit(at + 1),
+            ',' => (1..=3).all(|k| digit(at + k)) && !digit(at + 4),
+            _ => false,
+        };
         let digit_like = |c: char| c.is_ascii_digit() || c == '.';
-        let boundary = !in_decimal && !run.is_empty() && (digit_like(c) != run.chars().last().is_some_and(digit_like));
+        let last_digit_like = grouping || run.chars().last().is_some_and(digit_like);
+        let boundary = !in_number && !run.is_empty() && digit_like(c) != last_digit_like;
+        grouping = in_number && c == ',';
         if c == '-' || c == '&' || c == '+' || boundary {
             if !run.is_empty() {
                 runs.push(std::mem::take(&mut run));
@@ -1109,7 +1176,7 @@ fn mixed(core: &str) -> Option<Semiotic> {
                 '+' => runs.push("plus".to_string()),
                 _ => {}
             }
-            if c != '-' && c != '&' && c != '+' {
+            if !matches!(c, '-' | '&' | '+') {
                 run.push(c);
             }
         } else {
@@ -1164,6 +1231,8 @@ fn mixed(core: &str) -> Option<Semiotic> {
             };
             let parts = || octets.iter().map(part_words).collect::<Vec<_>>().join(separator);
             words.push(parse_number(&run).map_or_else(parts, |number| number.words()));
+        } else if digits && run.contains(',') {
+            words.push(parse_number(&run).map_or_else(|| super::number::cardinal_digits(&run.replace(',', "")), |number| number.words()));
         } else if run.chars().all(|c| c.is_ascii_digit()) {
             // A year after letters: "FY2025", "Q3 2026" is said as a year; three digits in a
             // code are said in pairs: "I-405" four oh five, "AA123" one twenty three.
