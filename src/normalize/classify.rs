@@ -228,6 +228,7 @@ impl<'a> Classifier<'a> {
         }
         self.url_or_email(piece)
             .or_else(|| affiliation(self.pieces[index].core, self.data).map(|spoken| (1, Semiotic::Abbreviation(spoken))))
+            .or_else(|| self.party(index))
             .or_else(|| self.model(index))
             .or_else(|| self.ticker(index))
             .or_else(|| self.telephone(index))
@@ -243,6 +244,19 @@ impl<'a> Classifier<'a> {
             .or_else(|| self.acronym(index))
             .or_else(|| symbol(piece.core).filter(|_| self.sign_applies(index)).map(|s| (1, s)))
             .or_else(|| mixed(piece.core).map(|s| (1, s)))
+    }
+
+    /// A lawmaker's party alone in brackets after the name: "Gov. Greg Abbott (R)".
+    fn party(&self, index: usize) -> Found {
+        let piece = self.pieces[index];
+        let party = match piece.core {
+            "R" => "Republican",
+            "D" => "Democrat",
+            "I" => "Independent",
+            _ => return None,
+        };
+        let named = index.checked_sub(1).is_some_and(|before| self.pieces[before].trail.is_empty() && self.pieces[before].core.starts_with(char::is_uppercase));
+        (piece.lead == "(" && piece.trail.starts_with(')') && named).then(|| (1, Semiotic::Abbreviation(party.to_string())))
     }
 
     /// Comparison signs are said only before a number ("> 100", not a stray ">").
@@ -726,7 +740,12 @@ impl<'a> Classifier<'a> {
             "ago", "old", "more", "less", "further", "farther", "higher", "lower", "he", "she", "it", "they", "we",
             "i", "you", "each", "apiece", "a", "an", "the",
         ];
-        let determiner = self.follows(index, DETERMINERS);
+        // "a 4-year, $120M contract": a determiner before a list of modifiers.
+        let listed = index.checked_sub(1).is_some_and(|before| {
+            let modifier = &self.pieces[before];
+            modifier.trail == "," && modifier.core.contains('-') && self.follows(before, DETERMINERS)
+        });
+        let determiner = self.follows(index, DETERMINERS) || listed;
         let last = &self.pieces[index + len - 1];
         let noun = self.core(index + len).is_some_and(|word| word.starts_with(|c: char| c.is_lowercase()) && !NOT_NOUNS.contains(&word));
         determiner && last.trail.is_empty() && noun

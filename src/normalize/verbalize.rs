@@ -154,10 +154,11 @@ fn fraction(whole: Option<u64>, numerator: u64, denominator: u64) -> String {
             if numerator == 1 { ordinal } else { plural(&ordinal) }
         }
     };
-    let part = format!("{} {denominator_words}", cardinal(numerator));
     match whole {
-        Some(whole) => format!("{} and {part}", cardinal(whole)),
-        None => part,
+        // "2½": two and a half.
+        Some(whole) if numerator == 1 => format!("{} and a {denominator_words}", cardinal(whole)),
+        Some(whole) => format!("{} and {} {denominator_words}", cardinal(whole), cardinal(numerator)),
+        None => format!("{} {denominator_words}", cardinal(numerator)),
     }
 }
 
