@@ -200,6 +200,10 @@ fn period_ends_sentence(tokens: &[&str], index: usize, word: &str, next_word: &s
         }
         return next_capital && starts_sentence;
     }
+    // "6 ft. 2 in.": a unit's period before another number.
+    if next_word.starts_with(|c: char| c.is_ascii_digit()) && data().units.contains_key(word) {
+        return false;
+    }
     let letters = word.chars().filter(|c| c.is_alphabetic()).count();
     // Single letters: "E. Smith" is an initial, "p. 55" a page, "you and I. Did" a pronoun.
     if word.chars().count() == 1 && letters == 1 {

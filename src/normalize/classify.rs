@@ -868,7 +868,9 @@ impl<'a> Classifier<'a> {
             "No" | "no" | "Nos" | "nos" if !(piece.dotted && next_is_number) => return None,
             _ if kind == AbbreviationKind::State => {
                 let after_city = previous.is_some_and(|p| p.trail == "," && p.core.starts_with(char::is_uppercase));
-                if !(piece.dotted && after_city) {
+                // "Ariz., Nev. and Ga.": most are nothing else; these are words or names too.
+                let ambiguous = matches!(piece.core, "Ill" | "Ind" | "La" | "Mass" | "Wash" | "Ore" | "Pa" | "Mo" | "Del" | "Me" | "Miss");
+                if !(piece.dotted && (after_city || !ambiguous)) {
                     return None;
                 }
                 expansion
