@@ -29,10 +29,15 @@ fn folded(text: &str) -> String {
         .to_string()
 }
 
-/// True when a whole line or block is page furniture: UI words, forms, banners, reading times.
+/// True when a whole line or block is page furniture: UI words, forms, banners, reading times,
+/// wire credits ("Reporting by Jane Roe; Editing by John Doe").
 pub fn is_junk(text: &str) -> bool {
     let line = folded(text);
     if line.is_empty() {
+        return true;
+    }
+    let credits = ["reporting by ", "additional reporting by ", "editing by ", "writing by "];
+    if credits.iter().any(|credit| line.starts_with(credit)) && !text.trim_end().ends_with('.') && line.split_whitespace().count() <= 16 {
         return true;
     }
     let rules = rules();
@@ -74,6 +79,9 @@ pub fn is_caption(text: &str) -> bool {
             }
         }
     }
+    if trailing_credit(trimmed) {
+        return true;
+    }
     let Some(inner) = trimmed.strip_suffix(')') else {
         return false;
     };
@@ -89,6 +97,19 @@ pub fn is_caption(text: &str) -> bool {
     let has_agency =
         rules().credit_words.iter().any(|word| word != "/" && contains_word(&credit, word));
     has_slash || (has_agency && credit.split_whitespace().count() <= 8)
+}
+
+/// A caption's credit written after its last sentence without brackets: "... on Aug. 11,
+/// 2024. REUTERS/Jane Roe", "... in Kyiv. AP Photo/John Doe".
+fn trailing_credit(caption: &str) -> bool {
+    let Some((before, credit)) = caption.rsplit_once(". ") else {
+        return false;
+    };
+    let words: Vec<&str> = credit.split_whitespace().collect();
+    let (agency, _) = credit.split_once('/').unwrap_or((credit, ""));
+    let agency_named = agency.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !agency.chars().any(char::is_lowercase)
+        || rules().credit_words.iter().any(|word| word != "/" && contains_word(&agency.to_lowercase(), word));
+    !before.is_empty() && credit.contains('/') && (2..=6).contains(&words.len()) && agency_named
 }
 
 fn contains_word(haystack: &str, word: &str) -> bool {
@@ -110,7 +131,9 @@ mod tests {
             "Thank you for signing up for this newsletter. We’ve sent you a confirmation email."] {
             assert!(is_junk(line), "{line}");
         }
-        for line in ["The minister said the talks would resume.", "Redeployment to Ukraine?"] {
+        assert!(is_junk("Reporting by Jane Roe; Editing by John Doe"));
+        assert!(is_junk("Our Standards: The Thomson Reuters Trust Principles."));
+        for line in ["The minister said the talks would resume.", "Redeployment to Ukraine?", "Reporting by the agency showed a rise in cases."] {
             assert!(!is_junk(line), "{line}");
         }
     }
@@ -132,5 +155,9 @@ mod tests {
         assert!(!is_caption("The museum said the Photo: exhibit, which opened in May after years of planning. It closes soon."));
         assert!(!is_caption("The council approved the plan (by a vote of 7 to 2)."));
         assert!(!is_caption("He was born in 1970 (in Lviv)."));
+        assert!(is_caption("A helicopter drops water near a village on Aug. 11, 2024. REUTERS/Jane Roe"));
+        assert!(is_caption("Crowds gather in the square. AP Photo/John Doe"));
+        assert!(!is_caption("Sales rose. The ratio was 3/4 in May."));
+        assert!(!is_caption("The talks ended. Kyiv/Moscow relations remain tense today."));
     }
 }

@@ -40,12 +40,13 @@ pub fn extract(input: &str) -> Article {
                 continue;
             }
             if article.title.is_none() && blocks.is_empty() {
-                if is_title_like(&line) {
-                    article.title = Some(line);
+                // Section links above the headline ("World", "LOCAL NEWS") are not read.
+                let shouted = !line.chars().any(char::is_lowercase);
+                if shouted || (line.split_whitespace().count() <= 2 && !ends_sentence(&line)) {
                     continue;
                 }
-                // A section label above the headline ("LOCAL NEWS") is not read.
-                if !line.chars().any(char::is_lowercase) {
+                if is_title_like(&line) {
+                    article.title = Some(line);
                     continue;
                 }
             }
@@ -114,9 +115,11 @@ fn is_teaser(group: &[String]) -> bool {
 }
 
 /// A newsletter or sign-up box: most of its lines are furniture ("Sign up for our briefing",
-/// "Email address", "Sign up"), and the pitch between them goes with them.
+/// "Email address", "Sign up"), and the pitch between them, a line or a few, goes with them.
+/// (A page pasted without blank lines is one group of furniture and story lines alike.)
 fn is_form(group: &[String]) -> bool {
-    group.len() >= 3 && group.iter().filter(|line| junk::is_junk(line)).count() * 2 >= group.len()
+    let furniture = group.iter().filter(|line| junk::is_junk(line)).count();
+    group.len() >= 3 && furniture * 2 >= group.len() && group.len() - furniture <= 3
 }
 
 /// Lines of related-story links: a label such as "Related:" over headlines, or several
