@@ -39,16 +39,21 @@ pub fn extract(input: &str) -> Article {
             if junk::is_junk(&line) || junk::is_caption(&line) || (repeated && !is_prose(&line)) {
                 continue;
             }
-            if article.title.is_none() && blocks.is_empty() {
-                // Section links above the headline ("World", "LOCAL NEWS") are not read.
-                let shouted = !line.chars().any(char::is_lowercase);
-                if shouted || (line.split_whitespace().count() <= 2 && !ends_sentence(&line)) {
-                    continue;
-                }
-                if is_title_like(&line) {
+            // The headline: the first title-like line, or a longer one that comes after
+            // section links ("World", "Business", "Local news") before any prose; the links
+            // are not read.
+            let short = |text: &str| text.split_whitespace().count() <= 2;
+            if is_title_like(&line) && !blocks.iter().any(|block| is_prose(&block.text)) {
+                let after_links = article.title.as_deref().map_or(!blocks.is_empty(), short) && !short(&line);
+                if after_links || (article.title.is_none() && blocks.is_empty()) {
+                    blocks.clear();
                     article.title = Some(line);
                     continue;
                 }
+            }
+            // A section label above the headline ("LOCAL NEWS") is not read either.
+            if article.title.is_none() && blocks.is_empty() && !line.chars().any(char::is_lowercase) {
+                continue;
             }
             if article.title.as_deref() == Some(line.as_str()) {
                 continue;
@@ -57,6 +62,12 @@ pub fn extract(input: &str) -> Article {
         }
     }
     article.blocks = keep_body(blocks);
+    // A line of text alone ("Hello world") is what to read, not a headline over nothing.
+    if article.blocks.is_empty() {
+        if let Some(title) = article.title.take() {
+            article.blocks.push(Block::paragraph(&title));
+        }
+    }
     article
 }
 
@@ -287,6 +298,26 @@ Editors' Picks\n\nSubscribe\n* indicates required\nSubscribe\n* indicates requir
             "The mayor said the first trams would run in 2028.",
         ]);
         assert_eq!(article.blocks[2].kind, BlockKind::Heading { level: 2 });
+    }
+
+    #[test]
+    fn section_links_above_the_headline_are_not_read() {
+        let article = extract("World\nBusiness\nLocal news\nWildfire forces thousands to flee\nBy Jo Lee\nThe fire burned through the night and forced many residents to flee.\n");
+        assert_eq!(article.title.as_deref(), Some("Wildfire forces thousands to flee"));
+        let texts: Vec<&str> = article.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["The fire burned through the night and forced many residents to flee."]);
+        // A short headline over the story stays the headline.
+        let article = extract("Breaking news\n\nThe mayor resigned on Monday after weeks of pressure.\n");
+        assert_eq!(article.title.as_deref(), Some("Breaking news"));
+    }
+
+    #[test]
+    fn a_line_alone_is_read() {
+        for text in ["one", "Hello world"] {
+            let article = extract(text);
+            let texts: Vec<&str> = article.blocks.iter().map(|b| b.text.as_str()).collect();
+            assert_eq!(texts, [text]);
+        }
     }
 
     #[test]
