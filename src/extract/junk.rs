@@ -11,6 +11,7 @@ struct JunkRules {
     contains: Vec<String>,
     end_markers: Vec<String>,
     credit_words: Vec<String>,
+    credit_lines: Vec<String>,
 }
 
 fn rules() -> &'static JunkRules {
@@ -36,11 +37,11 @@ pub fn is_junk(text: &str) -> bool {
     if line.is_empty() {
         return true;
     }
-    let credits = ["reporting by ", "additional reporting by ", "editing by ", "writing by "];
-    if credits.iter().any(|credit| line.starts_with(credit)) && !text.trim_end().ends_with('.') && line.split_whitespace().count() <= 16 {
+    let rules = rules();
+    let credit_line = rules.credit_lines.iter().any(|credit| line.starts_with(credit.as_str()));
+    if credit_line && !text.trim_end().ends_with('.') && line.split_whitespace().count() <= 16 {
         return true;
     }
-    let rules = rules();
     let normalized_apostrophes = |s: &String| s.replace('’', "'");
     rules.exact.iter().any(|phrase| normalized_apostrophes(phrase) == line)
         || rules.prefixes.iter().any(|prefix| line.starts_with(prefix.as_str()))

@@ -868,9 +868,9 @@ impl<'a> Classifier<'a> {
             "No" | "no" | "Nos" | "nos" if !(piece.dotted && next_is_number) => return None,
             _ if kind == AbbreviationKind::State => {
                 let after_city = previous.is_some_and(|p| p.trail == "," && p.core.starts_with(char::is_uppercase));
-                // "Ariz., Nev. and Ga.": most are nothing else; these are words or names too.
-                let ambiguous = matches!(piece.core, "Ill" | "Ind" | "La" | "Mass" | "Wash" | "Ore" | "Pa" | "Mo" | "Del" | "Me" | "Miss");
-                if !(piece.dotted && (after_city || !ambiguous)) {
+                // "Ariz., Nev. and Ga.": most are nothing else; some are words or names too.
+                let word_too = self.data.state_words.contains(piece.core);
+                if !(piece.dotted && (after_city || !word_too)) {
                     return None;
                 }
                 expansion

@@ -12,6 +12,7 @@ struct AbbreviationFile {
     month: HashMap<String, String>,
     day: HashMap<String, String>,
     state: HashMap<String, String>,
+    state_words: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -67,7 +68,7 @@ pub enum AbbreviationKind {
     General,
     Month,
     Day,
-    /// A U.S. state after a city and a comma ("St. Louis, Mo."); may end a sentence.
+    /// A U.S. state ("Ariz.", "St. Louis, Mo."); may end a sentence.
     State,
 }
 
@@ -84,6 +85,8 @@ pub struct Data {
     /// U.S. states by postal code ("NY"), dotted form ("N.Y") and full name ("Ohio"), to
     /// their names; AP's abbreviations are [`AbbreviationKind::State`].
     pub states: HashMap<String, String>,
+    /// State abbreviations that are also words or names ("Mass", "Wash").
+    pub state_words: HashSet<String>,
     /// Longest multi-word abbreviation ("Lt. Gen"), in words.
     pub max_abbreviation_words: usize,
 }
@@ -124,6 +127,7 @@ pub fn data() -> &'static Data {
         let acronyms: AcronymFile =
             toml::from_str(include_str!("data/acronyms.toml")).expect("acronyms.toml is valid");
 
+        let state_words = abbreviation_file.state_words.into_iter().collect();
         let mut abbreviations = HashMap::new();
         for (kind, table) in [
             (AbbreviationKind::Title, abbreviation_file.title),
@@ -153,6 +157,7 @@ pub fn data() -> &'static Data {
             say_acronyms: acronyms.say.into_iter().collect(),
             spell_acronyms: acronyms.spell.into_iter().collect(),
             states,
+            state_words,
             max_abbreviation_words,
         }
     })
