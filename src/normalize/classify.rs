@@ -237,6 +237,7 @@ impl<'a> Classifier<'a> {
             .or_else(|| self.money(index))
             .or_else(|| self.range(index))
             .or_else(|| self.measure(index))
+            .or_else(|| self.inches(index))
             .or_else(|| single(piece.core).map(|s| (1, s)))
             .or_else(|| self.number(index))
             .or_else(|| self.roman(index))
@@ -244,6 +245,23 @@ impl<'a> Classifier<'a> {
             .or_else(|| self.acronym(index))
             .or_else(|| symbol(piece.core).filter(|_| self.sign_applies(index)).map(|s| (1, s)))
             .or_else(|| mixed(piece.core).map(|s| (1, s)))
+    }
+
+    /// "18.5\" of rain", "a 12\" pizza": a double quote right after a number, with no
+    /// quotation open before it, is the inch mark.
+    fn inches(&self, index: usize) -> Found {
+        let piece = self.pieces[index];
+        let mark = piece.trail.starts_with(['"', '″']);
+        let quotes = |text: &str| text.matches('"').count();
+        let open_before: usize = self.pieces[..index].iter().map(|p| quotes(p.lead) + quotes(p.trail)).sum::<usize>() + quotes(piece.lead);
+        if !mark || open_before % 2 == 1 {
+            return None;
+        }
+        let amount = parse_number(piece.core)?;
+        let names = self.data.units.get("in")?;
+        let noun_after = self.core(index + 1).is_some_and(|word| word.starts_with(char::is_lowercase) && !matches!(word, "of" | "in" | "and" | "or"));
+        let attributive = piece.trail.chars().count() == 1 && self.follows(index, &["a", "an", "the"]) && noun_after;
+        Some((1, measure(amount, names, attributive)))
     }
 
     /// A lawmaker's party alone in brackets after the name: "Gov. Greg Abbott (R)".

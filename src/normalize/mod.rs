@@ -100,7 +100,11 @@ impl Normalizer {
             let measure = matches!(token.semiotic, Some(Semiotic::Measure { .. }));
             let next_capital = pieces.get(index).is_some_and(|next| next.core.starts_with(char::is_uppercase));
             let ends_sentence = (index == pieces.len() && (is_sentence || measure)) || (measure && next_capital);
-            let trail = spoken_trail(last, ends_sentence || token.semiotic.is_none());
+            let mut trail = spoken_trail(last, ends_sentence || token.semiotic.is_none());
+            // The inch mark of "18.5\"" was said as "inches".
+            if measure && last.trail.starts_with(['"', '″']) && classify::parse_number(last.core).is_some() {
+                trail.remove(0);
+            }
             if spoken == "," {
                 // A dash between clauses becomes a comma on the word before it.
                 if !out.is_empty() && !out.ends_with([',', '.', '?', '!', ';', ':']) {
