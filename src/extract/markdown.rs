@@ -1,7 +1,7 @@
 //! Markdown articles through pulldown-cmark: the first level-1 heading is the title, a short
 //! "By ..." paragraph right after it is the byline, and front matter may give both and the date.
 
-use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::{junk, squash_whitespace, Article, Block, BlockKind};
 
@@ -26,8 +26,13 @@ pub fn extract(input: &str) -> Article {
     let mut current: Option<(BlockKind, String)> = None;
     let mut quote_depth = 0usize;
     let mut in_code = false;
-    for event in Parser::new(body) {
+    // Footnotes and tables are not read: a listener cannot follow "[1]" or a grid of cells.
+    let mut skipped = 0usize;
+    for event in Parser::new_ext(body, Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES) {
         match event {
+            Event::Start(Tag::FootnoteDefinition(_) | Tag::Table(_)) => skipped += 1,
+            Event::End(TagEnd::FootnoteDefinition | TagEnd::Table) => skipped = skipped.saturating_sub(1),
+            _ if skipped > 0 => {}
             Event::Start(Tag::Heading { level, .. }) => {
                 current = Some((BlockKind::Heading { level: heading_level(level) }, String::new()));
             }
@@ -132,6 +137,13 @@ mod tests {
         assert_eq!(kinds, [BlockKind::Paragraph, BlockKind::Heading { level: 2 }, BlockKind::Quote,
             BlockKind::ListItem, BlockKind::ListItem, BlockKind::Paragraph]);
         assert_eq!(article.blocks[0].text, "The strike ended on Friday.");
+    }
+
+    #[test]
+    fn footnotes_and_tables_are_not_read() {
+        let article = extract("The session lasted 14 hours.[^1]\n\n| Item | Cost |\n|---|---|\n| Roads | $310m |\n\nIt passed.\n\n[^1]: It began at 3 p.m.\n");
+        let texts: Vec<&str> = article.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["The session lasted 14 hours.", "It passed."]);
     }
 
     #[test]
