@@ -208,10 +208,19 @@ fn list_item_text(line: &str) -> Option<&str> {
 /// fragments and headings with nothing under them.
 fn keep_body(blocks: Vec<Block>) -> Vec<Block> {
     let is_body_prose = |block: &Block| block.kind != BlockKind::Heading { level: 2 } && is_prose(&block.text);
-    let Some(first) = blocks.iter().position(is_body_prose) else {
+    let Some(mut first) = blocks.iter().position(is_body_prose) else {
         return blocks.into_iter().filter(|b| b.kind != BlockKind::Heading { level: 2 }).collect();
     };
-    let last = blocks.iter().rposition(is_body_prose).unwrap_or(first);
+    let mut last = blocks.iter().rposition(is_body_prose).unwrap_or(first);
+    // Short sentences next to the body belong to it ("Rain fell." before it, "He was 71."
+    // after it); a heading or a fragment between them and the body ends the story.
+    let short_sentence = |block: &Block| block.kind == BlockKind::Paragraph && ends_sentence(&block.text);
+    while first > 0 && short_sentence(&blocks[first - 1]) {
+        first -= 1;
+    }
+    while last + 1 < blocks.len() && short_sentence(&blocks[last + 1]) {
+        last += 1;
+    }
     let mut body: Vec<Block> = blocks[first..=last]
         .iter()
         .filter(|block| {
@@ -309,6 +318,13 @@ Editors' Picks\n\nSubscribe\n* indicates required\nSubscribe\n* indicates requir
         // A short headline over the story stays the headline.
         let article = extract("Breaking news\n\nThe mayor resigned on Monday after weeks of pressure.\n");
         assert_eq!(article.title.as_deref(), Some("Breaking news"));
+    }
+
+    #[test]
+    fn short_sentences_next_to_the_body_are_read() {
+        let article = extract("Rain fell.\n\nThe storm dumped a lot of rain on the town on Tuesday night.\n\nIt stopped.\n\nMost read\n\nTeaser headline here\n");
+        let texts: Vec<&str> = article.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["Rain fell.", "The storm dumped a lot of rain on the town on Tuesday night.", "It stopped."]);
     }
 
     #[test]
