@@ -284,7 +284,12 @@ fn url(address: &str) -> String {
         .iter()
         .find_map(|scheme| lower.strip_prefix(scheme).map(|_| &address[scheme.len()..]))
         .unwrap_or(address);
-    address_words(without_scheme.trim_end_matches('/'))
+    // A query or a fragment ("?ref=rss") is state for the page, not for a listener.
+    let page = without_scheme.split(['?', '#']).next().unwrap_or(without_scheme).trim_end_matches('/');
+    // A long path ("/2025/03/story.html") cannot be typed from hearing it once: the site is read.
+    let (site, path) = page.split_once('/').unwrap_or((page, ""));
+    let short_path = path.split('/').count() <= 2 && path.chars().count() <= 24;
+    address_words(if short_path { page } else { site })
 }
 
 fn email(address: &str) -> String {
@@ -364,6 +369,8 @@ mod tests {
     #[test]
     fn urls_and_emails() {
         assert_eq!(url("https://www.example.com/news"), "w w w dot example dot com slash news");
+        assert_eq!(url("https://example.com/help?ref=rss#top"), "example dot com slash help");
+        assert_eq!(url("https://news.example.com/2025/03/12/harbor-reopens-after-storm.html"), "news dot example dot com");
         assert_eq!(email("jane.doe@example.org"), "jane dot doe at example dot org");
     }
 }
