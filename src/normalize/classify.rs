@@ -251,13 +251,15 @@ impl<'a> Classifier<'a> {
     /// quotation open before it, is the inch mark.
     fn inches(&self, index: usize) -> Found {
         let piece = self.pieces[index];
-        let mark = piece.trail.starts_with(['"', '″']);
-        let quotes = |text: &str| text.matches('"').count();
-        let open_before: usize = self.pieces[..index].iter().map(|p| quotes(p.lead) + quotes(p.trail)).sum::<usize>() + quotes(piece.lead);
-        if !mark || open_before % 2 == 1 {
+        if !piece.trail.starts_with(['"', '″']) {
             return None;
         }
         let amount = parse_number(piece.core)?;
+        let quotes = |text: &str| text.matches('"').count();
+        let open_before: usize = self.pieces[..index].iter().map(|p| quotes(p.lead) + quotes(p.trail)).sum::<usize>() + quotes(piece.lead);
+        if open_before % 2 == 1 {
+            return None;
+        }
         let names = self.data.units.get("in")?;
         let noun_after = self.core(index + 1).is_some_and(|word| word.starts_with(char::is_lowercase) && !matches!(word, "of" | "in" | "and" | "or"));
         let attributive = piece.trail.chars().count() == 1 && self.follows(index, &["a", "an", "the"]) && noun_after;
@@ -857,7 +859,7 @@ impl<'a> Classifier<'a> {
         let piece = self.pieces[index];
         let initialism = |core: &str| core.contains('.') && core.split('.').all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic));
         // "the U.K.'s", "J.K.'s": a dotted abbreviation in the possessive.
-        if let Some(stem) = piece.core.strip_suffix(".'s").or_else(|| piece.core.strip_suffix(".’s")) {
+        if let Some(stem) = possessive_stem(piece.core).and_then(|stem| stem.strip_suffix('.')) {
             let spoken = match self.data.abbreviation(stem) {
                 Some((AbbreviationKind::General, expansion)) => Some(expansion.to_string()),
                 _ => initialism(stem).then(|| spell(&stem.to_uppercase())),
@@ -947,7 +949,7 @@ impl<'a> Classifier<'a> {
     /// True when piece `index` comes right after one of `words`, written exactly so (or in
     /// the possessive: "Boeing's 737").
     fn follows_exactly(&self, index: usize, words: &[&str]) -> bool {
-        let stem = |core: &'a str| core.strip_suffix("'s").or_else(|| core.strip_suffix("’s")).unwrap_or(core);
+        let stem = |core: &'a str| possessive_stem(core).unwrap_or(core);
         index.checked_sub(1).and_then(|i| self.pieces.get(i)).is_some_and(|p| p.trail.is_empty() && words.contains(&stem(p.core)))
     }
 
@@ -960,7 +962,7 @@ impl<'a> Classifier<'a> {
         if self.shouting {
             return None;
         }
-        let (stem, ending) = if let Some(stem) = core.strip_suffix("'s").or_else(|| core.strip_suffix("’s")) {
+        let (stem, ending) = if let Some(stem) = possessive_stem(core) {
             (stem, "'s")
         } else if let Some(stem) = core.strip_suffix('s').filter(|s| is_upper_word(s) && s.len() >= 2) {
             (stem, "s")
@@ -998,6 +1000,11 @@ fn affiliation(core: &str, data: &Data) -> Option<String> {
         _ => data.states.get(state)?,
     };
     Some(format!("{party} of {state}"))
+}
+
+/// The word without its possessive ending ("NATO's" -> "NATO"), if it has one.
+fn possessive_stem(word: &str) -> Option<&str> {
+    word.strip_suffix("'s").or_else(|| word.strip_suffix("’s"))
 }
 
 fn is_upper_word(word: &str) -> bool {
@@ -1054,7 +1061,7 @@ fn single(core: &str) -> Option<Semiotic> {
         }
     }
     // The world wars: "WWII", "WW2's".
-    let (stem, possessive) = core.strip_suffix("'s").or_else(|| core.strip_suffix("’s")).map_or((core, ""), |stem| (stem, "'s"));
+    let (stem, possessive) = possessive_stem(core).map_or((core, ""), |stem| (stem, "'s"));
     let war = match stem {
         "WWI" | "WW1" => Some("One"),
         "WWII" | "WW2" => Some("Two"),
@@ -1173,7 +1180,7 @@ fn mixed(core: &str) -> Option<Semiotic> {
         }
     }
     // "2020's", "1990s'": a number in the possessive.
-    if let Some(stem) = core.strip_suffix("'s").or_else(|| core.strip_suffix("’s")).filter(|stem| !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_digit())) {
+    if let Some(stem) = possessive_stem(core).filter(|stem| !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_digit())) {
         let said = match year_number(stem).filter(|&year| year <= 2099) {
             Some(year) => super::number::year(year),
             None => super::number::cardinal_digits(stem),
