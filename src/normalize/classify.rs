@@ -236,6 +236,7 @@ impl<'a> Classifier<'a> {
             .or_else(|| self.time(index))
             .or_else(|| self.money(index))
             .or_else(|| self.range(index))
+            .or_else(|| self.dimension_with_unit(index))
             .or_else(|| self.measure(index))
             .or_else(|| self.inches(index))
             .or_else(|| single(piece.core).map(|s| (1, s)))
@@ -245,6 +246,21 @@ impl<'a> Classifier<'a> {
             .or_else(|| self.acronym(index))
             .or_else(|| symbol(piece.core).filter(|_| self.sign_applies(index)).map(|s| (1, s)))
             .or_else(|| mixed(piece.core).map(|s| (1, s)))
+    }
+
+    /// "the 4x100m relay", "a 2x3m rug": counts joined by an "x", the last with a unit, said
+    /// "four by one hundred meter" (a compound modifier, so the unit is singular).
+    fn dimension_with_unit(&self, index: usize) -> Found {
+        let (count, rest) = self.pieces[index].core.split_once(['x', '×'])?;
+        let digits = |part: &str| !part.is_empty() && part.len() <= 5 && part.bytes().all(|b| b.is_ascii_digit());
+        let split = rest.find(|c: char| !c.is_ascii_digit())?;
+        let (size, unit) = rest.split_at(split);
+        if !digits(count) || !digits(size) {
+            return None;
+        }
+        let names = self.data.units.get(unit)?;
+        let number = super::number::cardinal_digits;
+        Some((1, Semiotic::Abbreviation(format!("{} by {} {}", number(count), number(size), names[0]))))
     }
 
     /// "18.5\" of rain", "a 12\" pizza": a double quote right after a number, with no
@@ -493,6 +509,10 @@ impl<'a> Classifier<'a> {
                     1..=9 => format!("oh {}", number(minute)),
                     _ => number(minute),
                 };
+                // "0800 hrs": the unit read out with the time.
+                if self.core(index + 1) == Some("hrs") {
+                    return Some((2, Semiotic::Abbreviation(format!("{hours} {minutes} hours"))));
+                }
                 return Some((1, Semiotic::Abbreviation(format!("{hours} {minutes}"))));
             }
             None => {
@@ -1053,12 +1073,8 @@ fn single(core: &str) -> Option<Semiotic> {
     if let Some(fraction) = vulgar_fraction(core) {
         return Some(fraction);
     }
-    // Heights: "6'2\"" is six foot two.
-    if let Some((feet, inches)) = core.split_once(['\'', '’', '′']) {
-        let digits = |part: &str, most: usize| (1..=most).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
-        if digits(feet, 1) && digits(inches, 2) && inches.parse::<u64>().is_ok_and(|n| n < 12) {
-            return Some(Semiotic::Abbreviation(format!("{} foot {}", super::number::cardinal_digits(feet), super::number::cardinal_digits(inches))));
-        }
+    if let Some((feet, inches)) = height(core) {
+        return Some(Semiotic::Abbreviation(format!("{} foot {}", super::number::cardinal_digits(feet), super::number::cardinal_digits(inches))));
     }
     // The world wars: "WWII", "WW2's".
     let (stem, possessive) = possessive_stem(core).map_or((core, ""), |stem| (stem, "'s"));
@@ -1101,6 +1117,14 @@ fn single(core: &str) -> Option<Semiotic> {
         }
         return None;
     }
+    // "in '21", "the '05 season": a year with its century left out.
+    if let Some(short) = core.strip_prefix(['\'', '’']).filter(|short| short.len() == 2 && short.bytes().all(|b| b.is_ascii_digit())) {
+        return match short.parse::<u64>().ok()? {
+            0 => None,
+            year @ 1..=9 => Some(Semiotic::Abbreviation(format!("oh {}", super::number::cardinal(year)))),
+            year => Some(Semiotic::Abbreviation(super::number::cardinal(year))),
+        };
+    }
     for suffix in ["st", "nd", "rd", "th"] {
         if let Some(digits) = core.strip_suffix(suffix) {
             let clean: String = digits.chars().filter(|c| *c != ',').collect();
@@ -1120,6 +1144,14 @@ fn single(core: &str) -> Option<Semiotic> {
         }
     }
     None
+}
+
+/// A height in feet and inches, "6'2" (its inch mark is trailing punctuation): the feet and
+/// the inches.
+pub fn height(core: &str) -> Option<(&str, &str)> {
+    let (feet, inches) = core.split_once(['\'', '’', '′'])?;
+    let digits = |part: &str, most: usize| (1..=most).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
+    (digits(feet, 1) && digits(inches, 2) && inches.parse::<u64>().is_ok_and(|n| n < 12)).then_some((feet, inches))
 }
 
 fn vulgar_fraction(core: &str) -> Option<Semiotic> {

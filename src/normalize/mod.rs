@@ -101,8 +101,9 @@ impl Normalizer {
             let next_capital = pieces.get(index).is_some_and(|next| next.core.starts_with(char::is_uppercase));
             let ends_sentence = (index == pieces.len() && (is_sentence || measure)) || (measure && next_capital);
             let mut trail = spoken_trail(last, ends_sentence || token.semiotic.is_none());
-            // The inch mark of "18.5\"" was said as "inches".
-            if measure && last.trail.starts_with(['"', '″']) && classify::parse_number(last.core).is_some() {
+            // The inch mark of "18.5\"" was said as "inches", that of "6'2\"" in "six foot two".
+            let inch_mark = (measure && classify::parse_number(last.core).is_some()) || classify::height(last.core).is_some();
+            if inch_mark && last.trail.starts_with(['"', '″']) {
                 trail.remove(0);
             }
             if spoken == "," {
