@@ -129,6 +129,7 @@ mod tests {
     fn recognizes_furniture() {
         for line in ["Skip to content", "* indicates required", "5 min read", "Editors’ Picks",
             "Subscribe", "Please, enter correct email address", "This audio is created with AI assistance",
+            "Continue reading below", "Story continues below advertisement",
             "Thank you for signing up for this newsletter. We’ve sent you a confirmation email."] {
             assert!(is_junk(line), "{line}");
         }
@@ -143,6 +144,7 @@ mod tests {
     fn recognizes_the_end_of_an_article() {
         assert!(ends_article("12 Comments"));
         assert!(ends_article("Join the conversation"));
+        assert!(ends_article("About the authors"));
         assert!(!ends_article("The comments drew criticism from the opposition."));
     }
 
