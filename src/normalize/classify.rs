@@ -804,6 +804,15 @@ impl<'a> Classifier<'a> {
         if piece.core.len() >= 3 && piece.core.bytes().all(|b| b.is_ascii_digit()) && self.follows(index, DIALED) {
             return Some((1, Semiotic::Telephone(vec![piece.core.to_string()])));
         }
+        // Bills are numbered in pairs of digits: "H.R. 3684" is "H R thirty six eighty four".
+        const BILL_LABELS: &[&str] = &["H.R", "HR", "S", "H.Res", "S.Res", "H.J.Res", "S.J.Res"];
+        let bill = index.checked_sub(1).map(|before| self.pieces[before]).is_some_and(|label| {
+            let dotted = label.dotted || label.core.ends_with('.') || label.trail.starts_with('.');
+            BILL_LABELS.contains(&label.core.trim_end_matches('.')) && (dotted || label.core.len() > 1)
+        });
+        if bill && (3..=4).contains(&piece.core.len()) && piece.core.bytes().all(|b| b.is_ascii_digit()) && !piece.core.starts_with('0') {
+            return Some((1, Semiotic::Abbreviation(super::number::in_pairs(piece.core.parse().ok()?))));
+        }
         let number = parse_number(piece.core)?;
         // "2 3/4": a whole number and a fraction.
         if let (Some(whole), Some(Semiotic::Fraction { whole: None, numerator, denominator })) =
