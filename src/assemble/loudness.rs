@@ -91,9 +91,20 @@ fn true_peak(samples: &[f32], rate: u32) -> Result<f64> {
         .map(|k| {
             let (from, to) = ((k * part).min(samples.len()), ((k + 1) * part).min(samples.len()));
             let mut peak = 0f64;
+            // One meter per part, reset between regions: making a meter computes its
+            // interpolation filter, which costs more than measuring a short region.
+            let mut reused: Option<EbuR128> = None;
             let mut measure = |(first, last): (usize, usize)| -> Result<()> {
                 let (start, end) = (first.saturating_sub(MARGIN), (last + MARGIN + 1).min(samples.len()));
-                let meter = meter(&samples[start..end], rate, 1, Mode::TRUE_PEAK)?;
+                let region = &samples[start..end];
+                let meter = match reused.as_mut() {
+                    Some(meter) => {
+                        meter.reset();
+                        meter.add_frames_f32(region).map_err(|e| Error::engine(format!("loudness meter: {e}")))?;
+                        meter
+                    }
+                    None => reused.insert(meter(region, rate, 1, Mode::TRUE_PEAK)?),
+                };
                 peak = peak.max(meter.true_peak(0).map_err(|e| Error::engine(format!("loudness meter: {e}")))?);
                 Ok(())
             };
