@@ -139,6 +139,12 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
             let (head, tail) = raw.split_at(sign.len_utf8());
             pieces.push(Piece { lead: "", core: head, trail: "", dotted: false });
             pieces.push(Piece::split(tail).claim_period(data));
+        } else if let Some((name, sign, rest)) = comparison(raw) {
+            // "(p<0.05)", "n>100": a short name compared with a number.
+            let whole = Piece::split(raw);
+            pieces.push(Piece { lead: whole.lead, core: name, trail: "", dotted: false });
+            pieces.push(Piece { lead: "", core: sign, trail: "", dotted: false });
+            pieces.push(Piece::split(rest).claim_period(data));
         } else {
             pieces.push(Piece::split(raw).claim_period(data));
         }
@@ -148,6 +154,19 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
 
 /// Signs that may stand before a number.
 const SIGNS: &[char] = &['~', '≈', '>', '<', '≥', '≤', '±', '+'];
+
+/// A comparison written as one word, "p<0.05" or "(n>100)": the name (a few letters, its
+/// opening bracket left out), the sign, and the rest (the number and what follows it).
+fn comparison(raw: &str) -> Option<(&str, &str, &str)> {
+    let core = Piece::split(raw).core;
+    let at = core.find(['<', '>', '≤', '≥'])?;
+    let name = &core[..at];
+    let sign_len = core[at..].chars().next()?.len_utf8();
+    let rest_start = raw.len() - (core.len() - at - sign_len) - Piece::split(raw).trail.len();
+    let rest = &raw[rest_start..];
+    let short_name = (1..=4).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphabetic());
+    (short_name && rest.starts_with(|c: char| c.is_ascii_digit())).then(|| (name, &core[at..at + sign_len], rest))
+}
 /// Currency signs that may stand between such a sign and its number ("+$5").
 const CURRENCY_SIGNS: &[char] = &['$', '€', '£'];
 
@@ -801,7 +820,10 @@ impl<'a> Classifier<'a> {
         let piece = self.pieces[index];
         // Numbers to dial are said digit by digit: "call 911", "text 741741".
         const DIALED: &[&str] = &["call", "dial", "dialed", "dialled", "dialing", "dialling", "text", "texting"];
-        if piece.core.len() >= 3 && piece.core.bytes().all(|b| b.is_ascii_digit()) && self.follows(index, DIALED) {
+        let digits = |core: &str| core.len() >= 3 && core.bytes().all(|b| b.is_ascii_digit());
+        // "call 911 or 999": the other number of the choice is dialed too.
+        let dialed_before = index >= 2 && self.core(index - 1) == Some("or") && digits(self.pieces[index - 2].core) && self.follows(index - 2, DIALED);
+        if digits(piece.core) && (self.follows(index, DIALED) || dialed_before) {
             return Some((1, Semiotic::Telephone(vec![piece.core.to_string()])));
         }
         // Bills are numbered in pairs of digits: "H.R. 3684" is "H R thirty six eighty four".
@@ -1217,7 +1239,12 @@ fn mixed(core: &str) -> Option<Semiotic> {
     if let Some((width, height)) = core.split_once(['x', '×']) {
         let digits = |part: &str| !part.is_empty() && part.len() <= 5 && part.chars().all(|c| c.is_ascii_digit());
         if digits(width) && digits(height) {
-            return Some(Semiotic::Abbreviation(format!("{} by {}", super::number::cardinal_digits(width), super::number::cardinal_digits(height))));
+            // Screen sizes are said in pairs of digits: "1920x1080", nineteen twenty by ten eighty.
+            let said = |part: &str| match part.parse::<u64>() {
+                Ok(value) if (3..=4).contains(&part.len()) && !part.starts_with('0') && value % 1000 != 0 => super::number::in_pairs(value),
+                _ => super::number::cardinal_digits(part),
+            };
+            return Some(Semiotic::Abbreviation(format!("{} by {}", said(width), said(height))));
         }
     }
     // "2020's", "1990s'": a number in the possessive.
