@@ -96,13 +96,26 @@ fn metadata(document: &Html) -> Article {
         let h1 = Selector::parse("h1").expect("valid selector");
         document.select(&h1).next().map(|h| squash_whitespace(&h.text().collect::<String>()))
     });
-    article.byline = article.byline.or_else(|| meta(r#"meta[name="author"]"#));
+    // A page's visible byline ("By Ann Lee and Bo Chen") may name more people than its meta
+    // tag, which often holds the first author only.
+    let visible = visible_byline(document);
+    article.byline = match (article.byline, meta(r#"meta[name="author"]"#)) {
+        (Some(trusted), _) => Some(trusted),
+        (None, Some(tagged)) => Some(visible.filter(|seen| seen.len() > tagged.len() && seen.contains(&tagged)).unwrap_or(tagged)),
+        (None, None) => visible,
+    };
     article.date = article
         .date
         .or_else(|| meta(r#"meta[property="article:published_time"]"#))
         .map(|date| date.chars().take(10).collect());
     article.title = article.title.filter(|t| !t.is_empty());
     article
+}
+
+/// The names in the first element marked as a byline whose text reads "By ...".
+fn visible_byline(document: &Html) -> Option<String> {
+    let selector = Selector::parse(r#"[class*="byline"], [class*="author"], [rel="author"]"#).expect("valid selector");
+    document.select(&selector).find_map(|element| super::text::parse_byline(&squash_whitespace(&element.text().collect::<String>()))?.0)
 }
 
 fn read_json_ld(value: &serde_json::Value, article: &mut Article) {
@@ -325,6 +338,18 @@ mod tests {
             "Officials said repairs would cost about $4.5 million, and take until June.",
             "\"We were lucky,\" the harbor master said.",
         ]);
+    }
+
+    #[test]
+    fn a_visible_byline_names_the_authors_a_meta_tag_leaves_out() {
+        let page = |meta: &str, byline: &str| {
+            format!(r#"<html><head>{meta}</head><body><article><h1>Title</h1><div class="byline">{byline}</div><p>The harbor reopened on Monday, three days after the storm closed it.</p></article></body></html>"#)
+        };
+        let author = r#"<meta name="author" content="Ann Lee">"#;
+        assert_eq!(extract(&page(author, "By Ann Lee and Bo Chen")).byline.as_deref(), Some("Ann Lee and Bo Chen"));
+        assert_eq!(extract(&page(author, "By Staff")).byline.as_deref(), Some("Ann Lee"));
+        assert_eq!(extract(&page("", "By Bo Chen")).byline.as_deref(), Some("Bo Chen"));
+        assert_eq!(extract(&page("", "Bo Chen is a reporter.")).byline, None);
     }
 
     #[test]

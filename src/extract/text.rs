@@ -142,7 +142,7 @@ fn is_link_list(group: &[String]) -> bool {
 }
 
 /// "by Jane Roe April 29, 2025 5:24 PM 5 min read", "By Jane Roe", "Published April 29, 2025".
-fn parse_byline(line: &str) -> Option<(Option<String>, Option<String>)> {
+pub(super) fn parse_byline(line: &str) -> Option<(Option<String>, Option<String>)> {
     let lower = line.to_lowercase();
     let rest = if lower.starts_with("by ") {
         &line[3..]
