@@ -261,6 +261,7 @@ impl<'a> Classifier<'a> {
             .or_else(|| single(piece.core).map(|s| (1, s)))
             .or_else(|| self.number(index))
             .or_else(|| self.roman(index))
+            .or_else(|| self.unit_after_per(index))
             .or_else(|| self.abbreviation(index))
             .or_else(|| self.acronym(index))
             .or_else(|| symbol(piece.core).filter(|_| self.sign_applies(index)).map(|s| (1, s)))
@@ -650,6 +651,17 @@ impl<'a> Classifier<'a> {
         (written.len() >= 3 && written.chars().all(|c| c.is_ascii_lowercase())).then(|| written.to_string())
     }
 
+    /// "$3.19 per gal.", "10 cents per lb": a unit's short form after "per" is its name.
+    fn unit_after_per(&self, index: usize) -> Found {
+        let written = self.pieces[index].core.trim_end_matches('.');
+        if index == 0 || self.core(index - 1) != Some("per") || ambiguous_unit(written) || !written.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        let names = self.data.units.get(written)?;
+        // A unit written out ("per gallon") is a word already.
+        (names[0] != written).then(|| (1, Semiotic::Abbreviation(names[0].clone())))
+    }
+
     /// "million" after the piece at `index`, when nothing but a space separates them.
     fn scale_at(&self, index: usize) -> Option<String> {
         let next = self.core(index + 1)?;
@@ -726,7 +738,7 @@ impl<'a> Classifier<'a> {
                 // "their 30s", "the 80s": ages and decades, not seconds.
                 let tens = number_text.len() == 2 && number_text.ends_with('0') && !number_text.starts_with('0');
                 let possessive = index.checked_sub(1).and_then(|i| self.core(i)).is_some_and(|word| {
-                    matches!(word.to_lowercase().as_str(), "the" | "their" | "his" | "her" | "its" | "our" | "my" | "your" | "early" | "mid" | "late")
+                    matches!(word.to_lowercase().as_str(), "the" | "their" | "his" | "her" | "its" | "our" | "my" | "your" | "early" | "mid" | "late" | "low" | "high" | "upper")
                 });
                 if unit == "s" && tens && possessive {
                     return Some((1, Semiotic::Decade { year: amount.value()?, short: true }));
@@ -1392,9 +1404,10 @@ const SCALE_SUFFIXES: &[(&str, &str)] = &[
     ("K", "thousand"), ("M", "million"), ("B", "billion"),
 ];
 
-/// "1.5bn" -> ("1.5", billion).
+/// An amount of money with its scale glued on: "1.5bn" -> ("1.5", billion). After a currency
+/// sign, "T" is trillions too ("$3T"); glued to a bare number it is a unit ("a 3T scanner").
 fn split_scale(text: &str) -> (&str, Option<&'static str>) {
-    for &(suffix, scale) in SCALE_SUFFIXES {
+    for &(suffix, scale) in SCALE_SUFFIXES.iter().chain(&[("T", "trillion")]) {
         if let Some(number) = text.strip_suffix(suffix) {
             if parse_number(number).is_some() {
                 return (number, Some(scale));
