@@ -262,6 +262,7 @@ impl<'a> Classifier<'a> {
             .or_else(|| self.number(index))
             .or_else(|| self.roman(index))
             .or_else(|| self.unit_after_per(index))
+            .or_else(|| self.wind_direction(index))
             .or_else(|| self.abbreviation(index))
             .or_else(|| self.acronym(index))
             .or_else(|| symbol(piece.core).filter(|_| self.sign_applies(index)).map(|s| (1, s)))
@@ -662,6 +663,13 @@ impl<'a> Classifier<'a> {
         (names[0] != written).then(|| (1, Semiotic::Abbreviation(names[0].clone())))
     }
 
+    /// "Winds SW at 10 mph": a compass point after "winds", "wind" or "gusts".
+    fn wind_direction(&self, index: usize) -> Found {
+        let after_wind = index > 0 && matches!(self.core(index - 1).map(str::to_lowercase).as_deref(), Some("winds" | "wind" | "gusts"));
+        let direction = self.data.compass.get(self.pieces[index].core)?;
+        after_wind.then(|| (1, Semiotic::Abbreviation(direction.clone())))
+    }
+
     /// "million" after the piece at `index`, when nothing but a space separates them.
     fn scale_at(&self, index: usize) -> Option<String> {
         let next = self.core(index + 1)?;
@@ -846,6 +854,20 @@ impl<'a> Classifier<'a> {
         });
         if bill && (3..=4).contains(&piece.core.len()) && piece.core.bytes().all(|b| b.is_ascii_digit()) && !piece.core.starts_with('0') {
             return Some((1, Semiotic::Abbreviation(super::number::in_pairs(piece.core.parse().ok()?))));
+        }
+        // Batting averages and the like, written without a leading zero: ".310" is three ten,
+        // ".500" five hundred.
+        if let Some(thousandths) = piece.core.strip_prefix('.').filter(|d| d.len() == 3 && d.bytes().all(|b| b.is_ascii_digit()) && !d.starts_with('0')) {
+            return Some((1, Semiotic::Abbreviation(super::number::in_pairs(thousandths.parse().ok()?))));
+        }
+        // "a .45 caliber pistol", "a .22-caliber rifle": the caliber in hundredths of an inch.
+        let (written, joined) = match piece.core.strip_suffix("-caliber") {
+            Some(written) => (written, " caliber"),
+            None => (piece.core, ""),
+        };
+        let caliber = !joined.is_empty() || self.core(index + 1).is_some_and(|next| next.eq_ignore_ascii_case("caliber") || next.eq_ignore_ascii_case("cal"));
+        if let Some(hundredths) = written.strip_prefix('.').filter(|d| d.len() == 2 && d.bytes().all(|b| b.is_ascii_digit()) && caliber) {
+            return Some((1, Semiotic::Abbreviation(format!("{}{joined}", super::number::cardinal(hundredths.parse().ok()?)))));
         }
         let number = parse_number(piece.core)?;
         // "2 3/4": a whole number and a fraction.

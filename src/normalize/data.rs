@@ -13,6 +13,7 @@ struct AbbreviationFile {
     day: HashMap<String, String>,
     state: HashMap<String, String>,
     state_words: Vec<String>,
+    compass: HashMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,6 +88,8 @@ pub struct Data {
     pub states: HashMap<String, String>,
     /// State abbreviations that are also words or names ("Mass", "Wash").
     pub state_words: HashSet<String>,
+    /// Compass points as weather reports write them: "SW" -> "southwest".
+    pub compass: HashMap<String, String>,
     /// Longest multi-word abbreviation ("Lt. Gen"), in words.
     pub max_abbreviation_words: usize,
 }
@@ -128,6 +131,7 @@ pub fn data() -> &'static Data {
             toml::from_str(include_str!("data/acronyms.toml")).expect("acronyms.toml is valid");
 
         let state_words = abbreviation_file.state_words.into_iter().collect();
+        let compass = abbreviation_file.compass;
         let mut abbreviations = HashMap::new();
         for (kind, table) in [
             (AbbreviationKind::Title, abbreviation_file.title),
@@ -158,6 +162,7 @@ pub fn data() -> &'static Data {
             spell_acronyms: acronyms.spell.into_iter().collect(),
             states,
             state_words,
+            compass,
             max_abbreviation_words,
         }
     })
