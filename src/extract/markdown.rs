@@ -70,9 +70,18 @@ pub fn extract(input: &str) -> Article {
         }
     }
 
-    if article.title.is_none() {
-        if let Some(at) = blocks.iter().position(|b| b.kind == BlockKind::Heading { level: 1 }) {
-            article.title = Some(blocks.remove(at).text);
+    match &article.title {
+        None => {
+            if let Some(at) = blocks.iter().position(|b| b.kind == BlockKind::Heading { level: 1 }) {
+                article.title = Some(blocks.remove(at).text);
+            }
+        }
+        // Front matter's title repeated as the first heading is read once.
+        Some(title) => {
+            let same = |text: &str| text.split_whitespace().eq(title.split_whitespace());
+            if blocks.first().is_some_and(|b| matches!(b.kind, BlockKind::Heading { .. }) && same(&b.text)) {
+                blocks.remove(0);
+            }
         }
     }
     if let Some(first) = blocks.first() {
@@ -148,8 +157,9 @@ mod tests {
 
     #[test]
     fn reads_front_matter() {
-        let article = extract("---\ntitle: \"Budget day\"\nauthor: Ana Ruiz\ndate: 2026-03-04\n---\nThe budget passed.\n");
+        let article = extract("---\ntitle: \"Budget day\"\nauthor: Ana Ruiz\ndate: 2026-03-04\n---\n# Budget day\n\nThe budget passed.\n");
         assert_eq!(article.title.as_deref(), Some("Budget day"));
+        assert_eq!(article.blocks.len(), 1, "the title is read once: {:?}", article.blocks);
         assert_eq!(article.byline.as_deref(), Some("Ana Ruiz"));
         assert_eq!(article.date.as_deref(), Some("2026-03-04"));
     }
