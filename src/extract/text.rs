@@ -32,6 +32,14 @@ pub fn extract(input: &str) -> Article {
                 article.date = article.date.or(date);
                 continue;
             }
+            // A date alone on a line above the story ("March 3, 2026", "Tue 3 March 2026
+            // 10:15 GMT") is the article's date.
+            if article.date.is_none() && !blocks.iter().any(|block| is_prose(&block.text)) {
+                if let Some(date) = bare_date(&line) {
+                    article.date = Some(date);
+                    continue;
+                }
+            }
             if junk::ends_article(&line) && !blocks.is_empty() {
                 break 'groups;
             }
@@ -177,6 +185,41 @@ fn find_date(text: &str) -> Option<String> {
     Some(text[..keep].to_string())
 }
 
+/// The date of a line that holds a date and nothing else: month, day and year, with at most
+/// a weekday, a time and a time zone around them.
+fn bare_date(line: &str) -> Option<String> {
+    const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    const CLOCK_WORDS: [&str; 14] = ["am", "pm", "a.m", "p.m", "at", "et", "est", "edt", "pt", "pst", "pdt", "gmt", "utc", "bst"];
+    let words: Vec<String> = line.split_whitespace().map(|w| w.trim_matches([',', '.', '|', '(', ')']).to_lowercase()).filter(|w| !w.is_empty()).collect();
+    if words.len() > 8 {
+        return None;
+    }
+    let day_digits = |word: &str| -> bool {
+        let digits = ["st", "nd", "rd", "th"].iter().find_map(|suffix| word.strip_suffix(suffix)).unwrap_or(word);
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    };
+    let dated = |word: &String| {
+        is_month(word)
+            || (word.len() >= 3 && WEEKDAYS.iter().any(|day| day.starts_with(word.as_str())))
+            || day_digits(word)
+            || (word.contains(':') && word.bytes().all(|b| b.is_ascii_digit() || b == b':'))
+            || CLOCK_WORDS.contains(&word.as_str())
+    };
+    let has_year = words.iter().any(|w| w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()));
+    if !has_year || !words.iter().all(dated) {
+        return None;
+    }
+    // Day before month ("3 March 2026") is said in the order it is written.
+    let month_at = words.iter().position(|w| is_month(w))?;
+    let day_first = month_at > 0 && day_digits(&words[month_at - 1]);
+    if day_first {
+        let original: Vec<&str> = line.split_whitespace().map(|w| w.trim_matches([',', '|'])).collect();
+        let at = original.iter().position(|w| is_month(w))?;
+        return Some(original[at - 1..(at + 2).min(original.len())].join(" "));
+    }
+    find_date(line)
+}
+
 fn is_month(word: &str) -> bool {
     let word = word.trim_end_matches(['.', ',']).to_lowercase();
     word.len() >= 3 && MONTHS.iter().any(|month| month.starts_with(&word))
@@ -307,6 +350,15 @@ Editors' Picks\n\nSubscribe\n* indicates required\nSubscribe\n* indicates requir
             "The mayor said the first trams would run in 2028.",
         ]);
         assert_eq!(article.blocks[2].kind, BlockKind::Heading { level: 2 });
+    }
+
+    #[test]
+    fn a_date_alone_on_a_line_above_the_story_is_the_date() {
+        for (line, date) in [("March 3, 2026", Some("March 3, 2026")), ("Tue 3 March 2026 10:15 GMT", Some("3 March 2026")), ("March 3, 2026, 5:24 PM ET", Some("March 3, 2026")), ("In March 2026 rain fell", None)] {
+            let article = extract(&format!("Storm closes schools across the region\n\n{line}\n\nSchools in three counties closed on Tuesday as a late storm dropped up to 14 inches of snow.\n"));
+            assert_eq!(article.date.as_deref(), date, "{line}");
+        }
+        assert_eq!(bare_date("The vote was on March 3, 2026 in the capital."), None);
     }
 
     #[test]

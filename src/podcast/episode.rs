@@ -120,9 +120,17 @@ pub fn written_date(written: &str) -> Option<(i64, u32, u32)> {
         (year.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?.get(..2)?.parse().ok()?)
     } else {
         let words: Vec<&str> = text.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
-        let month_word = words.first()?.trim_end_matches('.').to_lowercase();
-        let month = MONTHS.iter().position(|m| month_word.starts_with(&m.to_lowercase()))? as u32 + 1;
-        (words.get(2)?.parse().ok()?, month, words.get(1)?.trim_end_matches(|c: char| c.is_alphabetic()).parse().ok()?)
+        let month_of = |word: &str| {
+            let word = word.trim_end_matches('.').to_lowercase();
+            MONTHS.iter().position(|m| word.starts_with(&m.to_lowercase()))
+        };
+        let day_of = |word: &str| word.trim_end_matches(|c: char| c.is_alphabetic()).parse().ok();
+        // "April 29, 2025" or, day first, "29 April 2025".
+        match (month_of(words.first()?), words.get(1).and_then(|word| month_of(word))) {
+            (Some(month), _) => (words.get(2)?.parse().ok()?, month as u32 + 1, day_of(words.get(1)?)?),
+            (None, Some(month)) => (words.get(2)?.parse().ok()?, month as u32 + 1, day_of(words.first()?)?),
+            (None, None) => return None,
+        }
     };
     ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some((year, month, day))
 }
@@ -156,6 +164,7 @@ mod tests {
     fn dates_become_rfc_2822() {
         assert_eq!(parse_date("April 29, 2025").unwrap(), "Tue, 29 Apr 2025 00:00:00 +0000");
         assert_eq!(parse_date("Jan. 11, 2025").unwrap(), "Sat, 11 Jan 2025 00:00:00 +0000");
+        assert_eq!(parse_date("3rd March 2026").unwrap(), "Tue, 03 Mar 2026 00:00:00 +0000");
         assert_eq!(parse_date("2026-07-21").unwrap(), "Tue, 21 Jul 2026 00:00:00 +0000");
         assert_eq!(parse_date("2026-07-21T06:30:00Z").unwrap(), "Tue, 21 Jul 2026 00:00:00 +0000");
         assert!(parse_date("yesterday").is_none());
