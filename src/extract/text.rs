@@ -215,7 +215,7 @@ fn bare_date(line: &str) -> Option<String> {
     if day_first {
         let original: Vec<&str> = line.split_whitespace().map(|w| w.trim_matches([',', '|'])).collect();
         let at = original.iter().position(|w| is_month(w))?;
-        return Some(original[at - 1..(at + 2).min(original.len())].join(" "));
+        return Some(original[at.checked_sub(1)?..(at + 2).min(original.len())].join(" "));
     }
     find_date(line)
 }
