@@ -99,10 +99,12 @@ impl<'a> Piece<'a> {
                 && self.core.split('.').all(|part| !part.is_empty() && part.chars().count() <= 2 && part.chars().all(char::is_alphabetic));
             // "Nov. 28-Dec. 2": a span's second month, abbreviated.
             let span_to_month = self.core.rsplit_once('-').is_some_and(|(_, month)| matches!(data.abbreviation(month), Some((AbbreviationKind::Month, _))));
+            // "U.S.-U.K.", "Sino-U.S.": a compound that ends in an initialism.
+            let ends_in_initialism = self.core.rsplit_once('-').is_some_and(|(_, last)| last.contains('.') && last.split('.').all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic)));
             // "31 pts. and": a unit's period is the abbreviation's; a word that turns out not
             // to be a unit gets it back ([`super::spoken_trail`]).
             let unit = self.core.chars().all(char::is_alphabetic) && data.units.contains_key(self.core);
-            if is_initial || is_initialism || span_to_month || unit || affiliation(self.core, data).is_some() || data.abbreviation(self.core).is_some() {
+            if is_initial || is_initialism || span_to_month || ends_in_initialism || unit || affiliation(self.core, data).is_some() || data.abbreviation(self.core).is_some() {
                 self.dotted = true;
                 self.trail = &self.trail[1..];
             }
@@ -261,6 +263,7 @@ impl<'a> Classifier<'a> {
             .or_else(|| single(piece.core).map(|s| (1, s)))
             .or_else(|| self.number(index))
             .or_else(|| self.roman(index))
+            .or_else(|| dotted_compound(self.pieces[index].core).map(|said| (1, Semiotic::Abbreviation(said))))
             .or_else(|| self.unit_after_per(index))
             .or_else(|| self.wind_direction(index))
             .or_else(|| self.abbreviation(index))
@@ -1258,6 +1261,21 @@ fn symbol(core: &str) -> Option<Semiotic> {
     Some(Semiotic::Symbol(word))
 }
 
+/// A hyphenated compound with a dotted initialism in it, "U.S.-China", "U.K.-based",
+/// "Sino-U.S.": the initialisms spelled, the words kept.
+fn dotted_compound(core: &str) -> Option<String> {
+    if !core.contains('-') {
+        return None;
+    }
+    let initialism = |part: &str| part.contains('.') && part.trim_end_matches('.').split('.').all(|letter| letter.chars().count() == 1 && letter.chars().all(char::is_alphabetic));
+    let parts: Vec<&str> = core.split('-').collect();
+    if parts.iter().any(|part| part.is_empty()) || !parts.iter().any(|part| initialism(part)) || !parts.iter().all(|part| initialism(part) || part.chars().all(char::is_alphabetic)) {
+        return None;
+    }
+    let said: Vec<String> = parts.iter().map(|part| if initialism(part) { spell(&part.replace('.', "").to_uppercase()) } else { part.to_string() }).collect();
+    Some(said.join(" "))
+}
+
 /// Words with digits or symbols inside: "COVID-19", "F-16", "G7", "AT&T", "#1", "5-year-old".
 fn mixed(core: &str) -> Option<Semiotic> {
     let has_digit = core.chars().any(|c| c.is_ascii_digit());
@@ -1288,6 +1306,19 @@ fn mixed(core: &str) -> Option<Semiotic> {
             None => super::number::cardinal_digits(stem),
         };
         return Some(Semiotic::Abbreviation(format!("{said}'s")));
+    }
+    // "COVID-19's", "F-35's": the rest in the possessive, with no space before the 's.
+    if let Some(said) = possessive_stem(core).filter(|stem| !stem.is_empty()).and_then(mixed) {
+        return Some(Semiotic::Abbreviation(format!("{}'s", said.verbalize())));
+    }
+    // "post-9/11", "9/11-era": the attacks' date, said as a name inside a compound.
+    if let Some((before, after)) = core.split_once("9/11").filter(|(before, after)| (before.ends_with('-') || before.is_empty()) && (after.starts_with('-') || after.is_empty()) && before.len() + after.len() > 0) {
+        let part = |text: &str| {
+            let text = text.trim_matches('-');
+            mixed(text).map_or_else(|| text.to_string(), |said| said.verbalize())
+        };
+        let said: Vec<String> = [part(before), "nine eleven".to_string(), part(after)].into_iter().filter(|word| !word.is_empty()).collect();
+        return Some(Semiotic::Abbreviation(said.join(" ")));
     }
     let mut words: Vec<String> = Vec::new();
     if let Some(rest) = core.strip_prefix('#') {
