@@ -12,6 +12,7 @@ struct JunkRules {
     end_markers: Vec<String>,
     credit_words: Vec<String>,
     credit_lines: Vec<String>,
+    caption_labels: Vec<String>,
 }
 
 fn rules() -> &'static JunkRules {
@@ -25,7 +26,7 @@ fn folded(text: &str) -> String {
     super::squash_whitespace(text)
         .to_lowercase()
         .replace(['’', '‘'], "'")
-        .trim_matches(|c: char| c == '.' || c == ':' || c == '|' || c == '»' || c == '›')
+        .trim_matches(|c: char| c == '.' || c == ':' || c == ',' || c == '|' || c == '»' || c == '›')
         .trim()
         .to_string()
 }
@@ -47,6 +48,12 @@ pub fn is_junk(text: &str) -> bool {
         || rules.prefixes.iter().any(|prefix| line.starts_with(prefix.as_str()))
         || rules.contains.iter().any(|needle| line.contains(needle.as_str()))
         || is_reading_time(&line)
+}
+
+/// True when a line labels the caption on the line after it ("Image caption,").
+pub fn is_caption_label(text: &str) -> bool {
+    let line = folded(text);
+    rules().caption_labels.iter().any(|label| *label == line)
 }
 
 /// True when a line opens the comment section or another end-of-article area.
@@ -129,7 +136,8 @@ mod tests {
     fn recognizes_furniture() {
         for line in ["Skip to content", "* indicates required", "5 min read", "Editors’ Picks",
             "Subscribe", "Please, enter correct email address", "This audio is created with AI assistance",
-            "Continue reading below", "Story continues below advertisement",
+            "Continue reading below", "Story continues below advertisement", "Image source, Getty Images",
+            "Related topics", "More on this story", "Media caption,",
             "Thank you for signing up for this newsletter. We’ve sent you a confirmation email."] {
             assert!(is_junk(line), "{line}");
         }
@@ -145,6 +153,8 @@ mod tests {
         assert!(ends_article("12 Comments"));
         assert!(ends_article("Join the conversation"));
         assert!(ends_article("About the authors"));
+        assert!(is_caption_label("Image caption,"));
+        assert!(!is_caption_label("The caption contest drew 300 entries."));
         assert!(!ends_article("The comments drew criticism from the opposition."));
     }
 

@@ -22,11 +22,20 @@ pub fn extract(input: &str) -> Article {
 
     let mut article = Article::default();
     let mut blocks: Vec<Block> = Vec::new();
+    // The line after a caption label ("Image caption,") is the caption.
+    let mut caption_next = false;
     'groups: for group in &groups {
         if is_teaser(group) || is_link_list(group) || is_form(group) {
             continue;
         }
         for line in join_wrapped(group) {
+            if std::mem::take(&mut caption_next) {
+                continue;
+            }
+            if junk::is_caption_label(&line) {
+                caption_next = true;
+                continue;
+            }
             if let Some((byline, date)) = parse_byline(&line) {
                 article.byline = article.byline.or(byline);
                 article.date = article.date.or(date);
