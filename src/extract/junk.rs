@@ -53,7 +53,7 @@ pub fn is_junk(text: &str) -> bool {
 /// True when a line labels the caption on the line after it ("Image caption,").
 pub fn is_caption_label(text: &str) -> bool {
     let line = folded(text);
-    rules().caption_labels.iter().any(|label| *label == line)
+    rules().caption_labels.contains(&line)
 }
 
 /// True when a line opens the comment section or another end-of-article area.
