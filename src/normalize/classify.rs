@@ -253,6 +253,7 @@ impl<'a> Classifier<'a> {
             .or_else(|| self.model(index))
             .or_else(|| self.ticker(index))
             .or_else(|| self.telephone(index))
+            .or_else(|| self.blood_pressure(index))
             .or_else(|| self.date(index))
             .or_else(|| self.time(index))
             .or_else(|| self.money(index))
@@ -655,6 +656,22 @@ impl<'a> Classifier<'a> {
         (written.len() >= 3 && written.chars().all(|c| c.is_ascii_lowercase())).then(|| written.to_string())
     }
 
+    /// "120/80 mmHg", "a blood pressure of 140/90": one twenty over eighty.
+    fn blood_pressure(&self, index: usize) -> Found {
+        let (systolic, diastolic) = self.pieces[index].core.split_once('/')?;
+        let reading = |part: &str| (2..=3).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
+        if !reading(systolic) || !reading(diastolic) {
+            return None;
+        }
+        let unit = self.core(index + 1) == Some("mmHg");
+        let named = (index.saturating_sub(4)..index).any(|at| matches!(self.core(at), Some("BP" | "pressure" | "pressures")));
+        if !unit && !named {
+            return None;
+        }
+        let said = format!("{} over {}", super::number::in_pairs(systolic.parse().ok()?), super::number::cardinal(diastolic.parse().ok()?));
+        Some(if unit { (2, Semiotic::Abbreviation(format!("{said} millimeters of mercury"))) } else { (1, Semiotic::Abbreviation(said)) })
+    }
+
     /// "$3.19 per gal.", "10 cents per lb": a unit's short form after "per" is its name.
     fn unit_after_per(&self, index: usize) -> Found {
         let written = self.pieces[index].core.trim_end_matches('.');
@@ -767,11 +784,11 @@ impl<'a> Classifier<'a> {
                         _ => {}
                     }
                 }
-                if let Some(names) = self.data.units.get(unit) {
+                if let Some(names) = self.unit_names(unit) {
                     let year_like = number_text.len() == 4 && number_text.bytes().all(|b| b.is_ascii_digit());
                     if !(unit == "s" && year_like) {
                         let attributive = hyphenated || self.attributive(index, 1);
-                        return Some((1, measure(amount, names, attributive)));
+                        return Some((1, measure(amount, &names, attributive)));
                     }
                 }
             }
@@ -789,8 +806,19 @@ impl<'a> Classifier<'a> {
             }
         }
         let unit = self.spaced_unit(index + 1)?;
-        let names = self.data.units.get(unit)?;
-        Some((2, measure(amount, names, self.attributive(index, 2))))
+        let names = self.unit_names(unit)?;
+        Some((2, measure(amount, &names, self.attributive(index, 2))))
+    }
+
+    /// A unit's names, singular and plural: from units.toml, or for a rate of two units in
+    /// it, "mg/dL" and "TB/s", the first per the second ("milligrams per deciliter").
+    fn unit_names(&self, unit: &str) -> Option<std::borrow::Cow<'_, [String; 2]>> {
+        if let Some(names) = self.data.units.get(unit) {
+            return Some(std::borrow::Cow::Borrowed(names));
+        }
+        let (over, under) = unit.split_once('/')?;
+        let (over, under) = (self.data.units.get(over)?, self.data.units.get(under)?);
+        Some(std::borrow::Cow::Owned([format!("{} per {}", over[0], under[0]), format!("{} per {}", over[1], under[0])]))
     }
 
     /// Piece `index`, when it may be a unit standing apart from its number: not one of the
