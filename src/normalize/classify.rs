@@ -100,7 +100,7 @@ impl<'a> Piece<'a> {
             // "Nov. 28-Dec. 2": a span's second month, abbreviated.
             let span_to_month = self.core.rsplit_once('-').is_some_and(|(_, month)| matches!(data.abbreviation(month), Some((AbbreviationKind::Month, _))));
             // "U.S.-U.K.", "Sino-U.S.": a compound that ends in an initialism.
-            let ends_in_initialism = self.core.rsplit_once('-').is_some_and(|(_, last)| last.contains('.') && last.split('.').all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic)));
+            let ends_in_initialism = self.core.rsplit_once('-').is_some_and(|(_, last)| last.contains('.') && single_letters(last));
             // "31 pts. and": a unit's period is the abbreviation's; a word that turns out not
             // to be a unit gets it back ([`super::spoken_trail`]).
             let unit = self.core.chars().all(char::is_alphabetic) && data.units.contains_key(self.core);
@@ -141,10 +141,9 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
             let (head, tail) = raw.split_at(sign.len_utf8());
             pieces.push(Piece { lead: "", core: head, trail: "", dotted: false });
             pieces.push(Piece::split(tail).claim_period(data));
-        } else if let Some((name, sign, rest)) = comparison(raw) {
+        } else if let Some((lead, name, sign, rest)) = comparison(raw) {
             // "(p<0.05)", "n>100": a short name compared with a number.
-            let whole = Piece::split(raw);
-            pieces.push(Piece { lead: whole.lead, core: name, trail: "", dotted: false });
+            pieces.push(Piece { lead, core: name, trail: "", dotted: false });
             pieces.push(Piece { lead: "", core: sign, trail: "", dotted: false });
             pieces.push(Piece::split(rest).claim_period(data));
         } else {
@@ -157,17 +156,15 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
 /// Signs that may stand before a number.
 const SIGNS: &[char] = &['~', '≈', '>', '<', '≥', '≤', '±', '+'];
 
-/// A comparison written as one word, "p<0.05" or "(n>100)": the name (a few letters, its
-/// opening bracket left out), the sign, and the rest (the number and what follows it).
-fn comparison(raw: &str) -> Option<(&str, &str, &str)> {
-    let core = Piece::split(raw).core;
+/// A comparison written as one word, "p<0.05" or "(n>100)": the lead (an opening bracket),
+/// the name (a few letters), the sign, and the rest (the number and what follows it).
+fn comparison(raw: &str) -> Option<(&str, &str, &str, &str)> {
+    let Piece { lead, core, .. } = Piece::split(raw);
     let at = core.find(['<', '>', '≤', '≥'])?;
-    let name = &core[..at];
-    let sign_len = core[at..].chars().next()?.len_utf8();
-    let rest_start = raw.len() - (core.len() - at - sign_len) - Piece::split(raw).trail.len();
-    let rest = &raw[rest_start..];
+    let sign_end = at + core[at..].chars().next()?.len_utf8();
+    let (name, rest) = (&core[..at], &raw[lead.len() + sign_end..]);
     let short_name = (1..=4).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphabetic());
-    (short_name && rest.starts_with(|c: char| c.is_ascii_digit())).then(|| (name, &core[at..at + sign_len], rest))
+    (short_name && rest.starts_with(|c: char| c.is_ascii_digit())).then(|| (lead, name, &core[at..sign_end], rest))
 }
 /// Currency signs that may stand between such a sign and its number ("+$5").
 const CURRENCY_SIGNS: &[char] = &['$', '€', '£'];
@@ -264,7 +261,7 @@ impl<'a> Classifier<'a> {
             .or_else(|| single(piece.core).map(|s| (1, s)))
             .or_else(|| self.number(index))
             .or_else(|| self.roman(index))
-            .or_else(|| dotted_compound(self.pieces[index].core).map(|said| (1, Semiotic::Abbreviation(said))))
+            .or_else(|| dotted_compound(piece.core).map(|said| (1, Semiotic::Abbreviation(said))))
             .or_else(|| self.unit_after_per(index))
             .or_else(|| self.wind_direction(index))
             .or_else(|| self.abbreviation(index))
@@ -883,7 +880,7 @@ impl<'a> Classifier<'a> {
             let dotted = label.dotted || label.core.ends_with('.') || label.trail.starts_with('.');
             BILL_LABELS.contains(&label.core.trim_end_matches('.')) && (dotted || label.core.len() > 1)
         });
-        if bill && (3..=4).contains(&piece.core.len()) && piece.core.bytes().all(|b| b.is_ascii_digit()) && !piece.core.starts_with('0') {
+        if bill && digits(piece.core) && piece.core.len() <= 4 && !piece.core.starts_with('0') {
             return Some((1, Semiotic::Abbreviation(super::number::in_pairs(piece.core.parse().ok()?))));
         }
         // Batting averages and the like, written without a leading zero: ".310" is three ten,
@@ -973,7 +970,7 @@ impl<'a> Classifier<'a> {
             }
         }
         let piece = self.pieces[index];
-        let initialism = |core: &str| core.contains('.') && core.split('.').all(|part| part.chars().count() == 1 && part.chars().all(char::is_alphabetic));
+        let initialism = |core: &str| core.contains('.') && single_letters(core);
         // "the U.K.'s", "J.K.'s": a dotted abbreviation in the possessive.
         if let Some(stem) = possessive_stem(piece.core).and_then(|stem| stem.strip_suffix('.')) {
             let spoken = match self.data.abbreviation(stem) {
@@ -1289,13 +1286,18 @@ fn symbol(core: &str) -> Option<Semiotic> {
     Some(Semiotic::Symbol(word))
 }
 
+/// True when every part between the periods of `text` is one letter ("U.S", "J.K").
+fn single_letters(text: &str) -> bool {
+    text.split('.').all(|letter| letter.chars().count() == 1 && letter.chars().all(char::is_alphabetic))
+}
+
 /// A hyphenated compound with a dotted initialism in it, "U.S.-China", "U.K.-based",
 /// "Sino-U.S.": the initialisms spelled, the words kept.
 fn dotted_compound(core: &str) -> Option<String> {
     if !core.contains('-') {
         return None;
     }
-    let initialism = |part: &str| part.contains('.') && part.trim_end_matches('.').split('.').all(|letter| letter.chars().count() == 1 && letter.chars().all(char::is_alphabetic));
+    let initialism = |part: &str| part.contains('.') && single_letters(part.trim_end_matches('.'));
     let parts: Vec<&str> = core.split('-').collect();
     if parts.iter().any(|part| part.is_empty()) || !parts.iter().any(|part| initialism(part)) || !parts.iter().all(|part| initialism(part) || part.chars().all(char::is_alphabetic)) {
         return None;
