@@ -159,8 +159,13 @@ const SIGNS: &[char] = &['~', '≈', '>', '<', '≥', '≤', '±', '+'];
 /// A comparison written as one word, "p<0.05" or "(n>100)": the lead (an opening bracket),
 /// the name (a few letters), the sign, and the rest (the number and what follows it).
 fn comparison(raw: &str) -> Option<(&str, &str, &str, &str)> {
+    const COMPARISONS: [char; 4] = ['<', '>', '≤', '≥'];
+    // Most words have no sign: they are not split twice.
+    if !raw.contains(COMPARISONS) {
+        return None;
+    }
     let Piece { lead, core, .. } = Piece::split(raw);
-    let at = core.find(['<', '>', '≤', '≥'])?;
+    let at = core.find(COMPARISONS)?;
     let sign_end = at + core[at..].chars().next()?.len_utf8();
     let (name, rest) = (&core[..at], &raw[lead.len() + sign_end..]);
     let short_name = (1..=4).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphabetic());
@@ -273,7 +278,11 @@ impl<'a> Classifier<'a> {
     /// "the 4x100m relay", "a 2x3m rug": counts joined by an "x", the last with a unit, said
     /// "four by one hundred meter" (a compound modifier, so the unit is singular).
     fn dimension_with_unit(&self, index: usize) -> Found {
-        let (count, rest) = self.pieces[index].core.split_once(['x', '×'])?;
+        let core = self.pieces[index].core;
+        if !core.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        let (count, rest) = core.split_once(['x', '×'])?;
         let digits = |part: &str| !part.is_empty() && part.len() <= 5 && part.bytes().all(|b| b.is_ascii_digit());
         let split = rest.find(|c: char| !c.is_ascii_digit())?;
         let (size, unit) = rest.split_at(split);
@@ -655,7 +664,11 @@ impl<'a> Classifier<'a> {
 
     /// "120/80 mmHg", "a blood pressure of 140/90": one twenty over eighty.
     fn blood_pressure(&self, index: usize) -> Found {
-        let (systolic, diastolic) = self.pieces[index].core.split_once('/')?;
+        let core = self.pieces[index].core;
+        if !core.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        let (systolic, diastolic) = core.split_once('/')?;
         let reading = |part: &str| (2..=3).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit());
         if !reading(systolic) || !reading(diastolic) {
             return None;
@@ -682,9 +695,13 @@ impl<'a> Classifier<'a> {
 
     /// "Winds SW at 10 mph": a compass point after "winds", "wind" or "gusts".
     fn wind_direction(&self, index: usize) -> Found {
-        let after_wind = index > 0 && matches!(self.core(index - 1).map(str::to_lowercase).as_deref(), Some("winds" | "wind" | "gusts"));
+        // The word before is checked first: it is cheaper than a lookup for every word.
+        let after_wind = index > 0 && self.core(index - 1).is_some_and(|word| ["winds", "wind", "gusts"].iter().any(|wind| word.eq_ignore_ascii_case(wind)));
+        if !after_wind {
+            return None;
+        }
         let direction = self.data.compass.get(self.pieces[index].core)?;
-        after_wind.then(|| (1, Semiotic::Abbreviation(direction.clone())))
+        Some((1, Semiotic::Abbreviation(direction.clone())))
     }
 
     /// "million" after the piece at `index`, when nothing but a space separates them.
@@ -876,11 +893,11 @@ impl<'a> Classifier<'a> {
         }
         // Bills are numbered in pairs of digits: "H.R. 3684" is "H R thirty six eighty four".
         const BILL_LABELS: &[&str] = &["H.R", "HR", "S", "H.Res", "S.Res", "H.J.Res", "S.J.Res"];
-        let bill = index.checked_sub(1).map(|before| self.pieces[before]).is_some_and(|label| {
+        let bill = digits(piece.core) && index.checked_sub(1).map(|before| self.pieces[before]).is_some_and(|label| {
             let dotted = label.dotted || label.core.ends_with('.') || label.trail.starts_with('.');
             BILL_LABELS.contains(&label.core.trim_end_matches('.')) && (dotted || label.core.len() > 1)
         });
-        if bill && digits(piece.core) && piece.core.len() <= 4 && !piece.core.starts_with('0') {
+        if bill && piece.core.len() <= 4 && !piece.core.starts_with('0') {
             return Some((1, Semiotic::Abbreviation(super::number::in_pairs(piece.core.parse().ok()?))));
         }
         // Batting averages and the like, written without a leading zero: ".310" is three ten,
@@ -889,13 +906,15 @@ impl<'a> Classifier<'a> {
             return Some((1, Semiotic::Abbreviation(super::number::in_pairs(thousandths.parse().ok()?))));
         }
         // "a .45 caliber pistol", "a .22-caliber rifle": the caliber in hundredths of an inch.
-        let (written, joined) = match piece.core.strip_suffix("-caliber") {
-            Some(written) => (written, " caliber"),
-            None => (piece.core, ""),
-        };
-        let caliber = !joined.is_empty() || self.core(index + 1).is_some_and(|next| next.eq_ignore_ascii_case("caliber") || next.eq_ignore_ascii_case("cal"));
-        if let Some(hundredths) = written.strip_prefix('.').filter(|d| d.len() == 2 && d.bytes().all(|b| b.is_ascii_digit()) && caliber) {
-            return Some((1, Semiotic::Abbreviation(format!("{}{joined}", super::number::cardinal(hundredths.parse().ok()?)))));
+        if piece.core.starts_with('.') {
+            let (written, joined) = match piece.core.strip_suffix("-caliber") {
+                Some(written) => (written, " caliber"),
+                None => (piece.core, ""),
+            };
+            let caliber = !joined.is_empty() || self.core(index + 1).is_some_and(|next| next.eq_ignore_ascii_case("caliber") || next.eq_ignore_ascii_case("cal"));
+            if let Some(hundredths) = written.strip_prefix('.').filter(|d| d.len() == 2 && d.bytes().all(|b| b.is_ascii_digit()) && caliber) {
+                return Some((1, Semiotic::Abbreviation(format!("{}{joined}", super::number::cardinal(hundredths.parse().ok()?)))));
+            }
         }
         let number = parse_number(piece.core)?;
         // "2 3/4": a whole number and a fraction.
