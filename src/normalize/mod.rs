@@ -102,8 +102,8 @@ impl Normalizer {
             let ends_sentence = (index == pieces.len() && (is_sentence || measure)) || (measure && next_capital);
             let mut trail = spoken_trail(last, ends_sentence || token.semiotic.is_none());
             // The inch mark of "18.5\"" was said as "inches", that of "6'2\"" in "six foot two".
-            let inch_mark = (measure && classify::parse_number(last.core).is_some()) || classify::height(last.core).is_some();
-            if inch_mark && last.trail.starts_with(['"', '″']) {
+            let inch_mark = || (measure && classify::parse_number(last.core).is_some()) || classify::height(last.core).is_some();
+            if last.trail.starts_with(['"', '″']) && inch_mark() {
                 trail.remove(0);
             }
             if spoken == "," {
