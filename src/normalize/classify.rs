@@ -86,6 +86,10 @@ impl<'a> Piece<'a> {
                 break;
             }
         }
+        // "501(c)(3)": a bracket opened inside the core is closed inside it.
+        if rest[core_end..].starts_with(')') && rest[..core_end].matches('(').count() > rest[..core_end].matches(')').count() {
+            core_end += 1;
+        }
         // "Pyongyang's" keeps its apostrophe; "soldiers'" does not need to.
         let (core, trail) = rest.split_at(core_end);
         Piece { lead: &raw[..lead_end], core, trail, dotted: false }
@@ -131,15 +135,17 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     let raws: Vec<&str> = text.split_whitespace().collect();
     let mut pieces = Vec::with_capacity(raws.len());
     for (at, raw) in raws.iter().enumerate() {
-        let sign = raw.chars().next().filter(|c| SIGNS.contains(c));
-        let unsigned = sign.map_or("", |c| raw[c.len_utf8()..].trim_start_matches(CURRENCY_SIGNS));
+        // A sign may follow an opening bracket: "(±3 points)".
+        let lead = raw.len() - raw.trim_start_matches(LEAD).len();
+        let sign = raw[lead..].chars().next().filter(|c| SIGNS.contains(c));
+        let unsigned = sign.map_or("", |c| raw[lead + c.len_utf8()..].trim_start_matches(CURRENCY_SIGNS));
         let numeric = unsigned.starts_with(|c: char| c.is_ascii_digit());
         let amount = unsigned.trim_end_matches(TRAIL).trim_end_matches('%');
         let telephone = sign == Some('+')
             && (parse_number(amount).is_none() || (amount.bytes().all(|b| b.is_ascii_digit()) && raws.get(at + 1).is_some_and(|next| next.starts_with(|c: char| c.is_ascii_digit() || c == '('))));
         if let Some(sign) = sign.filter(|_| numeric && !telephone) {
-            let (head, tail) = raw.split_at(sign.len_utf8());
-            pieces.push(Piece { lead: "", core: head, trail: "", dotted: false });
+            let (head, tail) = raw.split_at(lead + sign.len_utf8());
+            pieces.push(Piece { lead: &head[..lead], core: &head[lead..], trail: "", dotted: false });
             pieces.push(Piece::split(tail).claim_period(data));
         } else if let Some((lead, name, sign, rest)) = comparison(raw) {
             // "(p<0.05)", "n>100": a short name compared with a number.
@@ -268,11 +274,12 @@ impl<'a> Classifier<'a> {
             .or_else(|| self.roman(index))
             .or_else(|| dotted_compound(piece.core).map(|said| (1, Semiotic::Abbreviation(said))))
             .or_else(|| self.unit_after_per(index))
-            .or_else(|| self.wind_direction(index))
+            .or_else(|| self.compass_point(index))
             .or_else(|| self.abbreviation(index))
             .or_else(|| self.acronym(index))
             .or_else(|| symbol(piece.core).filter(|_| self.sign_applies(index)).map(|s| (1, s)))
             .or_else(|| mixed(piece.core).map(|s| (1, s)))
+            .or_else(|| slashed(piece.core, self.data).map(|said| (1, Semiotic::Abbreviation(said))))
     }
 
     /// "the 4x100m relay", "a 2x3m rug": counts joined by an "x", the last with a unit, said
@@ -343,6 +350,11 @@ impl<'a> Classifier<'a> {
                 return Some((1, Semiotic::Email(core.to_string())));
             }
         }
+        // Social media handles: "@readcast", "@city_news".
+        if let Some(handle) = core.strip_prefix('@') {
+            let handle_ok = (1..=30).contains(&handle.len()) && handle.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && handle.chars().any(|c| c.is_ascii_alphabetic());
+            return handle_ok.then(|| (1, Semiotic::Abbreviation(format!("at {}", handle.replace('_', " ")))));
+        }
         // Bare domains: "kyivindependent.com", "example.org/news".
         let host = lower.split('/').next().unwrap_or("");
         let tld_ok = [".com", ".org", ".net", ".gov", ".edu", ".io", ".ua", ".uk", ".info"]
@@ -387,6 +399,10 @@ impl<'a> Classifier<'a> {
                 _ => false,
             }
         };
+        if plus && well_formed {
+            // The country code keeps its plus: it is said ("plus four four").
+            groups[0].insert(0, '+');
+        }
         well_formed.then_some((used, Semiotic::Telephone(groups)))
     }
 
@@ -693,14 +709,18 @@ impl<'a> Classifier<'a> {
         (names[0] != written).then(|| (1, Semiotic::Abbreviation(names[0].clone())))
     }
 
-    /// "Winds SW at 10 mph": a compass point after "winds", "wind" or "gusts".
-    fn wind_direction(&self, index: usize) -> Found {
+    /// "Winds SW at 10 mph": a compass point after "winds", "wind" or "gusts"; "1600
+    /// Pennsylvania Ave. NW": a quadrant after a street type.
+    fn compass_point(&self, index: usize) -> Found {
         // The word before is checked first: it is cheaper than a lookup for every word.
-        let after_wind = index > 0 && self.core(index - 1).is_some_and(|word| ["winds", "wind", "gusts"].iter().any(|wind| word.eq_ignore_ascii_case(wind)));
-        if !after_wind {
+        let before = self.core(index.checked_sub(1)?)?;
+        let after_wind = ["winds", "wind", "gusts"].iter().any(|wind| before.eq_ignore_ascii_case(wind));
+        let core = self.pieces[index].core;
+        let quadrant = core.len() == 2 && !core.starts_with(['E', 'W']) && self.data.street_words.contains(before);
+        if !after_wind && !quadrant {
             return None;
         }
-        let direction = self.data.compass.get(self.pieces[index].core)?;
+        let direction = self.data.compass.get(core)?;
         Some((1, Semiotic::Abbreviation(direction.clone())))
     }
 
@@ -732,6 +752,19 @@ impl<'a> Classifier<'a> {
                 let to = Semiotic::Money { amount: high.clone(), scale: Some(scale), currency: currency.clone() };
                 return Some((2, Semiotic::Range(Box::new(Semiotic::Cardinal(low.clone())), Box::new(to))));
             }
+        }
+        // "$5-10 million", "$5-10": the currency is said once, after the second amount.
+        if let (Semiotic::Money { amount: low, scale: None, currency }, Semiotic::Cardinal(high)) = (&from, &to) {
+            let (scale, len) = match self.scale_at(index) {
+                Some(scale) => (Some(scale), 2),
+                None => (None, 1),
+            };
+            let to = Semiotic::Money { amount: high.clone(), scale, currency: currency.clone() };
+            return Some((len, Semiotic::Range(Box::new(Semiotic::Cardinal(low.clone())), Box::new(to))));
+        }
+        // "5%-10%": the percent is said once.
+        if let (Semiotic::Percent(low), Semiotic::Percent(_)) = (&from, &to) {
+            return Some((1, Semiotic::Range(Box::new(Semiotic::Cardinal(low.clone())), Box::new(to))));
         }
         if let (Semiotic::Cardinal(low), Semiotic::Money { currency, scale, .. }) = (&from, &to) {
             let from = Semiotic::Money { amount: low.clone(), scale: scale.clone(), currency: currency.clone() };
@@ -891,6 +924,13 @@ impl<'a> Classifier<'a> {
         if digits(piece.core) && (self.follows(index, DIALED) || dialed_before) {
             return Some((1, Semiotic::Telephone(vec![piece.core.to_string()])));
         }
+        // Roads with three-digit numbers are said in pairs: "Highway 101" is one oh one.
+        // Matched as written: "gave us 250" is not a road.
+        const ROUTE_LABELS: &[&str] = &["Highway", "Hwy", "Route", "Rte", "Interstate", "U.S", "US", "SR"];
+        let after_route_label = index.checked_sub(1).is_some_and(|before| ROUTE_LABELS.contains(&self.pieces[before].core) && matches!(self.pieces[before].trail, "" | "."));
+        if digits(piece.core) && piece.core.len() == 3 && !piece.core.starts_with('0') && after_route_label {
+            return Some((1, Semiotic::Abbreviation(super::number::in_pairs(piece.core.parse().ok()?))));
+        }
         // Bills are numbered in pairs of digits: "H.R. 3684" is "H R thirty six eighty four".
         const BILL_LABELS: &[&str] = &["H.R", "HR", "S", "H.Res", "S.Res", "H.J.Res", "S.J.Res"];
         let bill = digits(piece.core) && index.checked_sub(1).map(|before| self.pieces[before]).is_some_and(|label| {
@@ -1031,7 +1071,8 @@ impl<'a> Classifier<'a> {
             // Without its period only a title before a name, or "vs", is an abbreviation.
             _ if kind == AbbreviationKind::Title && next_capitalized && piece.core.len() <= 4
                 && piece.core.starts_with(char::is_uppercase) && !matches!(piece.core, "Sen" | "Rep" | "Gen" | "Col" | "Maj" | "Mt" | "Ft" | "Fr" | "Sr" | "Jr" | "Lt" | "Det" | "Rev" | "Sv" | "Hon" | "Supt" | "Insp" | "Pres" | "Amb" | "Atty" | "Cmdr" | "Cpt" | "Capt" | "Sgt" | "Cpl" | "Pvt" | "Adm" | "Gov" | "Prof") => expansion,
-            "vs" => expansion,
+            // A short form with a slash ("w/o", "n/a") is one with or without a period.
+            _ if piece.core == "vs" || piece.core.contains('/') => expansion,
             _ => return None,
         };
         Some((1, Semiotic::Abbreviation(spoken.to_string())))
@@ -1305,6 +1346,31 @@ fn symbol(core: &str) -> Option<Semiotic> {
     Some(Semiotic::Symbol(word))
 }
 
+/// Two words joined by a slash: "he/she" and "and/or" are said with "or", two names
+/// ("a Reuters/Ipsos poll") one after the other, and a rate unit ("in km/h") in words.
+fn slashed(core: &str, data: &Data) -> Option<String> {
+    let (left, right) = core.split_once('/')?;
+    if let Some(names) = data.units.get(core) {
+        return Some(names[1].clone());
+    }
+    // One letter a side is a short form ("w/o", "n/a"), not two words.
+    let word = |part: &str| part.chars().count() >= 2 && part.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'');
+    if !word(left) || !word(right) {
+        return None;
+    }
+    let lower = |part: &str| part.chars().all(|c| !c.is_uppercase());
+    let name = |part: &str| part.starts_with(char::is_uppercase) && part.chars().any(char::is_lowercase);
+    if (left, right) == ("and", "or") {
+        Some("and or".to_string())
+    } else if lower(left) && lower(right) {
+        Some(format!("{left} or {right}"))
+    } else if name(left) && name(right) {
+        Some(format!("{left} {right}"))
+    } else {
+        None
+    }
+}
+
 /// True when every part between the periods of `text` is one letter ("U.S", "J.K").
 fn single_letters(text: &str) -> bool {
     text.split('.').all(|letter| letter.chars().count() == 1 && letter.chars().all(char::is_alphabetic))
@@ -1395,7 +1461,8 @@ fn mixed(core: &str) -> Option<Semiotic> {
         let last_digit_like = grouping || run.chars().last().is_some_and(digit_like);
         let boundary = !in_number && !run.is_empty() && digit_like(c) != last_digit_like;
         grouping = in_number && c == ',';
-        if c == '-' || c == '&' || c == '+' || boundary {
+        // Brackets separate the parts of a reference: "501(c)(3)", "Rule 11(b)(2)".
+        if matches!(c, '-' | '&' | '+' | '(' | ')') || boundary {
             if !run.is_empty() {
                 runs.push(std::mem::take(&mut run));
             }
@@ -1404,7 +1471,7 @@ fn mixed(core: &str) -> Option<Semiotic> {
                 '+' => runs.push("plus".to_string()),
                 _ => {}
             }
-            if !matches!(c, '-' | '&' | '+') {
+            if !matches!(c, '-' | '&' | '+' | '(' | ')') {
                 run.push(c);
             }
         } else {

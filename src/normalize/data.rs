@@ -13,6 +13,7 @@ struct AbbreviationFile {
     day: HashMap<String, String>,
     state: HashMap<String, String>,
     state_words: Vec<String>,
+    street_words: Vec<String>,
     compass: HashMap<String, String>,
 }
 
@@ -90,6 +91,8 @@ pub struct Data {
     pub state_words: HashSet<String>,
     /// Compass points as weather reports write them: "SW" -> "southwest".
     pub compass: HashMap<String, String>,
+    /// Street types ("Ave", "Street"), after which a quadrant ("NW") is a word.
+    pub street_words: HashSet<String>,
     /// Longest multi-word abbreviation ("Lt. Gen"), in words.
     pub max_abbreviation_words: usize,
 }
@@ -132,6 +135,7 @@ pub fn data() -> &'static Data {
 
         let state_words = abbreviation_file.state_words.into_iter().collect();
         let compass = abbreviation_file.compass;
+        let street_words = abbreviation_file.street_words.into_iter().collect();
         let mut abbreviations = HashMap::new();
         for (kind, table) in [
             (AbbreviationKind::Title, abbreviation_file.title),
@@ -163,6 +167,7 @@ pub fn data() -> &'static Data {
             states,
             state_words,
             compass,
+            street_words,
             max_abbreviation_words,
         }
     })

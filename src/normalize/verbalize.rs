@@ -130,7 +130,11 @@ impl Semiotic {
             Semiotic::Duration { hours, minutes, seconds } => duration(*hours, *minutes, *seconds),
             Semiotic::Range(from, to) => range(from, to),
             Semiotic::Telephone(groups) => {
-                groups.iter().map(|group| digit_by_digit(group)).collect::<Vec<_>>().join(", ")
+                let said = |group: &String| match group.strip_prefix('+') {
+                    Some(code) => format!("plus {}", digit_by_digit(code)),
+                    None => digit_by_digit(group),
+                };
+                groups.iter().map(said).collect::<Vec<_>>().join(", ")
             }
             Semiotic::Url(address) => url(address),
             Semiotic::Email(address) => email(address),
