@@ -193,15 +193,18 @@ fn period_ends_sentence(tokens: &[&str], index: usize, word: &str, next_word: &s
         // continues the date or time ("5 p.m. Monday", "Fri. Jan. 5") or is a title.
         let lower = word.to_lowercase();
         if matches!(lower.as_str(), "a.m" | "p.m" | "mon" | "tue" | "tues" | "wed" | "thu" | "thur" | "thurs" | "fri" | "sat") {
-            let continues = TIME_CONTINUATIONS.contains(&next_bare)
+            // A weekday before a number goes on with its date or hours ("Sat. 10-2").
+            let weekday_then_number = kind == AbbreviationKind::Day && next_word.starts_with(|c: char| c.is_ascii_digit());
+            let continues = weekday_then_number
+                || TIME_CONTINUATIONS.contains(&next_bare)
                 || TIME_ZONES.contains(&next_bare)
                 || data().abbreviation(next_bare).is_some_and(|(kind, _)| matches!(kind, AbbreviationKind::Title | AbbreviationKind::Month | AbbreviationKind::Day));
             return next_capital && !continues && next_bare != "Mr";
         }
         return next_capital && starts_sentence;
     }
-    // "6 ft. 2 in.": a unit's period before another number.
-    if next_word.starts_with(|c: char| c.is_ascii_digit()) && data().units.contains_key(word) {
+    // "6 ft. 2 in.": a unit's period before another number; "Rs. 500": a currency's.
+    if next_word.starts_with(|c: char| c.is_ascii_digit()) && (data().units.contains_key(word) || data().currency_code(word).is_some()) {
         return false;
     }
     let letters = word.chars().filter(|c| c.is_alphabetic()).count();

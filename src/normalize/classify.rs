@@ -26,7 +26,8 @@ pub(crate) const TIME_ZONES: &[&str] = &[
     "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "GMT", "UTC", "CET", "CEST", "EET",
     "EEST", "BST", "MSK", "KST", "JST", "IST", "AEST", "ET", "PT", "CT", "MT",
 ];
-const SCALES: &[&str] = &["thousand", "million", "billion", "trillion"];
+/// Scale words said after an amount; "lakh" and "crore" are the Indian hundred thousand and ten million.
+const SCALES: &[&str] = &["thousand", "million", "billion", "trillion", "lakh", "crore"];
 /// Aircraft makers: their model numbers are said in pairs of digits ("Boeing 737-800": seven
 /// thirty seven eight hundred; "Airbus A321neo": A three twenty one neo).
 const MODEL_MAKERS: &[&str] = &["Boeing", "Airbus", "Embraer", "Bombardier", "Tupolev", "Ilyushin", "Antonov", "Comac", "McDonnell"];
@@ -102,7 +103,7 @@ impl<'a> Piece<'a> {
             let is_initialism = self.core.contains('.')
                 && self.core.split('.').all(|part| !part.is_empty() && part.chars().count() <= 2 && part.chars().all(char::is_alphabetic));
             // "Nov. 28-Dec. 2": a span's second month, abbreviated.
-            let span_to_month = self.core.rsplit_once('-').is_some_and(|(_, month)| matches!(data.abbreviation(month), Some((AbbreviationKind::Month, _))));
+            let span_to_month = self.core.rsplit_once('-').is_some_and(|(_, month)| matches!(data.abbreviation(month), Some((AbbreviationKind::Month | AbbreviationKind::Day, _))));
             // "U.S.-U.K.", "Sino-U.S.": a compound that ends in an initialism.
             let ends_in_initialism = self.core.rsplit_once('-').is_some_and(|(_, last)| last.contains('.') && single_letters(last));
             // "31 pts. and": a unit's period is the abbreviation's; a word that turns out not
@@ -275,6 +276,7 @@ impl<'a> Classifier<'a> {
             .or_else(|| dotted_compound(piece.core).map(|said| (1, Semiotic::Abbreviation(said))))
             .or_else(|| self.unit_after_per(index))
             .or_else(|| self.compass_point(index))
+            .or_else(|| self.day_span(index))
             .or_else(|| self.abbreviation(index))
             .or_else(|| self.acronym(index))
             .or_else(|| symbol(piece.core).filter(|_| self.sign_applies(index)).map(|s| (1, s)))
@@ -434,6 +436,18 @@ impl<'a> Classifier<'a> {
                 return Some((1, Semiotic::Date { month: Some(m), day: Some(d), year: Some(y), day_first: false }));
             }
         }
+        // "2024/25", "2025/2026": a fiscal or school year, said as a span of years.
+        if let [first, second] = parts[..] {
+            let all_digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+            if first.len() == 4 && matches!(second.len(), 2 | 4) && all_digits(first) && all_digits(second) {
+                let (year, written): (u64, u64) = (first.parse().ok()?, second.parse().ok()?);
+                let next = year + 1;
+                let follows = if second.len() == 2 { written == next % 100 } else { written == next };
+                if (1900..=2099).contains(&year) && follows {
+                    return Some((1, Semiotic::Range(Box::new(Semiotic::Year(year)), Box::new(Semiotic::Year(next)))));
+                }
+            }
+        }
         // "on 12/03", "since 3/15": month and day, after a word that names a day, or with a
         // zero a fraction never has.
         if let [m, d] = parts[..] {
@@ -542,6 +556,19 @@ impl<'a> Classifier<'a> {
                 return Some((1, Semiotic::Duration { hours, minutes, seconds }));
             }
             Some((h, m)) if m.len() == 2 && !h.is_empty() && h.len() <= 2 => (h.parse::<u64>().ok()?, m.parse::<u64>().ok()?),
+            // "3:43.13": a race time in minutes and seconds, to hundredths.
+            Some((m, s)) if !m.is_empty() && m.len() <= 2 && s.len() > 3 && s.as_bytes()[2] == b'.' && s[..2].bytes().all(|b| b.is_ascii_digit()) => {
+                let (minutes, seconds) = (m.parse::<u64>().ok()?, parse_number(s)?);
+                if s[3..].is_empty() || !s[3..].bytes().all(|b| b.is_ascii_digit()) || seconds.value().is_some_and(|whole| whole >= 60) {
+                    return None;
+                }
+                let minutes = match minutes {
+                    0 => String::new(),
+                    1 => "one minute and ".to_string(),
+                    _ => format!("{} minutes and ", super::number::cardinal(minutes)),
+                };
+                return Some((1, Semiotic::Abbreviation(format!("{minutes}{} seconds", seconds.words()))));
+            }
             None if glued_suffix.is_some() && !clock.is_empty() && clock.len() <= 2 => (clock.parse::<u64>().ok()?, 0),
             // "0600 GMT", "1430 hours": the 24-hour clock, said "oh six hundred".
             None if clock.len() == 4 && self.joined(index) && matches!(self.core(index + 1), Some("GMT" | "UTC" | "Zulu" | "hours" | "hrs")) => {
@@ -709,6 +736,24 @@ impl<'a> Classifier<'a> {
         (names[0] != written).then(|| (1, Semiotic::Abbreviation(names[0].clone())))
     }
 
+    /// "Mon.-Fri.", "Mon-Fri", "Monday-Friday": a span of weekdays, "Monday to Friday".
+    fn day_span(&self, index: usize) -> Found {
+        let core = self.pieces[index].core;
+        if !core.starts_with(['M', 'T', 'W', 'F', 'S']) {
+            return None;
+        }
+        let (first, last) = core.split_once(['-', '–'])?;
+        let day = |word: &str| -> Option<String> {
+            let word = word.trim_end_matches('.');
+            match self.data.abbreviation(word) {
+                Some((AbbreviationKind::Day, name)) if word.starts_with(char::is_uppercase) => Some(name.to_string()),
+                // A day written out is the name its abbreviation stands for.
+                _ => self.data.abbreviation(word.get(..3)?).filter(|(kind, name)| *kind == AbbreviationKind::Day && *name == word).map(|(_, name)| name.to_string()),
+            }
+        };
+        Some((1, Semiotic::Abbreviation(format!("{} to {}", day(first)?, day(last)?))))
+    }
+
     /// "Winds SW at 10 mph": a compass point after "winds", "wind" or "gusts"; "1600
     /// Pennsylvania Ave. NW": a quadrant after a street type.
     fn compass_point(&self, index: usize) -> Found {
@@ -798,6 +843,10 @@ impl<'a> Classifier<'a> {
                 // "221B Baker Street": a house number, not billions or bytes.
                 let house = unit == "B" && next.starts_with(char::is_uppercase) && amount.fraction.is_none();
                 if single_capital && !hyphenated && (house || self.label_before(index)) {
+                    return None;
+                }
+                // "Form 10-K", "an 8-K filing": a form's name, not kelvins.
+                if unit == "K" && hyphenated {
                     return None;
                 }
                 if !hyphenated {
@@ -1135,6 +1184,22 @@ impl<'a> Classifier<'a> {
         if self.shouting {
             return None;
         }
+        // "NATO-led", "AI-powered", "TV-MA", "AFL-CIO": each part in capitals is said as an
+        // acronym alone would be.
+        if core.contains('-') {
+            let parts: Vec<&str> = core.split('-').collect();
+            if parts.iter().all(|part| !part.is_empty() && part.chars().all(char::is_alphabetic)) && parts.iter().any(|part| is_upper_word(part) && part.chars().count() >= 2) {
+                let said: Vec<String> = parts.iter().map(|part| self.acronym_word(part).map_or_else(|| part.to_string(), |said| said.verbalize())).collect();
+                return Some((1, Semiotic::Abbreviation(said.join(" "))));
+            }
+            return None;
+        }
+        self.acronym_word(core).map(|said| (1, said))
+    }
+
+    /// How a word in capitals is said: as a word ("NATO" -> "Nato") or letter by letter
+    /// ("FBI"), with its plural or possessive ending.
+    fn acronym_word(&self, core: &str) -> Option<Semiotic> {
         let (stem, ending) = if let Some(stem) = possessive_stem(core) {
             (stem, "'s")
         } else if let Some(stem) = core.strip_suffix('s').filter(|s| is_upper_word(s) && s.len() >= 2) {
@@ -1146,15 +1211,15 @@ impl<'a> Classifier<'a> {
             return None;
         }
         if self.data.say_acronyms.contains(stem) {
-            return Some((1, Semiotic::Acronym(format!("{}{ending}", title_case(stem)))));
+            return Some(Semiotic::Acronym(format!("{}{ending}", title_case(stem))));
         }
         // Initialisms are short: a long word in capitals is a word ("BRUSSELS", "BREAKING").
         if self.data.spell_acronyms.contains(stem) || (!pronounceable(stem) && stem.chars().count() < 6) {
             let letters = spell(stem);
             let ending = if ending.is_empty() { "" } else { "'s" };
-            return Some((1, Semiotic::Spelled(format!("{letters}{ending}"))));
+            return Some(Semiotic::Spelled(format!("{letters}{ending}")));
         }
-        Some((1, Semiotic::Acronym(format!("{}{ending}", title_case(stem)))))
+        Some(Semiotic::Acronym(format!("{}{ending}", title_case(stem))))
     }
 }
 

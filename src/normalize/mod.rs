@@ -81,7 +81,7 @@ impl Normalizer {
         // The period of a final abbreviation also ends the sentence ("... in the U.S."); in a
         // fragment ("5 p.m.", "etc.") it belongs to the abbreviation alone. After a final
         // measure it ends the sentence either way ("it rose 5 km.").
-        let is_sentence = pieces.len() >= 3 && pieces[0].core.starts_with(char::is_uppercase);
+        let is_sentence = pieces.len() >= 3 && pieces[0].core.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit());
         let tokens = classify::classify(&pieces, &|at| self.lexicon_match(&pieces, at));
         for token in tokens {
             let first = token.pieces[0];
