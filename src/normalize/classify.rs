@@ -109,7 +109,9 @@ impl<'a> Piece<'a> {
             // "31 pts. and": a unit's period is the abbreviation's; a word that turns out not
             // to be a unit gets it back ([`super::spoken_trail`]).
             let unit = self.core.chars().all(char::is_alphabetic) && data.units.contains_key(self.core);
-            if is_initial || is_initialism || span_to_month || ends_in_initialism || unit || affiliation(self.core, data).is_some() || data.abbreviation(self.core).is_some() {
+            // "a 30-yr. loan": a hyphenated measure's unit.
+            let hyphen_unit = self.core.rsplit_once('-').is_some_and(|(number, unit)| number.starts_with(|c: char| c.is_ascii_digit()) && !unit.is_empty() && unit.chars().all(char::is_alphabetic) && data.units.contains_key(unit));
+            if is_initial || is_initialism || span_to_month || ends_in_initialism || unit || hyphen_unit || affiliation(self.core, data).is_some() || data.abbreviation(self.core).is_some() {
                 self.dotted = true;
                 self.trail = &self.trail[1..];
             }
@@ -901,6 +903,15 @@ impl<'a> Classifier<'a> {
                 return Some((3, measure(amount, names, self.attributive(index, 3))));
             }
         }
+        // "1.2 million sq. ft.", "5 billion km": a scaled amount of a unit.
+        if let Some(scale) = self.scale_at(index) {
+            let two = self.core(index + 2).zip(self.core(index + 3)).and_then(|(first, second)| self.data.units.get(&format!("{first} {second}")));
+            let (len, names) = match two {
+                Some(names) => (4, std::borrow::Cow::Borrowed(names)),
+                None => (3, self.unit_names(self.spaced_unit(index + 2)?)?),
+            };
+            return Some((len, Semiotic::Abbreviation(format!("{} {scale} {}", amount.words(), names[1]))));
+        }
         let unit = self.spaced_unit(index + 1)?;
         let names = self.unit_names(unit)?;
         Some((2, measure(amount, &names, self.attributive(index, 2))))
@@ -1129,10 +1140,13 @@ impl<'a> Classifier<'a> {
 
     /// An aircraft model after its maker: "737", "737-800", "787-9", "A321neo", "E190".
     fn model(&self, index: usize) -> Found {
-        if !self.follows_exactly(index, MODEL_MAKERS) {
+        let core = self.pieces[index].core;
+        // A Boeing jet with its variant is known without the maker's name: "the 787-9".
+        let boeing_variant = core.len() >= 5 && core.as_bytes()[0] == b'7' && core.as_bytes()[2] == b'7' && core.as_bytes()[3] == b'-' && core.as_bytes()[1].is_ascii_digit() && core.as_bytes()[4].is_ascii_digit()
+            && !self.follows(index, &["between", "from"]);
+        if !boeing_variant && !self.follows_exactly(index, MODEL_MAKERS) {
             return None;
         }
-        let core = self.pieces[index].core;
         let letters = core.chars().take_while(char::is_ascii_uppercase).count();
         let rest = &core[letters..];
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
@@ -1154,7 +1168,11 @@ impl<'a> Classifier<'a> {
         if let Some(variant) = variant {
             words.push(super::number::cardinal_digits(variant));
         }
-        if !suffix.is_empty() {
+        // "747-400s": the model in the plural.
+        if suffix == "s" {
+            let last = words.pop()?;
+            words.push(super::number::plural(&last));
+        } else if !suffix.is_empty() {
             words.push(if is_upper_word(suffix) && suffix.len() <= 3 && !data().say_acronyms.contains(suffix) { spell(suffix) } else { suffix.to_string() });
         }
         Some((1, Semiotic::Abbreviation(words.into_iter().filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))))
