@@ -13,6 +13,7 @@ struct JunkRules {
     credit_words: Vec<String>,
     credit_lines: Vec<String>,
     caption_labels: Vec<String>,
+    teaser_labels: Vec<String>,
 }
 
 fn rules() -> &'static JunkRules {
@@ -39,8 +40,7 @@ pub fn is_junk(text: &str) -> bool {
         return true;
     }
     let rules = rules();
-    let credit_line = rules.credit_lines.iter().any(|credit| line.starts_with(credit.as_str()));
-    if credit_line && !text.trim_end().ends_with('.') && line.split_whitespace().count() <= 16 {
+    if is_credit_line(text, &line) {
         return true;
     }
     let normalized_apostrophes = |s: &String| s.replace('’', "'");
@@ -48,6 +48,19 @@ pub fn is_junk(text: &str) -> bool {
         || rules.prefixes.iter().any(|prefix| line.starts_with(prefix.as_str()))
         || rules.contains.iter().any(|needle| line.contains(needle.as_str()))
         || is_reading_time(&line)
+}
+
+/// "Reporting by Jane Roe; Editing by John Doe": a wire service's credits, not a sentence
+/// that starts so (it ends with a period).
+fn is_credit_line(text: &str, folded: &str) -> bool {
+    let credit_line = rules().credit_lines.iter().any(|credit| folded.starts_with(credit.as_str()));
+    credit_line && !text.trim_end().ends_with('.') && folded.split_whitespace().count() <= 16
+}
+
+/// True when a line labels the headlines of other stories after it ("Recommended for you").
+pub fn is_teaser_label(text: &str) -> bool {
+    let line = folded(text);
+    rules().teaser_labels.contains(&line)
 }
 
 /// True when a line labels the caption on the line after it ("Image caption,").
@@ -60,7 +73,7 @@ pub fn is_caption_label(text: &str) -> bool {
 pub fn ends_article(text: &str) -> bool {
     let line = folded(text);
     let without_count = line.trim_start_matches(|c: char| c.is_ascii_digit() || c == ',').trim();
-    rules().end_markers.iter().any(|marker| marker == without_count)
+    rules().end_markers.iter().any(|marker| marker == without_count) || is_credit_line(text, &line)
 }
 
 /// "5 min read", "3 minute read", "Reading time: 4 minutes".

@@ -24,6 +24,8 @@ pub fn extract(input: &str) -> Article {
     let mut blocks: Vec<Block> = Vec::new();
     // The line after a caption label ("Image caption,") is the caption.
     let mut caption_next = false;
+    // Headlines after a teaser label ("Recommended for you") are other stories.
+    let mut teasers_next = false;
     'groups: for group in &groups {
         if is_teaser(group) || is_link_list(group) || is_form(group) {
             continue;
@@ -36,6 +38,14 @@ pub fn extract(input: &str) -> Article {
                 caption_next = true;
                 continue;
             }
+            if junk::is_teaser_label(&line) {
+                teasers_next = true;
+                continue;
+            }
+            if teasers_next && is_headline_like(&line) && !junk::ends_article(&line) {
+                continue;
+            }
+            teasers_next = false;
             if let Some((byline, date)) = parse_byline(&line) {
                 article.byline = article.byline.or(byline);
                 article.date = article.date.or(date);
@@ -197,6 +207,11 @@ fn find_date(text: &str) -> Option<String> {
 /// The date of a line that holds a date and nothing else: month, day and year, with at most
 /// a weekday, a time and a time zone around them.
 fn bare_date(line: &str) -> Option<String> {
+    // "November 26, 2026 4:12 PM UTC Updated 2 hours ago": the first date is the article's.
+    let line = match line.to_ascii_lowercase().find(" updated ") {
+        Some(at) if at > 0 => &line[..at],
+        _ => line,
+    };
     const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
     const CLOCK_WORDS: [&str; 14] = ["am", "pm", "a.m", "p.m", "at", "et", "est", "edt", "pt", "pst", "pdt", "gmt", "utc", "bst"];
     let words: Vec<String> = line.split_whitespace().map(|w| w.trim_matches([',', '.', '|', '(', ')']).to_lowercase()).filter(|w| !w.is_empty()).collect();
