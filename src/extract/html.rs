@@ -104,12 +104,25 @@ fn metadata(document: &Html) -> Article {
         (None, Some(tagged)) => Some(visible.filter(|seen| seen.len() > tagged.len() && seen.contains(&tagged)).unwrap_or(tagged)),
         (None, None) => visible,
     };
+    // A `<time datetime="2026-11-25T18:30:00-08:00">` in the article is the visible date.
+    let time_element = || {
+        let selector = Selector::parse("article time[datetime], time[datetime]").expect("valid selector");
+        document.select(&selector).filter_map(|element| element.value().attr("datetime")).map(str::trim).find(|value| is_iso_date(value)).map(str::to_string)
+    };
     article.date = article
         .date
         .or_else(|| meta(r#"meta[property="article:published_time"]"#))
+        .or_else(|| meta(r#"meta[itemprop="datePublished"]"#))
+        .or_else(time_element)
         .map(|date| date.chars().take(10).collect());
     article.title = article.title.filter(|t| !t.is_empty());
     article
+}
+
+/// Whether `value` starts with a date as ISO 8601 writes it, "2026-11-25".
+fn is_iso_date(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    bytes.len() >= 10 && bytes[4] == b'-' && bytes[7] == b'-' && [0, 1, 2, 3, 5, 6, 8, 9].iter().all(|&at| bytes[at].is_ascii_digit())
 }
 
 /// The names in the first element marked as a byline whose text reads "By ...".

@@ -185,10 +185,21 @@ pub(super) fn parse_byline(line: &str) -> Option<(Option<String>, Option<String>
     let words: Vec<&str> = rest.split_whitespace().collect();
     let month_at = words.iter().position(|w| is_month(w));
     let name_words = &words[..month_at.unwrap_or(words.len())];
-    let name = name_words.join(" ").trim_end_matches([',', '|', '-', '—']).trim().to_string();
+    let name = without_role(&name_words.join(" ")).trim_end_matches([',', '|', '-', '—']).trim().to_string();
     let name = (!name.is_empty() && name.split_whitespace().count() <= 8).then_some(name);
     let date = month_at.and_then(|_| find_date(rest));
     Some((name, date))
+}
+
+/// A byline's names without the job title after them: "Rosa Delgado | Staff writer",
+/// "Ann Lee, Senior Reporter". Commas between names ("Ann Lee, Bo Chen and Cy Dee") stay.
+fn without_role(names: &str) -> &str {
+    const ROLES: [&str; 9] = ["writer", "reporter", "correspondent", "editor", "contributor", "columnist", "producer", "staff", "journalist"];
+    let names = names.split(" | ").next().unwrap_or(names);
+    match names.rsplit_once(", ") {
+        Some((before, last)) if ROLES.iter().any(|role| last.to_lowercase().split_whitespace().any(|word| word.trim_end_matches('s') == *role)) => before,
+        _ => names,
+    }
 }
 
 /// The first "Month day, year" in a line.
@@ -383,6 +394,18 @@ Editors' Picks\n\nSubscribe\n* indicates required\nSubscribe\n* indicates requir
             assert_eq!(article.date.as_deref(), date, "{line}");
         }
         assert_eq!(bare_date("The vote was on March 3, 2026 in the capital."), None);
+    }
+
+    #[test]
+    fn a_byline_names_people_without_their_job_titles() {
+        for (line, names) in [
+            ("By Rosa Delgado | Staff writer", "Rosa Delgado"),
+            ("By Ann Lee, Senior Reporter", "Ann Lee"),
+            ("By Ann Lee, Bo Chen and Cy Dee", "Ann Lee, Bo Chen and Cy Dee"),
+            ("By Ann Lee and Bo Chen, Foreign Correspondents", "Ann Lee and Bo Chen"),
+        ] {
+            assert_eq!(parse_byline(line).and_then(|(name, _)| name).as_deref(), Some(names), "{line}");
+        }
     }
 
     #[test]
