@@ -40,7 +40,7 @@ fn page_layouts_match_their_expected_text() {
     let mut checked = 0;
     for path in paths {
         let name = path.file_name().unwrap().to_string_lossy().to_string();
-        let stem = match name.strip_suffix(".html").or_else(|| name.strip_suffix(".scraped.txt")) {
+        let stem = match name.strip_suffix(".html").or_else(|| name.strip_suffix(".scraped.txt")).or_else(|| name.strip_suffix(".md")) {
             Some(stem) => stem.to_string(),
             None => continue,
         };

@@ -78,12 +78,13 @@ pub fn ends_article(text: &str) -> bool {
 
 /// "5 min read", "3 minute read", "Reading time: 4 minutes".
 fn is_reading_time(line: &str) -> bool {
+    let line = line.strip_prefix("estimated ").unwrap_or(line);
     let words: Vec<&str> = line.split_whitespace().collect();
     if words.len() > 4 {
         return false;
     }
     let has_number = words.iter().any(|w| w.chars().all(|c| c.is_ascii_digit()));
-    has_number && (line.ends_with("min read") || line.ends_with("minute read") || line.starts_with("reading time"))
+    has_number && (line.ends_with("min read") || line.ends_with("minute read") || line.ends_with("minutes read") || line.starts_with("reading time") || line.starts_with("read time"))
 }
 
 /// True when a line is a photo caption: it ends in a credit parenthesis such as
@@ -150,7 +151,8 @@ mod tests {
         for line in ["Skip to content", "* indicates required", "5 min read", "Editors’ Picks",
             "Subscribe", "Please, enter correct email address", "This audio is created with AI assistance",
             "Continue reading below", "Story continues below advertisement", "Image source, Getty Images",
-            "Related topics", "More on this story", "Media caption,",
+            "Related topics", "More on this story", "Media caption,", "Estimated reading time: 6 minutes",
+            "Subscribe to get new posts by email.", "Sign up here.",
             "Thank you for signing up for this newsletter. We’ve sent you a confirmation email."] {
             assert!(is_junk(line), "{line}");
         }

@@ -28,6 +28,9 @@ pub fn extract(input: &str) -> Article {
     let mut in_code = false;
     // Footnotes and tables are not read: a listener cannot follow "[1]" or a grid of cells.
     let mut skipped = 0usize;
+    // A paragraph that is one link and nothing else ("[Read our investigation](...)") points
+    // to another page: it is not read.
+    let (mut link_depth, mut text_in_link, mut text_outside_link) = (0usize, false, false);
     for event in Parser::new_ext(body, Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES) {
         match event {
             Event::Start(Tag::FootnoteDefinition(_) | Tag::Table(_)) => skipped += 1,
@@ -39,7 +42,10 @@ pub fn extract(input: &str) -> Article {
             Event::Start(Tag::Paragraph) if current.is_none() => {
                 let kind = if quote_depth > 0 { BlockKind::Quote } else { BlockKind::Paragraph };
                 current = Some((kind, String::new()));
+                (text_in_link, text_outside_link) = (false, false);
             }
+            Event::Start(Tag::Link { .. }) => link_depth += 1,
+            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
             Event::Start(Tag::Item) => current = Some((BlockKind::ListItem, String::new())),
             Event::Start(Tag::BlockQuote(_)) => quote_depth += 1,
             Event::End(TagEnd::BlockQuote(_)) => quote_depth = quote_depth.saturating_sub(1),
@@ -51,6 +57,13 @@ pub fn extract(input: &str) -> Article {
             Event::Text(text) | Event::Code(text) if !in_code => {
                 if let Some((_, buffer)) = current.as_mut() {
                     buffer.push_str(&text);
+                    if !text.trim().is_empty() {
+                        if link_depth > 0 {
+                            text_in_link = true;
+                        } else {
+                            text_outside_link = true;
+                        }
+                    }
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -61,7 +74,9 @@ pub fn extract(input: &str) -> Article {
             Event::End(TagEnd::Heading(_) | TagEnd::Paragraph | TagEnd::Item) => {
                 if let Some((kind, text)) = current.take() {
                     let text = squash_whitespace(&text);
-                    if !text.is_empty() {
+                    let link_alone = kind == BlockKind::Paragraph && text_in_link && !text_outside_link;
+                    (text_in_link, text_outside_link) = (false, false);
+                    if !text.is_empty() && !link_alone {
                         blocks.push(Block { kind, text });
                     }
                 }
@@ -135,6 +150,13 @@ fn split_front_matter(input: &str) -> (Option<&str>, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_paragraph_that_is_only_a_link_is_not_read() {
+        let article = extract("# Floods\n\nThe river rose [again](https://example.org) on Monday.\n\n[Read our 2024 investigation](https://example.org/dams)\n\n**[Sign up](https://example.org/s)**\n");
+        let texts: Vec<&str> = article.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["The river rose again on Monday."]);
+    }
 
     #[test]
     fn reads_title_byline_headings_and_quotes() {

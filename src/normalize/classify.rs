@@ -1132,7 +1132,7 @@ impl<'a> Classifier<'a> {
             _ if kind == AbbreviationKind::Title && next_capitalized && piece.core.len() <= 4
                 && piece.core.starts_with(char::is_uppercase) && !matches!(piece.core, "Sen" | "Rep" | "Gen" | "Col" | "Maj" | "Mt" | "Ft" | "Fr" | "Sr" | "Jr" | "Lt" | "Det" | "Rev" | "Sv" | "Hon" | "Supt" | "Insp" | "Pres" | "Amb" | "Atty" | "Cmdr" | "Cpt" | "Capt" | "Sgt" | "Cpl" | "Pvt" | "Adm" | "Gov" | "Prof") => expansion,
             // A short form with a slash ("w/o", "n/a") is one with or without a period.
-            _ if piece.core == "vs" || piece.core.contains('/') => expansion,
+            _ if piece.core == "vs" || piece.core.contains(['/', ';']) => expansion,
             _ => return None,
         };
         Some((1, Semiotic::Abbreviation(spoken.to_string())))
