@@ -24,7 +24,8 @@ const REGNAL_NAMES: &[&str] = &[
 ];
 pub(crate) const TIME_ZONES: &[&str] = &[
     "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "GMT", "UTC", "CET", "CEST", "EET",
-    "EEST", "BST", "MSK", "KST", "JST", "IST", "AEST", "ET", "PT", "CT", "MT",
+    "EEST", "BST", "MSK", "KST", "JST", "IST", "AEST", "ET", "PT", "CT", "MT", "AST", "ADT",
+    "HST", "AKST", "AKDT", "AEDT", "NZST", "NZDT", "SGT", "HKT", "WET", "WEST", "SAST", "PKT",
 ];
 /// Scale words said after an amount; "lakh" and "crore" are the Indian hundred thousand and ten million.
 const SCALES: &[&str] = &["thousand", "million", "billion", "trillion", "lakh", "crore"];
@@ -738,9 +739,15 @@ impl<'a> Classifier<'a> {
         (names[0] != written).then(|| (1, Semiotic::Abbreviation(names[0].clone())))
     }
 
-    /// "Mon.-Fri.", "Mon-Fri", "Monday-Friday": a span of weekdays, "Monday to Friday".
+    /// "Mon.-Fri.", "Mon-Fri", "Monday-Friday": a span of weekdays, "Monday to Friday";
+    /// "mid-Nov.", "late-Jan.": part of a month.
     fn day_span(&self, index: usize) -> Found {
         let core = self.pieces[index].core;
+        if let Some((part, month)) = core.split_once('-').filter(|(part, _)| ["mid", "early", "late"].iter().any(|p| p.eq_ignore_ascii_case(part))) {
+            if let Some((AbbreviationKind::Month, name)) = self.data.abbreviation(month) {
+                return Some((1, Semiotic::Abbreviation(format!("{part} {name}"))));
+            }
+        }
         if !core.starts_with(['M', 'T', 'W', 'F', 'S']) {
             return None;
         }
@@ -778,6 +785,19 @@ impl<'a> Classifier<'a> {
     }
 
     fn range(&self, index: usize) -> Found {
+        let found = self.span(index)?;
+        // "between 2006-2018": between one and the other.
+        if !self.follows(index, &["between"]) {
+            return Some(found);
+        }
+        match found {
+            (len, Semiotic::Range(from, to)) => Some((len, Semiotic::Abbreviation(format!("{} and {}", from.verbalize(), to.verbalize())))),
+            other => Some(other),
+        }
+    }
+
+    /// Two numbers, amounts, times or years joined by a dash: "5-10", "$5-10 million", "2024-25".
+    fn span(&self, index: usize) -> Found {
         let piece = self.pieces[index];
         let core = piece.core;
         let (left, right) = core.split_once(['-', '–']).filter(|(l, r)| !l.is_empty() && !r.is_empty())?;
@@ -785,6 +805,13 @@ impl<'a> Classifier<'a> {
             return None;
         }
         let from = range_part(left)?;
+        // "5-10°C", "20-30km": the unit glued to the second number is said once, after it.
+        if let (Semiotic::Cardinal(_), Some(at)) = (&from, right.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))) {
+            let (number, unit) = right.split_at(at);
+            if let (Some(high), Some(names)) = (parse_number(number), self.data.units.get(unit).filter(|_| !ambiguous_unit(unit) || unit.starts_with('°'))) {
+                return Some((1, Semiotic::Range(Box::new(from), Box::new(measure(high, names, self.attributive(index, 1))))));
+            }
+        }
         let mut to = range_part(right)?;
         // "2024-25": the second year shares the century of the first.
         if let (Semiotic::Year(first), Semiotic::Cardinal(second)) = (&from, &to) {
@@ -924,8 +951,14 @@ impl<'a> Classifier<'a> {
             return Some(std::borrow::Cow::Borrowed(names));
         }
         let (over, under) = unit.split_once('/')?;
-        let (over, under) = (self.data.units.get(over)?, self.data.units.get(under)?);
-        Some(std::borrow::Cow::Owned([format!("{} per {}", over[0], under[0]), format!("{} per {}", over[1], under[0])]))
+        // "2g/day", "5 mg/kg": the second unit may be a word too.
+        const PER_WORDS: &[&str] = &["day", "week", "month", "year", "hour", "minute", "second", "person", "dose"];
+        let over = self.data.units.get(over)?;
+        let under = match self.data.units.get(under) {
+            Some(names) => names[0].as_str(),
+            None => PER_WORDS.iter().find(|word| **word == under)?,
+        };
+        Some(std::borrow::Cow::Owned([format!("{} per {under}", over[0]), format!("{} per {under}", over[1])]))
     }
 
     /// Piece `index`, when it may be a unit standing apart from its number: not one of the
