@@ -279,6 +279,7 @@ impl<'a> Classifier<'a> {
             .or_else(|| dotted_compound(piece.core).map(|said| (1, Semiotic::Abbreviation(said))))
             .or_else(|| self.unit_after_per(index))
             .or_else(|| self.compass_point(index))
+            .or_else(|| self.zone_after_word(index))
             .or_else(|| self.day_span(index))
             .or_else(|| self.abbreviation(index))
             .or_else(|| self.acronym(index))
@@ -776,6 +777,15 @@ impl<'a> Classifier<'a> {
         }
         let direction = self.data.compass.get(core)?;
         Some((1, Semiotic::Abbreviation(direction.clone())))
+    }
+
+    /// "midnight ET", "noon PT": a time zone after a time said as a word.
+    fn zone_after_word(&self, index: usize) -> Found {
+        let core = self.pieces[index].core;
+        if !TIME_ZONES.contains(&core) || !self.follows(index, &["noon", "midnight"]) {
+            return None;
+        }
+        Some((1, Semiotic::Abbreviation(super::verbalize::zone(core))))
     }
 
     /// "million" after the piece at `index`, when nothing but a space separates them.
@@ -1360,6 +1370,7 @@ fn single(core: &str) -> Option<Semiotic> {
         "y/y" | "Y/Y" | "YoY" | "yoy" | "y-o-y" => Some("year on year"),
         "q/q" | "Q/Q" | "QoQ" | "qoq" | "q-o-q" => Some("quarter on quarter"),
         "m/m" | "M/M" | "MoM" | "mom" | "m-o-m" => Some("month on month"),
+        "YTD" | "ytd" => Some("year to date"),
         _ => None,
     };
     if let Some(said) = compared.filter(|_| core != "mom") {

@@ -241,17 +241,21 @@ fn time(hour: u64, minute: u64, second: Option<u64>, suffix: Option<&str>, zone:
     }
     if let Some(zone) = zone {
         words.push(' ');
-        // American broadcasters say the zone of "3 p.m. ET" as "three p m Eastern".
-        let said = match zone {
-            "ET" => "Eastern".to_string(),
-            "CT" => "Central".to_string(),
-            "MT" => "Mountain".to_string(),
-            "PT" => "Pacific".to_string(),
-            other => spell(&other.to_lowercase()),
-        };
-        words.push_str(&said);
+        words.push_str(&self::zone(zone));
     }
     words
+}
+
+/// A time zone as said after a time. American broadcasters say the zone of "3 p.m. ET" as
+/// "three p m Eastern"; other zones are spelled.
+pub fn zone(zone: &str) -> String {
+    match zone {
+        "ET" => "Eastern".to_string(),
+        "CT" => "Central".to_string(),
+        "MT" => "Mountain".to_string(),
+        "PT" => "Pacific".to_string(),
+        other => spell(&other.to_lowercase()),
+    }
 }
 
 /// "2:09:44": "two hours, nine minutes and forty four seconds" (parts of zero left out).
