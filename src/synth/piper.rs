@@ -308,16 +308,7 @@ impl PiperEngine {
 
 /// Splits flattened IPA into sentences after `.`, `?` or `!`, then into code points.
 fn split_phoneme_sentences(ipa: &str) -> Vec<Vec<String>> {
-    let mut cleaned = String::with_capacity(ipa.len());
-    let mut depth = 0usize;
-    for c in ipa.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            _ if depth == 0 => cleaned.push(c),
-            _ => {}
-        }
-    }
+    let cleaned = brackets_as_pauses(ipa);
     let mut sentences = Vec::new();
     let mut current: Vec<String> = Vec::new();
     let mut chars = cleaned.nfd().peekable();
@@ -332,6 +323,38 @@ fn split_phoneme_sentences(ipa: &str) -> Vec<Vec<String>> {
         sentences.push(current);
     }
     sentences
+}
+
+/// The IPA without language-switch flags ("(en)"), which Piper removes, and with the
+/// brackets of the text ("is (plus or minus three points), as") as commas. The phonemizer
+/// keeps the text's brackets, but eSpeak's phonemes, on which Piper voices are trained, have
+/// none; a bracketed aside is said between two short pauses.
+fn brackets_as_pauses(ipa: &str) -> String {
+    const PAUSES: [char; 6] = [',', '.', '?', '!', ':', ';'];
+    let mut out = String::with_capacity(ipa.len());
+    let mut rest = ipa;
+    while let Some(at) = rest.find(['(', ')']) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        if rest[at..].starts_with('(') {
+            let flag = after.find(')').filter(|&end| (2..=8).contains(&end) && after[..end].bytes().all(|b| b.is_ascii_lowercase() || b == b'-'));
+            if let Some(end) = flag {
+                rest = &after[end + 1..];
+                continue;
+            }
+        }
+        let paused = out.trim_end().is_empty() || out.trim_end().ends_with(PAUSES) || after.trim_start().starts_with(PAUSES);
+        if !paused {
+            out.truncate(out.trim_end().len());
+            out.push(',');
+            if !after.starts_with(' ') {
+                out.push(' ');
+            }
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Engine for PiperEngine {
@@ -371,6 +394,13 @@ mod tests {
             speaker_id_map: HashMap::new(),
             phoneme_type: Some("espeak".into()),
         }
+    }
+
+    #[test]
+    fn bracketed_words_are_said_between_pauses_and_flags_go() {
+        let sentences = split_phoneme_sentences("ɪz (plˈʌs θɹˈiː), ɐ (en)wˈɜːd. siːˈæɾəl (ɹˈɔɪɾɚz) - ɐ.");
+        let joined: Vec<String> = sentences.iter().map(|sentence| sentence.concat().nfc().collect()).collect();
+        assert_eq!(joined, ["ɪz, plˈʌs θɹˈiː, ɐ wˈɜːd.", "siːˈæɾəl, ɹˈɔɪɾɚz, - ɐ."]);
     }
 
     #[test]
