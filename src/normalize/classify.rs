@@ -744,15 +744,20 @@ impl<'a> Classifier<'a> {
     /// "mid-Nov.", "late-Jan.": part of a month.
     fn day_span(&self, index: usize) -> Found {
         let core = self.pieces[index].core;
-        if let Some((part, month)) = core.split_once('-').filter(|(part, _)| ["mid", "early", "late"].iter().any(|p| p.eq_ignore_ascii_case(part))) {
-            if let Some((AbbreviationKind::Month, name)) = self.data.abbreviation(month) {
-                return Some((1, Semiotic::Abbreviation(format!("{part} {name}"))));
-            }
+        // The first letter is checked first: it is cheaper than a search for every word.
+        if !core.starts_with(['M', 'T', 'W', 'F', 'S', 'm', 'e', 'l', 'E', 'L']) {
+            return None;
+        }
+        let (first, last) = core.split_once(['-', '–'])?;
+        if ["mid", "early", "late"].iter().any(|part| part.eq_ignore_ascii_case(first)) {
+            return match self.data.abbreviation(last) {
+                Some((AbbreviationKind::Month, name)) => Some((1, Semiotic::Abbreviation(format!("{first} {name}")))),
+                _ => None,
+            };
         }
         if !core.starts_with(['M', 'T', 'W', 'F', 'S']) {
             return None;
         }
-        let (first, last) = core.split_once(['-', '–'])?;
         let day = |word: &str| -> Option<String> {
             let word = word.trim_end_matches('.');
             match self.data.abbreviation(word) {
@@ -771,7 +776,7 @@ impl<'a> Classifier<'a> {
         let before = self.core(index.checked_sub(1)?)?;
         let after_wind = ["winds", "wind", "gusts"].iter().any(|wind| before.eq_ignore_ascii_case(wind));
         let core = self.pieces[index].core;
-        let quadrant = core.len() == 2 && !core.starts_with(['E', 'W']) && self.data.street_words.contains(before);
+        let quadrant = matches!(core, "NE" | "NW" | "SE" | "SW") && self.data.street_words.contains(before);
         if !after_wind && !quadrant {
             return None;
         }
@@ -782,7 +787,8 @@ impl<'a> Classifier<'a> {
     /// "midnight ET", "noon PT": a time zone after a time said as a word.
     fn zone_after_word(&self, index: usize) -> Found {
         let core = self.pieces[index].core;
-        if !TIME_ZONES.contains(&core) || !self.follows(index, &["noon", "midnight"]) {
+        // The word before is checked first: it is cheaper than a lookup for every word.
+        if !self.follows(index, &["noon", "midnight"]) || !TIME_ZONES.contains(&core) {
             return None;
         }
         Some((1, Semiotic::Abbreviation(super::verbalize::zone(core))))
@@ -1030,8 +1036,8 @@ impl<'a> Classifier<'a> {
         // Roads with three-digit numbers are said in pairs: "Highway 101" is one oh one.
         // Matched as written: "gave us 250" is not a road.
         const ROUTE_LABELS: &[&str] = &["Highway", "Hwy", "Route", "Rte", "Interstate", "U.S", "US", "SR"];
-        let after_route_label = index.checked_sub(1).is_some_and(|before| ROUTE_LABELS.contains(&self.pieces[before].core) && matches!(self.pieces[before].trail, "" | "."));
-        if digits(piece.core) && piece.core.len() == 3 && !piece.core.starts_with('0') && after_route_label {
+        let after_route_label = || index.checked_sub(1).is_some_and(|before| ROUTE_LABELS.contains(&self.pieces[before].core) && matches!(self.pieces[before].trail, "" | "."));
+        if piece.core.len() == 3 && digits(piece.core) && !piece.core.starts_with('0') && after_route_label() {
             return Some((1, Semiotic::Abbreviation(super::number::in_pairs(piece.core.parse().ok()?))));
         }
         // Bills are numbered in pairs of digits: "H.R. 3684" is "H R thirty six eighty four".
