@@ -36,7 +36,8 @@ fn folded(text: &str) -> String {
 /// wire credits ("Reporting by Jane Roe; Editing by John Doe").
 pub fn is_junk(text: &str) -> bool {
     let line = folded(text);
-    if line.is_empty() {
+    // Rules and separators ("___", "* * *") have nothing to say.
+    if !line.chars().any(char::is_alphanumeric) {
         return true;
     }
     let rules = rules();

@@ -62,6 +62,11 @@ pub fn extract(input: &str) -> Article {
             if junk::ends_article(&line) && !blocks.is_empty() {
                 break 'groups;
             }
+            // A line that is one of the byline's names, after the story, heads the author's
+            // bio ("TERRY MORALES" over "Morales covers weather ..."): the story has ended.
+            if blocks.iter().any(|block| is_prose(&block.text)) && article.byline.as_deref().is_some_and(|byline| names_in(byline).any(|name| name.eq_ignore_ascii_case(&line))) {
+                break 'groups;
+            }
             let repeated = repeats.get(&line.to_lowercase()).copied().unwrap_or(0) > 1;
             if junk::is_junk(&line) || junk::is_caption(&line) || (repeated && !is_prose(&line)) {
                 continue;
@@ -183,12 +188,40 @@ pub(super) fn parse_byline(line: &str) -> Option<(Option<String>, Option<String>
         return None;
     }
     let words: Vec<&str> = rest.split_whitespace().collect();
-    let month_at = words.iter().position(|w| is_month(w));
+    // A month starts the date only with a number after it: "By Ann Lee June 5, 2026", not
+    // "By TERRY MORALES and JUNE OKAFOR".
+    let dated = |at: usize| words.get(at + 1).is_some_and(|next| next.starts_with(|c: char| c.is_ascii_digit()));
+    let month_at = (0..words.len()).find(|&at| is_month(words[at]) && dated(at));
     let name_words = &words[..month_at.unwrap_or(words.len())];
     let name = without_role(&name_words.join(" ")).trim_end_matches([',', '|', '-', '—']).trim().to_string();
+    // A byline in capitals ("By TERRY MORALES") is read as names, not letters.
+    let shouted = name.split_whitespace().filter(|word| !matches!(*word, "and" | "of" | "the")).all(|word| !word.chars().any(char::is_lowercase));
+    let name = if shouted { title_case_words(&name) } else { name };
     let name = (!name.is_empty() && name.split_whitespace().count() <= 8).then_some(name);
     let date = month_at.and_then(|_| find_date(rest));
     Some((name, date))
+}
+
+/// The names of a byline: "Ann Lee, Bo Chen and Cy Dee" -> "Ann Lee", "Bo Chen", "Cy Dee".
+fn names_in(byline: &str) -> impl Iterator<Item = &str> {
+    byline.split([',', '&']).flat_map(|part| part.split(" and ")).map(str::trim).filter(|name| !name.is_empty())
+}
+
+/// "TERRY MORALES AND JUNE O'NEIL" -> "Terry Morales and June O'neil": each word capitalized,
+/// the joining words in lower case.
+fn title_case_words(text: &str) -> String {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|word| {
+            let lower = word.to_lowercase();
+            if matches!(lower.as_str(), "and" | "of" | "the") {
+                return lower;
+            }
+            let mut chars = lower.chars();
+            chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+        })
+        .collect();
+    words.join(" ")
 }
 
 /// A byline's names without the job title after them: "Rosa Delgado | Staff writer",
@@ -403,6 +436,8 @@ Editors' Picks\n\nSubscribe\n* indicates required\nSubscribe\n* indicates requir
             ("By Ann Lee, Senior Reporter", "Ann Lee"),
             ("By Ann Lee, Bo Chen and Cy Dee", "Ann Lee, Bo Chen and Cy Dee"),
             ("By Ann Lee and Bo Chen, Foreign Correspondents", "Ann Lee and Bo Chen"),
+            ("By TERRY MORALES and JUNE OKAFOR", "Terry Morales and June Okafor"),
+            ("By April Ryan May 5, 2026", "April Ryan"),
         ] {
             assert_eq!(parse_byline(line).and_then(|(name, _)| name).as_deref(), Some(names), "{line}");
         }
