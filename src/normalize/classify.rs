@@ -658,7 +658,11 @@ impl<'a> Classifier<'a> {
                     Some((amount_text, per)) => (amount_text, Some(per)),
                     None => (amount_text, None),
                 };
-                let (amount_text, glued_scale) = split_scale(amount_text);
+                // "a $1.5-billion deal": the scale joined with a hyphen.
+                let (amount_text, glued_scale) = match amount_text.split_once('-') {
+                    Some((number, scale)) if SCALES.contains(&scale) => (number, SCALES.iter().find(|s| **s == scale).copied()),
+                    _ => split_scale(amount_text),
+                };
                 let mut amount = parse_number(amount_text)?;
                 amount.negative = negative;
                 if let Some(per) = per {
@@ -904,6 +908,20 @@ impl<'a> Classifier<'a> {
                         return Some((1, Semiotic::Scaled { amount, scale: "million" }));
                     }
                 }
+                // "100s of people", "1,000s of documents": hundreds, thousands.
+                if unit == "s" && amount.fraction.is_none() && (next == "of" || number_text.contains(',')) {
+                    let said = match amount.value() {
+                        Some(100) => Some("hundreds"),
+                        Some(1_000) => Some("thousands"),
+                        Some(10_000) => Some("tens of thousands"),
+                        Some(100_000) => Some("hundreds of thousands"),
+                        Some(1_000_000) => Some("millions"),
+                        _ => None,
+                    };
+                    if let Some(said) = said {
+                        return Some((1, Semiotic::Abbreviation(said.to_string())));
+                    }
+                }
                 // "their 30s", "the 80s": ages and decades, not seconds.
                 let tens = number_text.len() == 2 && number_text.ends_with('0') && !number_text.starts_with('0');
                 let possessive = index.checked_sub(1).and_then(|i| self.core(i)).is_some_and(|word| {
@@ -1031,6 +1049,15 @@ impl<'a> Classifier<'a> {
         // "call 911 or 999": the other number of the choice is dialed too.
         let dialed_before = index >= 2 && self.core(index - 1) == Some("or") && digits(self.pieces[index - 2].core) && self.follows(index - 2, DIALED);
         if digits(piece.core) && (self.follows(index, DIALED) || dialed_before) {
+            return Some((1, Semiotic::Telephone(vec![piece.core.to_string()])));
+        }
+        // ZIP codes are said digit by digit: "ZIP code 90210", "ZIP codes 90210 and 90049".
+        const ZIP: &[&str] = &["ZIP", "zip", "Zip"];
+        let zip_before = |at: usize| {
+            at >= 1 && (ZIP.contains(&self.pieces[at - 1].core) || (at >= 2 && ZIP.contains(&self.pieces[at - 2].core) && matches!(self.pieces[at - 1].core, "code" | "codes")))
+        };
+        let five_digits = |core: &str| core.len() == 5 && core.bytes().all(|b| b.is_ascii_digit());
+        if five_digits(piece.core) && (zip_before(index) || (index >= 2 && matches!(self.pieces[index - 1].core, "and" | "or") && five_digits(self.pieces[index - 2].core) && zip_before(index - 2))) {
             return Some((1, Semiotic::Telephone(vec![piece.core.to_string()])));
         }
         // Roads with three-digit numbers are said in pairs: "Highway 101" is one oh one.
@@ -1617,7 +1644,9 @@ fn mixed(core: &str) -> Option<Semiotic> {
     let lettered = runs.iter().any(|run| run.chars().any(char::is_alphabetic));
     let mut previous_digits = false;
     let mut previous_run = String::new();
-    for run in runs {
+    // A number before a word ("a 120-page report") is a count, not a code ("I-405", "221B").
+    let before_word: Vec<bool> = (0..runs.len()).map(|at| runs.get(at + 1).is_some_and(|next| next.len() >= 3 && next.chars().all(|c| c.is_ascii_lowercase()))).collect();
+    for (at, run) in runs.into_iter().enumerate() {
         let digits = run.starts_with(|c: char| c.is_ascii_digit());
         // "2nd-degree", "21st-century": the number as an ordinal.
         if previous_digits && matches!(run.to_ascii_lowercase().as_str(), "st" | "nd" | "rd" | "th") {
@@ -1665,7 +1694,7 @@ fn mixed(core: &str) -> Option<Semiotic> {
             // A year after letters: "FY2025", "Q3 2026" is said as a year; three digits in a
             // code are said in pairs: "I-405" four oh five, "AA123" one twenty three.
             let year = year_number(&run).filter(|year| lettered && (1900..=2099).contains(year));
-            let paired = (lettered && run.len() == 3 && !run.starts_with('0')).then(|| run.parse().ok()).flatten().map(super::number::in_pairs);
+            let paired = (lettered && !before_word[at] && run.len() == 3 && !run.starts_with('0')).then(|| run.parse().ok()).flatten().map(super::number::in_pairs);
             words.push(year.map(super::number::year).or(paired).unwrap_or_else(|| super::number::cardinal_digits(&run)));
         } else if is_upper_word(&run) && data().say_acronyms.contains(&run) {
             words.push(title_case(&run));
