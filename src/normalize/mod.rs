@@ -178,6 +178,11 @@ fn clean_typography(text: &str) -> String {
             '–' if previous == ' ' || chars.peek() == Some(&' ') => out.push_str(" — "),
             '\u{a0}' | '\u{2009}' | '\u{202f}' | '\t' | '\n' | '\r' => out.push(' '),
             '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{feff}' | '\u{ad}' => {}
+            // Emoji, pictographs, arrows, stars and bullets have no words in a news story;
+            // engines would read their names ("party popper") or noise.
+            '\u{1f000}'..='\u{1faff}' | '\u{2600}'..='\u{27bf}' | '\u{2190}'..='\u{21ff}' | '\u{2b00}'..='\u{2bff}' | '\u{fe00}'..='\u{fe0f}' | '•' | '▪' | '■' | '►' | '▶' | '◆' => {}
+            // Subscript digits are digits: "CO₂", "PM₂.₅".
+            '₀'..='₉' => out.push(char::from(b'0' + (c as u32 - '₀' as u32) as u8)),
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
