@@ -203,6 +203,11 @@ fn period_ends_sentence(tokens: &[&str], index: usize, word: &str, next_word: &s
         }
         return next_capital && starts_sentence;
     }
+    // "Oct. 26-Nov. 3": the second month of a span of dates, before its day.
+    let span_to_month = word.rsplit_once(['-', '–']).is_some_and(|(_, month)| matches!(data().abbreviation(month), Some((AbbreviationKind::Month, _))));
+    if span_to_month && next_word.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
     // "6 ft. 2 in.": a unit's period before another number; "Rs. 500": a currency's.
     if next_word.starts_with(|c: char| c.is_ascii_digit()) && (data().units.contains_key(word) || data().currency_code(word).is_some()) {
         return false;

@@ -1209,6 +1209,8 @@ impl<'a> Classifier<'a> {
                 && piece.core.starts_with(char::is_uppercase) && !matches!(piece.core, "Sen" | "Rep" | "Gen" | "Col" | "Maj" | "Mt" | "Ft" | "Fr" | "Sr" | "Jr" | "Lt" | "Det" | "Rev" | "Sv" | "Hon" | "Supt" | "Insp" | "Pres" | "Amb" | "Atty" | "Cmdr" | "Cpt" | "Capt" | "Sgt" | "Cpl" | "Pvt" | "Adm" | "Gov" | "Prof") => expansion,
             // A short form with a slash ("w/o", "n/a") is one with or without a period.
             _ if piece.core == "vs" || piece.core.contains(['/', ';']) => expansion,
+            // "Prop 50": a ballot measure's number.
+            "Prop" if next_is_number => expansion,
             _ => return None,
         };
         Some((1, Semiotic::Abbreviation(spoken.to_string())))
@@ -1287,6 +1289,20 @@ impl<'a> Classifier<'a> {
                 return Some((1, Semiotic::Abbreviation(said.join(" "))));
             }
             return None;
+        }
+        // "in AZ, GA, MI and NV": postal codes in a list are states.
+        let postal = |at: usize| self.pieces.get(at).is_some_and(|piece| piece.core.len() == 2 && piece.core.bytes().all(|b| b.is_ascii_uppercase()) && self.data.states.contains_key(piece.core));
+        if postal(index) {
+            let piece = self.pieces[index];
+            let listed = (piece.trail == "," && postal(index + 1))
+                || (index >= 1 && self.pieces[index - 1].trail == "," && postal(index - 1))
+                || (index >= 2 && matches!(self.pieces[index - 1].core, "and" | "or") && self.pieces[index - 2].trail.is_empty() && postal(index - 2))
+                || (piece.trail.is_empty() && matches!(self.core(index + 1), Some("and" | "or")) && postal(index + 2))
+                // "Austin, TX": after a place and its comma (codes that are words too excepted).
+                || (index >= 1 && self.pieces[index - 1].trail == "," && self.pieces[index - 1].core.starts_with(char::is_uppercase) && !matches!(core, "OK" | "IN" | "ME" | "HI" | "OR" | "OH" | "AS" | "ID"));
+            if listed {
+                return Some((1, Semiotic::Abbreviation(self.data.states[core].clone())));
+            }
         }
         self.acronym_word(core).map(|said| (1, said))
     }
