@@ -1629,16 +1629,19 @@ fn mixed(core: &str) -> Option<Semiotic> {
         let digit = |at: usize| chars.get(at).is_some_and(char::is_ascii_digit);
         let after_digit = run.ends_with(|l: char| l.is_ascii_digit());
         let in_number = after_digit && match c {
-            '.' => digit(at + 1),
+            // "a 1/2-inch pipe": a fraction stays whole.
+            '.' | '/' => digit(at + 1),
             ',' => (1..=3).all(|k| digit(at + k)) && !digit(at + 4),
             _ => false,
         };
-        let digit_like = |c: char| c.is_ascii_digit() || c == '.';
+        let digit_like = |c: char| c.is_ascii_digit() || c == '.' || c == '/';
         let last_digit_like = grouping || run.chars().last().is_some_and(digit_like);
         let boundary = !in_number && !run.is_empty() && digit_like(c) != last_digit_like;
         grouping = in_number && c == ',';
         // Brackets separate the parts of a reference: "501(c)(3)", "Rule 11(b)(2)".
-        if matches!(c, '-' | '&' | '+' | '(' | ')') || boundary {
+        // A slash between words separates them: "S&P/TSX".
+        let separator = matches!(c, '-' | '&' | '+' | '(' | ')') || (c == '/' && !in_number);
+        if separator || boundary {
             if !run.is_empty() {
                 runs.push(std::mem::take(&mut run));
             }
@@ -1647,7 +1650,7 @@ fn mixed(core: &str) -> Option<Semiotic> {
                 '+' => runs.push("plus".to_string()),
                 _ => {}
             }
-            if !matches!(c, '-' | '&' | '+' | '(' | ')') {
+            if !separator {
                 run.push(c);
             }
         } else {
@@ -1691,7 +1694,9 @@ fn mixed(core: &str) -> Option<Semiotic> {
             continue;
         }
         previous_digits = digits;
-        if run.contains('.') && digits {
+        if let Some(fraction) = run.contains('/').then(|| single(&run)).flatten().filter(|_| digits) {
+            words.push(fraction.verbalize());
+        } else if run.contains('.') && digits {
             // "2.4.1": a version, each part a number; "10.0.0.1": an IP address, said with "dot".
             let octets: Vec<&str> = run.split('.').collect();
             let address = octets.len() == 4 && octets.iter().all(|octet| (1..=3).contains(&octet.len()) && octet.parse::<u16>().is_ok_and(|value| value <= 255));
