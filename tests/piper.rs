@@ -243,3 +243,23 @@ fn two_dimensional_convolutions_give_the_same_audio() {
     let largest = before.iter().zip(&after).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
     assert!(largest < 1e-4, "the rewrite changed the audio by {largest}");
 }
+
+#[test]
+fn words_in_brackets_are_spoken() {
+    let Some(assets) = assets() else { return };
+    let voices = installed(&assets);
+    let dir = tempfile::tempdir().unwrap();
+    let seconds = |name: &str, sentence: &str| {
+        let input = dir.path().join(format!("{name}.txt"));
+        std::fs::write(&input, sentence).unwrap();
+        let out = dir.path().join(format!("{name}.wav"));
+        let output = readcast(&assets, voices.path(), &["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "joe", "--noise-scale", "0", "--noise-w", "0", "--no-header", "--no-disclosure"]);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        let reader = hound::WavReader::open(&out).unwrap();
+        f64::from(reader.duration()) / f64::from(reader.spec().sample_rate)
+    };
+    let with = seconds("with", "The margin of error is (plus or minus three points), according to the poll.\n");
+    let without = seconds("without", "The margin of error is, according to the poll.\n");
+    // Five more words take well over a second at a news pace.
+    assert!(with > without + 1.0, "the bracketed words were not spoken: {with:.2} s against {without:.2} s");
+}
