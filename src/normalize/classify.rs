@@ -1203,6 +1203,8 @@ impl<'a> Classifier<'a> {
                 }
                 expansion
             }
+            // "in the 89th min.": the minute of a match, not a minimum.
+            "min" if previous.is_some_and(|p| single(p.core).is_some_and(|s| matches!(s, Semiotic::Ordinal(_)))) => "minute",
             _ if piece.dotted => expansion,
             // Without its period only a title before a name, or "vs", is an abbreviation.
             _ if kind == AbbreviationKind::Title && next_capitalized && piece.core.len() <= 4
