@@ -111,7 +111,8 @@ impl<'a> Piece<'a> {
             // to be a unit gets it back ([`super::spoken_trail`]).
             let unit = self.core.chars().all(char::is_alphabetic) && data.units.contains_key(self.core);
             // "a 30-yr. loan": a hyphenated measure's unit.
-            let hyphen_unit = self.core.rsplit_once('-').is_some_and(|(number, unit)| number.starts_with(|c: char| c.is_ascii_digit()) && !unit.is_empty() && unit.chars().all(char::is_alphabetic) && data.units.contains_key(unit));
+            // "a 30-yr. loan", "$15/hr.": a measure's or a price's unit.
+            let hyphen_unit = self.core.rsplit_once(['-', '/']).is_some_and(|(number, unit)| number.ends_with(|c: char| c.is_ascii_digit()) && !unit.is_empty() && unit.chars().all(char::is_alphabetic) && data.units.contains_key(unit));
             if is_initial || is_initialism || span_to_month || ends_in_initialism || unit || hyphen_unit || affiliation(self.core, data).is_some() || data.abbreviation(self.core).is_some() {
                 self.dotted = true;
                 self.trail = &self.trail[1..];
@@ -658,6 +659,13 @@ impl<'a> Classifier<'a> {
                     Some((amount_text, per)) => (amount_text, Some(per)),
                     None => (amount_text, None),
                 };
+                // "a $7.25-an-hour wage", "$4-a-gallon gas": the words after the amount.
+                if let Some((number, words)) = amount_text.split_once('-').filter(|(_, words)| words.contains('-') && words.split('-').all(|word| !word.is_empty() && word.chars().all(|c| c.is_ascii_lowercase()))) {
+                    let mut amount = parse_number(number)?;
+                    amount.negative = negative;
+                    let money = Semiotic::Money { amount, scale: None, currency: currency.clone() };
+                    return Some((1, Semiotic::Abbreviation(format!("{} {}", money.verbalize(), words.replace('-', " ")))));
+                }
                 // "a $1.5-billion deal": the scale joined with a hyphen.
                 let (amount_text, glued_scale) = match amount_text.split_once('-') {
                     Some((number, scale)) if SCALES.contains(&scale) => (number, SCALES.iter().find(|s| **s == scale).copied()),
@@ -1530,6 +1538,11 @@ fn slashed(core: &str, data: &Data) -> Option<String> {
     let (left, right) = core.split_once('/')?;
     if let Some(names) = data.units.get(core) {
         return Some(names[1].clone());
+    }
+    // Capitals alone are letters: "a P/E ratio", "the A/C".
+    let capital = |part: &str| part.len() == 1 && part.bytes().all(|b| b.is_ascii_uppercase());
+    if capital(left) && capital(right) {
+        return Some(format!("{left} {right}"));
     }
     // One letter a side is a short form ("w/o", "n/a"), not two words.
     let word = |part: &str| part.chars().count() >= 2 && part.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'');
