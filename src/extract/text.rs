@@ -27,7 +27,10 @@ pub fn extract(input: &str) -> Article {
     // Headlines after a teaser label ("Recommended for you") are other stories.
     let mut teasers_next = false;
     'groups: for group in &groups {
-        if is_teaser(group) || is_link_list(group) || is_form(group) {
+        // Section links over the headline ("Home", "News", "Sport", then the headline) are
+        // not a list of other stories: the headline is read.
+        let links_then_headline = article.title.is_none() && blocks.is_empty() && links_over_headline(group);
+        if is_teaser(group) || (is_link_list(group) && !links_then_headline) || is_form(group) {
             continue;
         }
         for line in join_wrapped(group) {
@@ -171,6 +174,13 @@ fn is_link_list(group: &[String]) -> bool {
     let labelled = group.len() >= 2 && junk::is_junk(&group[0]) && group[1..].iter().all(|line| is_headline_like(line));
     let headlines = group.len() >= 2 && group.iter().all(|line| is_headline_like(line) && parse_byline(line).is_none());
     labelled || headlines
+}
+
+/// Short lines (section links) and, last, a longer title-like line: a page's navigation
+/// over its headline.
+fn links_over_headline(group: &[String]) -> bool {
+    let Some((headline, links)) = group.split_last() else { return false };
+    !links.is_empty() && is_title_like(headline) && headline.split_whitespace().count() >= 5 && links.iter().all(|line| line.split_whitespace().count() <= 3)
 }
 
 /// "by Jane Roe April 29, 2025 5:24 PM 5 min read", "By Jane Roe", "Published April 29, 2025".
