@@ -203,14 +203,13 @@ fn period_ends_sentence(tokens: &[&str], index: usize, word: &str, next_word: &s
         }
         return next_capital && starts_sentence;
     }
-    // "Oct. 26-Nov. 3": the second month of a span of dates, before its day.
-    let span_to_month = word.rsplit_once(['-', '–']).is_some_and(|(_, month)| matches!(data().abbreviation(month), Some((AbbreviationKind::Month, _))));
-    if span_to_month && next_word.starts_with(|c: char| c.is_ascii_digit()) {
-        return false;
-    }
-    // "6 ft. 2 in.": a unit's period before another number; "Rs. 500": a currency's.
-    if next_word.starts_with(|c: char| c.is_ascii_digit()) && (data().units.contains_key(word) || data().currency_code(word).is_some()) {
-        return false;
+    // Before a number, the period is a short form's: a unit's ("6 ft. 2 in."), a currency's
+    // ("Rs. 500"), or the second month's of a span of dates ("Oct. 26-Nov. 3").
+    if next_word.starts_with(|c: char| c.is_ascii_digit()) {
+        let span_to_month = word.rsplit_once(['-', '–']).is_some_and(|(_, month)| matches!(data().abbreviation(month), Some((AbbreviationKind::Month, _))));
+        if span_to_month || data().units.contains_key(word) || data().currency_code(word).is_some() {
+            return false;
+        }
     }
     let letters = word.chars().filter(|c| c.is_alphabetic()).count();
     // Single letters: "E. Smith" is an initial, "p. 55" a page, "you and I. Did" a pronoun.

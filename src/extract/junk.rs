@@ -46,6 +46,8 @@ pub fn is_junk(text: &str) -> bool {
     }
     let normalized_apostrophes = |s: &String| s.replace('’', "'");
     rules.exact.iter().any(|phrase| normalized_apostrophes(phrase) == line)
+        || rules.teaser_labels.contains(&line)
+        || rules.caption_labels.contains(&line)
         || rules.prefixes.iter().any(|prefix| line.starts_with(prefix.as_str()))
         || rules.contains.iter().any(|needle| line.contains(needle.as_str()))
         || is_reading_time(&line)

@@ -67,7 +67,7 @@ pub fn extract(input: &str) -> Article {
             }
             // A line that is one of the byline's names, after the story, heads the author's
             // bio ("TERRY MORALES" over "Morales covers weather ..."): the story has ended.
-            if blocks.iter().any(|block| is_prose(&block.text)) && article.byline.as_deref().is_some_and(|byline| names_in(byline).any(|name| name.eq_ignore_ascii_case(&line))) {
+            if article.byline.as_deref().is_some_and(|byline| names_in(byline).any(|name| name.eq_ignore_ascii_case(&line))) && blocks.iter().any(|block| is_prose(&block.text)) {
                 break 'groups;
             }
             let repeated = repeats.get(&line.to_lowercase()).copied().unwrap_or(0) > 1;

@@ -110,10 +110,9 @@ impl<'a> Piece<'a> {
             // "31 pts. and": a unit's period is the abbreviation's; a word that turns out not
             // to be a unit gets it back ([`super::spoken_trail`]).
             let unit = self.core.chars().all(char::is_alphabetic) && data.units.contains_key(self.core);
-            // "a 30-yr. loan": a hyphenated measure's unit.
             // "a 30-yr. loan", "$15/hr.": a measure's or a price's unit.
-            let hyphen_unit = self.core.rsplit_once(['-', '/']).is_some_and(|(number, unit)| number.ends_with(|c: char| c.is_ascii_digit()) && !unit.is_empty() && unit.chars().all(char::is_alphabetic) && data.units.contains_key(unit));
-            if is_initial || is_initialism || span_to_month || ends_in_initialism || unit || hyphen_unit || affiliation(self.core, data).is_some() || data.abbreviation(self.core).is_some() {
+            let joined_unit = self.core.rsplit_once(['-', '/']).is_some_and(|(number, unit)| number.ends_with(|c: char| c.is_ascii_digit()) && !unit.is_empty() && unit.chars().all(char::is_alphabetic) && data.units.contains_key(unit));
+            if is_initial || is_initialism || span_to_month || ends_in_initialism || unit || joined_unit || affiliation(self.core, data).is_some() || data.abbreviation(self.core).is_some() {
                 self.dotted = true;
                 self.trail = &self.trail[1..];
             }
@@ -667,9 +666,10 @@ impl<'a> Classifier<'a> {
                     return Some((1, Semiotic::Abbreviation(format!("{} {}", money.verbalize(), words.replace('-', " ")))));
                 }
                 // "a $1.5-billion deal": the scale joined with a hyphen.
-                let (amount_text, glued_scale) = match amount_text.split_once('-') {
-                    Some((number, scale)) if SCALES.contains(&scale) => (number, SCALES.iter().find(|s| **s == scale).copied()),
-                    _ => split_scale(amount_text),
+                let hyphen_scale = amount_text.split_once('-').and_then(|(number, scale)| Some((number, *SCALES.iter().find(|s| **s == scale)?)));
+                let (amount_text, glued_scale) = match hyphen_scale {
+                    Some((number, scale)) => (number, Some(scale)),
+                    None => split_scale(amount_text),
                 };
                 let mut amount = parse_number(amount_text)?;
                 amount.negative = negative;
