@@ -219,7 +219,9 @@ fn broken_voices_give_clear_errors_and_no_file() {
 }
 
 #[test]
-fn two_dimensional_convolutions_give_the_same_audio() {
+fn rewritten_graphs_give_the_same_audio() {
+    use ort::session::builder::GraphOptimizationLevel;
+    use ort::session::Session;
     let Some(assets) = assets() else { return };
     std::env::set_var("ORT_DYLIB_PATH", &assets.runtime);
     let environment = readcast::synth::piper::runtime().unwrap();
@@ -228,8 +230,7 @@ fn two_dimensional_convolutions_give_the_same_audio() {
     let engine = readcast::synth::piper::PiperEngine::new(&readcast::synth::piper::PiperSettings { model: assets.model.clone(), ..Default::default() }, 1).unwrap();
     let config = readcast::synth::piper::PiperConfig::load(&assets.model).unwrap();
     let ids = config.phoneme_ids(&engine.phonemize("The harbor opened on Monday, after the storm.").unwrap()[0]);
-    let speak = |model: &[u8]| -> Vec<f32> {
-        let mut session = ort::session::Session::builder(environment).unwrap().with_intra_threads(1).unwrap().commit_from_memory(model).unwrap();
+    let speak = |session: &mut Session| -> Vec<f32> {
         let input = ort::value::Tensor::from_array(([1usize, ids.len()], ids.clone())).unwrap();
         let lengths = ort::value::Tensor::from_array(([1usize], vec![ids.len() as i64])).unwrap();
         // No noise, so that both runs take the same path.
@@ -237,11 +238,36 @@ fn two_dimensional_convolutions_give_the_same_audio() {
         let outputs = session.run(ort::inputs!["input" => input, "input_lengths" => lengths, "scales" => scales]).unwrap();
         outputs[0].try_extract_tensor::<f32>().unwrap().1.to_vec()
     };
-    let (before, after) = (speak(&original), speak(&rewritten));
+    let session = |model: &[u8], level: GraphOptimizationLevel, saved: Option<&std::path::Path>| -> Session {
+        let mut builder = Session::builder(environment).unwrap().with_intra_threads(1).unwrap().with_optimization_level(level).unwrap();
+        if let Some(path) = saved {
+            builder = builder.with_optimized_model_path(path).unwrap();
+        }
+        builder.commit_from_memory(model).unwrap()
+    };
+    let same = |before: &[f32], after: &[f32], what: &str| {
+        assert_eq!(before.len(), after.len(), "{what}");
+        let largest = before.iter().zip(after).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+        assert!(largest < 1e-4, "{what} changed the audio by {largest}");
+    };
+    let before = speak(&mut session(&original, GraphOptimizationLevel::All, None));
     assert!(before.len() > 22_050, "about two seconds of speech");
-    assert_eq!(before.len(), after.len());
-    let largest = before.iter().zip(&after).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
-    assert!(largest < 1e-4, "the rewrite changed the audio by {largest}");
+    // 1-D convolutions as 2-D ones.
+    let dir = tempfile::tempdir().unwrap();
+    let optimized = dir.path().join("optimized.onnx");
+    same(&before, &speak(&mut session(&rewritten, GraphOptimizationLevel::All, Some(&optimized))), "2-D convolutions");
+    // The optimized graph with its blocked layout kept between convolutions: it must apply to
+    // this voice (a layout change is left at each upsampling and where the encoder needs one).
+    let saved = std::fs::read(&optimized).unwrap();
+    let blocked = readcast::synth::piper_graph::blocked_layout_kept(&saved).expect("the optimized voice has blocked convolutions");
+    let reorders = |bytes: &[u8]| {
+        use onnx_protobuf::Message;
+        let graph = onnx_protobuf::ModelProto::parse_from_bytes(bytes).unwrap().graph.unwrap();
+        graph.node.iter().filter(|node| node.op_type.starts_with("Reorder")).count()
+    };
+    let (plain_reorders, blocked_reorders) = (reorders(&saved), reorders(&blocked));
+    assert!(blocked_reorders + 20 < plain_reorders, "{plain_reorders} layout changes before, {blocked_reorders} after");
+    same(&before, &speak(&mut session(&blocked, GraphOptimizationLevel::Disable, None)), "the blocked layout");
 }
 
 #[test]
