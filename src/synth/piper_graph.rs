@@ -4,7 +4,8 @@
 //! im2col and a matrix product. Its blocked NCHWc kernels, which compute a convolution
 //! directly, take 2-D convolutions only. So each 1-D `Conv` and `ConvTranspose` with constant
 //! weights becomes the same convolution over a height of one, and the elementwise operators
-//! between them work on those 4-D tensors ([`convolutions_as_2d`]). The numbers are the same
+//! between them work on those 4-D tensors ([`convolutions_as_2d`]); upsamplings become plain
+//! convolutions, one output channel per phase ([`Polyphase`]). The numbers are the same
 //! up to float rounding (the largest difference on en_US-joe-medium is 6e-6). On one thread,
 //! AVX-512, a segment takes 15% less time: convolutions 240 -> 141 ms, plus 37 ms of layout
 //! changes around them.
@@ -17,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use onnx_protobuf::{attribute_proto::AttributeType, tensor_proto::DataLocation, AttributeProto, GraphProto, Message, ModelProto, NodeProto, TensorProto};
 
 /// The rewrite's version; part of the key of cached optimized graphs.
-pub const VERSION: &str = "conv2d-2";
+pub const VERSION: &str = "conv2d-3";
 
 /// Names of the tensors the rewrite adds start with this.
 const PREFIX: &str = "readcast.conv2d";
@@ -64,6 +65,18 @@ fn lift(graph: &mut GraphProto, opset: i64) -> bool {
     if !lifted.contains(&true) {
         return false;
     }
+    // Upsampling convolutions whose weights nothing else reads become polyphase ones.
+    let phases: Vec<Option<Polyphase>> = graph
+        .node
+        .iter()
+        .zip(&lifted)
+        .map(|(node, &lift)| {
+            let sole = |name: &String| readers.get(name.as_str()) == Some(&1) && !overridable.contains(&name.as_str());
+            let bias = node.input.get(2).filter(|name| !name.is_empty());
+            let movable = lift && node.op_type == "ConvTranspose" && opset >= 5 && sole(&node.input[1]) && bias.is_none_or(sole);
+            movable.then(|| Polyphase::of(node, weights.get(node.input[1].as_str())?, bias.and_then(|name| weights.get(name.as_str()).copied()))).flatten()
+        })
+        .collect();
     // Between lifted convolutions, elementwise operators work on the 4-D tensors too, so that
     // ONNX Runtime's blocked layout can run through them ([`blocked_layout_kept`]). Each
     // 4-D tensor gets a new name; its 3-D name comes back through a `Squeeze` where a node
@@ -97,7 +110,9 @@ fn lift(graph: &mut GraphProto, opset: i64) -> bool {
         }
     }
     let read_3d: Vec<String> = graph.output.iter().map(|output| output.name.as_str()).chain(read_3d.into_keys()).filter(|name| four_d.contains_key(*name)).map(str::to_string).collect();
-    let lifted_weights: Vec<String> = graph.node.iter().zip(&lifted).filter(|(_, &lift)| lift).map(|(node, _)| node.input[1].clone()).collect();
+    let lifted_weights: Vec<String> = graph.node.iter().zip(&lifted).zip(&phases).filter(|((_, &lift), phases)| lift && phases.is_none()).map(|((node, _), _)| node.input[1].clone()).collect();
+    let replaced: Vec<String> = graph.node.iter().zip(&phases).filter(|(_, phases)| phases.is_some()).flat_map(|(node, _)| node.input[1..].to_vec()).collect();
+    graph.initializer.retain(|tensor| !replaced.contains(&tensor.name));
     for tensor in graph.initializer.iter_mut().filter(|tensor| lifted_weights.contains(&tensor.name)) {
         tensor.dims.insert(2, 1);
     }
@@ -106,7 +121,7 @@ fn lift(graph: &mut GraphProto, opset: i64) -> bool {
         graph.initializer.push(TensorProto { name: axes.clone(), dims: vec![1], data_type: 7, int64_data: vec![2], ..Default::default() });
     }
     let old_nodes = std::mem::take(&mut graph.node);
-    for (index, mut node) in old_nodes.into_iter().enumerate() {
+    for ((index, mut node), phases) in old_nodes.into_iter().enumerate().zip(phases) {
         if !in_4d[index] {
             graph.node.push(node);
             continue;
@@ -130,11 +145,128 @@ fn lift(graph: &mut GraphProto, opset: i64) -> bool {
         }
         let name = four_d[&node.output[0]].clone();
         let output = std::mem::replace(&mut node.output[0], name);
+        if let Some(phases) = phases {
+            let nodes = phases.nodes(&node, &format!("{PREFIX}.{index}"), &mut graph.initializer);
+            graph.node.extend(nodes);
+            graph.node.extend(read_3d.contains(&output).then(|| reshape("Squeeze", &four_d[&output], &output, &axes, opset)));
+            continue;
+        }
         let squeeze = read_3d.contains(&output).then(|| reshape("Squeeze", &node.output[0], &output, &axes, opset));
         graph.node.push(node);
         graph.node.extend(squeeze);
     }
     true
+}
+
+/// A transposed convolution that upsamples by its stride `s` (kernel `2p + s`, padding `p`
+/// at both ends, `p <= s`) as a plain one: output sample `s * m + r` comes from inputs
+/// `m - 1`, `m` and `m + 1` only, so a 3-tap convolution with `s` output channels per channel
+/// (one per phase `r`) computes every phase, and the phases are interleaved. ONNX Runtime runs
+/// the transposed convolution as a matrix product into a buffer of `kernel` columns per input
+/// sample and adds that buffer up; the plain one runs blocked. On en_US-joe-medium: 4% less
+/// time per sentence, the same audio to 2.4e-7.
+struct Polyphase {
+    stride: i64,
+    out_channels: i64,
+    in_channels: i64,
+    /// `[s * out, in, 1, 3]`, channel `r * out + o` for phase `r` of output channel `o`.
+    weight: Vec<f32>,
+    bias: Option<Vec<f32>>,
+}
+
+impl Polyphase {
+    /// The polyphase form of a 1-D `ConvTranspose` with these weight and bias tensors, or
+    /// `None` when it is not a plain upsampling.
+    fn of(node: &NodeProto, weight: &TensorProto, bias: Option<&TensorProto>) -> Option<Polyphase> {
+        let &[in_channels, out_channels, kernel] = weight.dims.as_slice() else { return None };
+        let (mut stride, mut pad) = (1, 0);
+        for attribute in &node.attribute {
+            match (attribute.name.as_str(), attribute.ints.as_slice()) {
+                ("strides", &[value]) => stride = value,
+                ("pads", &[begin, end]) if begin == end => pad = begin,
+                ("kernel_shape", &[value]) if value == kernel => {}
+                ("dilations", &[1]) | ("output_padding", &[0]) => {}
+                ("group", _) if attribute.i == 1 => {}
+                ("auto_pad", _) if attribute.s == b"NOTSET" => {}
+                _ => return None,
+            }
+        }
+        if stride < 2 || pad > stride || kernel != 2 * pad + stride {
+            return None;
+        }
+        let taps = floats(weight)?;
+        let bias = match bias {
+            Some(tensor) if tensor.dims == [out_channels] => Some(floats(tensor)?),
+            Some(_) => return None,
+            None => None,
+        };
+        let (channels, outputs) = (in_channels as usize, out_channels as usize);
+        let mut phased = vec![0.0; stride as usize * outputs * channels * 3];
+        for phase in 0..stride {
+            // Tap u reads input m + u - 1 through kernel position s (1 - u) + r + p.
+            for u in 0..3i64 {
+                let position = stride * (1 - u) + phase + pad;
+                if !(0..kernel).contains(&position) {
+                    continue;
+                }
+                for output in 0..outputs {
+                    for input in 0..channels {
+                        let row = phase as usize * outputs + output;
+                        phased[(row * channels + input) * 3 + u as usize] = taps[(input * outputs + output) * kernel as usize + position as usize];
+                    }
+                }
+            }
+        }
+        Some(Polyphase { stride, out_channels, in_channels, weight: phased, bias: bias.map(|bias| bias.repeat(stride as usize)) })
+    }
+
+    /// The nodes that replace `node` (its input already 4-D, its output the 4-D name), with
+    /// their constants added to `initializers` under names starting with `prefix`.
+    fn nodes(self, node: &NodeProto, prefix: &str, initializers: &mut Vec<TensorProto>) -> Vec<NodeProto> {
+        let Polyphase { stride, out_channels, in_channels, weight, bias } = self;
+        let float = |name: String, dims: Vec<i64>, values: Vec<f32>| TensorProto { name, dims, data_type: 1, raw_data: values.iter().flat_map(|v| v.to_le_bytes()).collect(), ..Default::default() };
+        let shape = |name: String, values: Vec<i64>| TensorProto { name, dims: vec![values.len() as i64], data_type: 7, int64_data: values, ..Default::default() };
+        let ints = |name: &str, values: Vec<i64>| AttributeProto { name: name.into(), type_: AttributeType::INTS.into(), ints: values, ..Default::default() };
+        let name = |part: &str| format!("{prefix}.{part}");
+        let mut inputs = vec![node.input[0].clone(), name("weight")];
+        initializers.push(float(name("weight"), vec![stride * out_channels, in_channels, 1, 3], weight));
+        if let Some(bias) = bias {
+            inputs.push(name("bias"));
+            initializers.push(float(name("bias"), vec![stride * out_channels], bias));
+        }
+        // [1, s * out, 1, T] -> [1, s, out, T] -> [1, out, T, s] -> [1, out, 1, s * T]
+        initializers.push(shape(name("phases"), vec![0, stride, out_channels, -1]));
+        initializers.push(shape(name("interleaved"), vec![0, out_channels, 1, -1]));
+        let conv = NodeProto {
+            name: node.name.clone(),
+            op_type: "Conv".into(),
+            input: inputs,
+            output: vec![name("conv")],
+            attribute: vec![ints("kernel_shape", vec![1, 3]), ints("pads", vec![0, 1, 0, 1])],
+            ..Default::default()
+        };
+        let plain = |op_type: &str, input: Vec<String>, output: String| NodeProto { op_type: op_type.into(), input, output: vec![output], ..Default::default() };
+        let mut transpose = plain("Transpose", vec![name("split")], name("transposed"));
+        transpose.attribute.push(ints("perm", vec![0, 2, 3, 1]));
+        vec![
+            conv,
+            plain("Reshape", vec![name("conv"), name("phases")], name("split")),
+            transpose,
+            plain("Reshape", vec![name("transposed"), name("interleaved")], node.output[0].clone()),
+        ]
+    }
+}
+
+/// The values of a float tensor stored in the model.
+fn floats(tensor: &TensorProto) -> Option<Vec<f32>> {
+    let values: Vec<f32> = if tensor.data_type != 1 {
+        return None;
+    } else if tensor.raw_data.is_empty() {
+        tensor.float_data.clone()
+    } else {
+        tensor.raw_data.chunks_exact(4).map(|bytes| f32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])).collect()
+    };
+    (values.len() as i64 == tensor.dims.iter().product::<i64>()).then_some(values)
 }
 
 /// Operators that work alike on a 3-D tensor and on the same tensor with a height of one.
@@ -475,6 +607,84 @@ mod tests {
         assert_eq!(graph.node[2].input[1], "three");
         assert_eq!(graph.node[3].output, ["d"]);
         assert_eq!(graph.node[4].input, ["d", "mask"]);
+    }
+
+    #[test]
+    fn polyphase_convolutions_upsample_as_the_transposed_ones() {
+        // HiFi-GAN's upsamplings (stride 8, kernel 16, padding 4; stride 4, kernel 8,
+        // padding 2) and an odd one, on numbers from a fixed sequence, against ONNX's
+        // definition of ConvTranspose.
+        let mut seed = 7u32;
+        let mut next = move || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 8) as f32 / (1 << 24) as f32 - 0.5
+        };
+        for (stride, kernel, pad) in [(8i64, 16i64, 4i64), (4, 8, 2), (3, 5, 1)] {
+            let (inputs, outputs, length) = (3usize, 2usize, 6usize);
+            let taps: Vec<f32> = (0..inputs * outputs * kernel as usize).map(|_| next()).collect();
+            let bias: Vec<f32> = (0..outputs).map(|_| next()).collect();
+            let x: Vec<f32> = (0..inputs * length).map(|_| next()).collect();
+            let weight = TensorProto { dims: vec![inputs as i64, outputs as i64, kernel], data_type: 1, float_data: taps.clone(), ..Default::default() };
+            let bias_tensor = TensorProto { dims: vec![outputs as i64], data_type: 1, float_data: bias.clone(), ..Default::default() };
+            let node = conv("ConvTranspose", "x", "w", "y", vec![attribute("strides", &[stride]), attribute("pads", &[pad, pad]), attribute("kernel_shape", &[kernel])]);
+            let phases = Polyphase::of(&node, &weight, Some(&bias_tensor)).expect("an upsampling");
+            let s = stride as usize;
+            // ConvTranspose: y[o][i * s - p + k] += x[c][i] * w[c][o][k], plus the bias.
+            let mut expected = vec![0.0f32; outputs * length * s];
+            for o in 0..outputs {
+                for t in 0..length * s {
+                    expected[o * length * s + t] = bias[o];
+                }
+                for c in 0..inputs {
+                    for i in 0..length {
+                        for k in 0..kernel as usize {
+                            let t = (i * s + k) as i64 - pad;
+                            if (0..(length * s) as i64).contains(&t) {
+                                expected[o * length * s + t as usize] += x[c * length + i] * taps[(c * outputs + o) * kernel as usize + k];
+                            }
+                        }
+                    }
+                }
+            }
+            // The polyphase form: a 3-tap convolution with padding 1, phases interleaved.
+            let bias = phases.bias.as_ref().unwrap();
+            for o in 0..outputs {
+                for m in 0..length {
+                    for r in 0..s {
+                        let row = r * outputs + o;
+                        let mut sum = bias[row];
+                        for c in 0..inputs {
+                            for u in 0..3 {
+                                let i = m as i64 + u as i64 - 1;
+                                if (0..length as i64).contains(&i) {
+                                    sum += x[c * length + i as usize] * phases.weight[(row * inputs + c) * 3 + u];
+                                }
+                            }
+                        }
+                        let want = expected[o * length * s + m * s + r];
+                        assert!((sum - want).abs() < 1e-5, "stride {stride}, output {o}, sample {}: {sum} against {want}", m * s + r);
+                    }
+                }
+            }
+        }
+        // Not a plain upsampling: output padding, or a kernel other than 2p + s.
+        let weight = weight("w", &[3, 2, 16]);
+        let padded = conv("ConvTranspose", "x", "w", "y", vec![attribute("strides", &[8]), attribute("pads", &[4, 4]), attribute("output_padding", &[1])]);
+        assert!(Polyphase::of(&padded, &weight, None).is_none());
+        let wide = conv("ConvTranspose", "x", "w", "y", vec![attribute("strides", &[8]), attribute("pads", &[2, 2])]);
+        assert!(Polyphase::of(&wide, &weight, None).is_none());
+    }
+
+    #[test]
+    fn upsamplings_are_replaced_by_polyphase_convolutions() {
+        let nodes = vec![conv("ConvTranspose", "x", "w", "y", vec![attribute("strides", &[4]), attribute("pads", &[2, 2])]), node("LeakyRelu", &["y"], "z")];
+        let graph = rewritten(&model(nodes, vec![weight("w", &[4, 2, 8])], 15));
+        assert_eq!(ops(&graph), ["Unsqueeze", "Conv", "Reshape", "Transpose", "Reshape", "LeakyRelu", "Squeeze"]);
+        // The old weight is gone; the new one has 4 phases of 2 channels, 3 taps each.
+        let dims: Vec<(&str, Vec<i64>)> = graph.initializer.iter().map(|tensor| (tensor.name.as_str(), tensor.dims.clone())).collect();
+        assert!(dims.iter().all(|(name, _)| *name != "w"));
+        assert!(dims.contains(&("readcast.conv2d.0.weight", vec![8, 4, 1, 3])));
+        assert_eq!(graph.node[6].output, ["z"]);
     }
 
     fn blocked(op_type: &str, inputs: &[&str], output: &str, attributes: &[(&str, i64)]) -> NodeProto {
