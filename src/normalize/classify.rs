@@ -813,6 +813,16 @@ impl<'a> Classifier<'a> {
     }
 
     fn range(&self, index: usize) -> Found {
+        // "No. 23-1045", "Case 24-517": a number made of parts, not a span.
+        let previous = index.checked_sub(1).map(|at| self.pieces[at]);
+        let numbered = previous.is_some_and(|p| (p.dotted && matches!(p.core, "No" | "no" | "Nos" | "nos")) || (p.trail.is_empty() && matches!(p.core, "Case" | "case" | "Docket" | "docket")));
+        if numbered {
+            let parts: Vec<&str> = self.pieces[index].core.split('-').collect();
+            if parts.len() >= 2 && parts.iter().all(|part| (1..=4).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())) {
+                let said: Vec<String> = parts.iter().map(|part| super::number::in_pairs(part.parse().unwrap_or_default())).collect();
+                return Some((1, Semiotic::Abbreviation(said.join(" dash "))));
+            }
+        }
         let found = self.span(index)?;
         // "between 2006-2018": between one and the other.
         if !self.follows(index, &["between"]) {
@@ -1186,6 +1196,14 @@ impl<'a> Classifier<'a> {
         if piece.core == "c" && piece.dotted && self.core(index + 1).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit())) {
             return Some((1, Semiotic::Abbreviation("circa".to_string())));
         }
+        // "Trenton, N.J.,": AP's dotted form of a two-word state after a place and its comma
+        // ("Washington, D.C." stays D C; "the N.Y. Times" and "N.C. State" stay letters).
+        let after_place = index.checked_sub(1).is_some_and(|at| self.pieces[at].trail == "," && self.pieces[at].core.starts_with(char::is_uppercase));
+        if piece.dotted && after_place && piece.core.contains('.') && piece.core != "D.C" {
+            if let Some(state) = self.data.states.get(piece.core) {
+                return Some((1, Semiotic::Abbreviation(state.clone())));
+            }
+        }
         let Some((kind, expansion)) = self.data.abbreviation(piece.core) else {
             // Any other initialism with periods is said letter by letter: "J.K.", "H.R.".
             return initialism(piece.core).then(|| (1, Semiotic::Spelled(spell(&piece.core.to_uppercase()))));
@@ -1202,6 +1220,8 @@ impl<'a> Classifier<'a> {
             }
             "Dr" if previous_names_a_place && !next_capitalized => "Drive",
             "No" | "no" | "Nos" | "nos" if !(piece.dotted && next_is_number) => return None,
+            // Words too ("a prop.", "the cat."): only before a number.
+            "Prop" | "prop" | "Cat" | "cat" if !next_is_number => return None,
             _ if kind == AbbreviationKind::State => {
                 let after_city = previous.is_some_and(|p| p.trail == "," && p.core.starts_with(char::is_uppercase));
                 // "Ariz., Nev. and Ga.": most are nothing else; some are words or names too.
@@ -1219,8 +1239,8 @@ impl<'a> Classifier<'a> {
                 && piece.core.starts_with(char::is_uppercase) && !matches!(piece.core, "Sen" | "Rep" | "Gen" | "Col" | "Maj" | "Mt" | "Ft" | "Fr" | "Sr" | "Jr" | "Lt" | "Det" | "Rev" | "Sv" | "Hon" | "Supt" | "Insp" | "Pres" | "Amb" | "Atty" | "Cmdr" | "Cpt" | "Capt" | "Sgt" | "Cpl" | "Pvt" | "Adm" | "Gov" | "Prof") => expansion,
             // A short form with a slash ("w/o", "n/a") is one with or without a period.
             _ if piece.core == "vs" || piece.core.contains(['/', ';']) => expansion,
-            // "Prop 50": a ballot measure's number.
-            "Prop" if next_is_number => expansion,
+            // "Prop 50": a ballot measure's number; "Cat. 5", a hurricane's category.
+            "Prop" | "prop" | "Cat" | "cat" => expansion,
             _ => return None,
         };
         Some((1, Semiotic::Abbreviation(spoken.to_string())))
