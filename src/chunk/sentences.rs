@@ -184,6 +184,11 @@ fn period_ends_sentence(tokens: &[&str], index: usize, word: &str, next_word: &s
     if matches!(word, "No" | "no" | "Nos" | "nos") {
         return next_capital;
     }
+    // A time zone ends sentences as a time does ("at noon EST. Midnight brought calm"),
+    // though "EST" is also "est." (established).
+    if TIME_ZONES.contains(&word) {
+        return next_capital && !TIME_CONTINUATIONS.contains(&next_bare);
+    }
     if let Some((kind, _)) = data().abbreviation(word) {
         if kind == AbbreviationKind::Title && !matches!(word, "Sr" | "Jr") {
             return false;

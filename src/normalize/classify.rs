@@ -574,8 +574,14 @@ impl<'a> Classifier<'a> {
                 return Some((1, Semiotic::Abbreviation(format!("{minutes}{} seconds", seconds.words()))));
             }
             None if glued_suffix.is_some() && !clock.is_empty() && clock.len() <= 2 => (clock.parse::<u64>().ok()?, 0),
-            // "0600 GMT", "1430 hours": the 24-hour clock, said "oh six hundred".
-            None if clock.len() == 4 && self.joined(index) && matches!(self.core(index + 1), Some("GMT" | "UTC" | "Zulu" | "hours" | "hrs")) => {
+            // "0600 GMT", "1430 hours", "0600 local time", "at 0730": the 24-hour clock, said
+            // "oh six hundred" (no year or count is written with a leading zero).
+            None if clock.len() == 4
+                && ((self.joined(index)
+                    && (matches!(self.core(index + 1), Some("GMT" | "UTC" | "Zulu" | "hours" | "hrs")) || self.core(index + 1).is_some_and(|zone| TIME_ZONES.contains(&zone))
+                        || (self.core(index + 1) == Some("local") && self.core(index + 2) == Some("time"))))
+                    || (clock.starts_with('0') && self.follows(index, &["at", "by", "until", "till", "from", "before", "after", "since"]))) =>
+            {
                 let (hour, minute) = (clock[..2].parse::<u64>().ok()?, clock[2..].parse::<u64>().ok()?);
                 if hour > 23 || minute > 59 {
                     return None;
@@ -587,9 +593,12 @@ impl<'a> Classifier<'a> {
                     1..=9 => format!("oh {}", number(minute)),
                     _ => number(minute),
                 };
-                // "0800 hrs": the unit read out with the time.
+                // "0800 hrs": the unit read out with the time; a zone is said after it.
                 if self.core(index + 1) == Some("hrs") {
                     return Some((2, Semiotic::Abbreviation(format!("{hours} {minutes} hours"))));
+                }
+                if let Some(zone) = self.core(index + 1).filter(|zone| self.joined(index) && TIME_ZONES.contains(zone) && !matches!(*zone, "GMT" | "UTC")) {
+                    return Some((2, Semiotic::Abbreviation(format!("{hours} {minutes} {}", super::verbalize::zone(zone)))));
                 }
                 return Some((1, Semiotic::Abbreviation(format!("{hours} {minutes}"))));
             }

@@ -97,7 +97,8 @@ impl Normalizer {
             index += token.len;
             // A period claimed by a word that turned out to be no abbreviation is given back.
             // A measure's period before a capital ends a sentence too, as the splitter finds.
-            let measure = matches!(token.semiotic, Some(Semiotic::Measure { .. }));
+            // So does a time zone's ("at 5 p.m. EST. Then").
+            let measure = matches!(token.semiotic, Some(Semiotic::Measure { .. })) || (token.semiotic.is_some() && classify::TIME_ZONES.contains(&last.core));
             let next_capital = pieces.get(index).is_some_and(|next| next.core.starts_with(char::is_uppercase));
             let ends_sentence = (index == pieces.len() && (is_sentence || measure)) || (measure && next_capital);
             let mut trail = spoken_trail(last, ends_sentence || token.semiotic.is_none());

@@ -247,14 +247,14 @@ fn time(hour: u64, minute: u64, second: Option<u64>, suffix: Option<&str>, zone:
 }
 
 /// A time zone as said after a time. American broadcasters say the zone of "3 p.m. ET" as
-/// "three p m Eastern"; other zones are spelled.
+/// "three p m Eastern"; other zones are spelled ("G M T").
 pub fn zone(zone: &str) -> String {
     match zone {
         "ET" => "Eastern".to_string(),
         "CT" => "Central".to_string(),
         "MT" => "Mountain".to_string(),
         "PT" => "Pacific".to_string(),
-        other => spell(&other.to_lowercase()),
+        other => spell(other),
     }
 }
 
