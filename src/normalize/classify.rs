@@ -815,10 +815,12 @@ impl<'a> Classifier<'a> {
         Some((1, Semiotic::Abbreviation(super::verbalize::zone(core))))
     }
 
-    /// "million" after the piece at `index`, when nothing but a space separates them.
+    /// "million" after the piece at `index`, when nothing but a space separates them; also
+    /// the short forms that are nothing else spaced ("€4.5 bn", "$3 mn"; not "m" or "k").
     fn scale_at(&self, index: usize) -> Option<String> {
         let next = self.core(index + 1)?;
-        (self.pieces[index].trail.is_empty() && SCALES.contains(&next)).then(|| next.to_string())
+        let scale = short_scale(next).or_else(|| SCALES.iter().find(|scale| **scale == next).copied())?;
+        self.pieces[index].trail.is_empty().then(|| scale.to_string())
     }
 
     fn range(&self, index: usize) -> Found {
@@ -1070,6 +1072,10 @@ impl<'a> Classifier<'a> {
 
     fn number(&self, index: usize) -> Found {
         let piece = self.pieces[index];
+        // "3 mn users", "2.1 trn yen": a short scale written apart.
+        if let (true, Some(amount), Some(scale)) = (piece.trail.is_empty(), parse_number(piece.core), self.core(index + 1).and_then(short_scale)) {
+            return Some((2, Semiotic::Scaled { amount, scale }));
+        }
         // Numbers to dial are said digit by digit: "call 911", "text 741741".
         const DIALED: &[&str] = &["call", "dial", "dialed", "dialled", "dialing", "dialling", "text", "texting"];
         let digits = |core: &str| core.len() >= 3 && core.bytes().all(|b| b.is_ascii_digit());
@@ -1799,6 +1805,17 @@ const SCALE_SUFFIXES: &[(&str, &str)] = &[
     ("bn", "billion"), ("tn", "trillion"), ("trn", "trillion"), ("mn", "million"), ("m", "million"), ("k", "thousand"),
     ("K", "thousand"), ("M", "million"), ("B", "billion"),
 ];
+
+/// A scale's short form that is nothing else when written apart from its number ("bn";
+/// not "m" or "k", which are meters and thousands or letters).
+fn short_scale(word: &str) -> Option<&'static str> {
+    match word {
+        "bn" | "bln" => Some("billion"),
+        "mn" | "mln" => Some("million"),
+        "trn" => Some("trillion"),
+        _ => None,
+    }
+}
 
 /// An amount of money with its scale glued on: "1.5bn" -> ("1.5", billion). After a currency
 /// sign, "T" is trillions too ("$3T"); glued to a bare number it is a unit ("a 3T scanner").
