@@ -951,12 +951,14 @@ impl<'a> Classifier<'a> {
                         return Some((1, Semiotic::Abbreviation(said.to_string())));
                     }
                 }
-                // "their 30s", "the 80s": ages and decades, not seconds.
+                // "their 30s", "the 80s", "over 50s": ages and decades, not seconds.
                 let tens = number_text.len() == 2 && number_text.ends_with('0') && !number_text.starts_with('0');
                 let possessive = index.checked_sub(1).and_then(|i| self.core(i)).is_some_and(|word| {
-                    matches!(word.to_lowercase().as_str(), "the" | "their" | "his" | "her" | "its" | "our" | "my" | "your" | "early" | "mid" | "late" | "low" | "high" | "upper")
+                    matches!(word.to_lowercase().as_str(), "the" | "their" | "his" | "her" | "its" | "our" | "my" | "your" | "early" | "mid" | "late" | "low" | "high" | "upper" | "over" | "under")
                 });
-                if unit == "s" && tens && possessive {
+                // "ran it in under 50s": a time after all.
+                let timed = index.checked_sub(2).and_then(|i| self.core(i)) == Some("in") && self.follows(index, &["over", "under"]);
+                if unit == "s" && tens && possessive && !timed {
                     return Some((1, Semiotic::Decade { year: amount.value()?, short: true }));
                 }
                 // "50p": pence, in British prices under a pound; "1080p": a video resolution.
@@ -1267,7 +1269,9 @@ impl<'a> Classifier<'a> {
         // A Boeing jet with its variant is known without the maker's name: "the 787-9".
         let boeing_variant = core.len() >= 5 && core.as_bytes()[0] == b'7' && core.as_bytes()[2] == b'7' && core.as_bytes()[3] == b'-' && core.as_bytes()[1].is_ascii_digit() && core.as_bytes()[4].is_ascii_digit()
             && !self.follows(index, &["between", "from"]);
-        if !boeing_variant && !self.follows_exactly(index, MODEL_MAKERS) {
+        // "the 737 MAX 9": so is a Boeing MAX.
+        let max_jet = core.len() == 3 && core.starts_with('7') && core.ends_with('7') && matches!(self.core(index + 1), Some("MAX" | "Max"));
+        if !boeing_variant && !max_jet && !self.follows_exactly(index, MODEL_MAKERS) {
             return None;
         }
         let letters = core.chars().take_while(char::is_ascii_uppercase).count();
