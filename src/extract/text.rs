@@ -62,7 +62,8 @@ pub fn extract(input: &str) -> Article {
                     continue;
                 }
             }
-            if junk::ends_article(&line) && !blocks.is_empty() {
+            // Only after some of the story: "128 comments" over the byline is a count.
+            if junk::ends_article(&line) && blocks.iter().any(|block| is_prose(&block.text)) {
                 break 'groups;
             }
             // A line that is one of the byline's names, after the story, heads the author's
