@@ -1102,6 +1102,11 @@ impl<'a> Classifier<'a> {
         if piece.core.len() == 3 && digits(piece.core) && !piece.core.starts_with('0') && after_route_label() {
             return Some((1, Semiotic::Abbreviation(super::number::in_pairs(piece.core.parse().ok()?))));
         }
+        // So are sections of laws: "Section 230" is two thirty, "Section 1983" nineteen eighty three.
+        let after_section = index.checked_sub(1).is_some_and(|before| matches!(self.pieces[before].core, "Section" | "section" | "Sec" | "sec") && matches!(self.pieces[before].trail, "" | "."));
+        if (3..=4).contains(&piece.core.len()) && digits(piece.core) && !piece.core.starts_with('0') && after_section {
+            return Some((1, Semiotic::Abbreviation(super::number::in_pairs(piece.core.parse().ok()?))));
+        }
         // Bills are numbered in pairs of digits: "H.R. 3684" is "H R thirty six eighty four".
         const BILL_LABELS: &[&str] = &["H.R", "HR", "S", "H.Res", "S.Res", "H.J.Res", "S.J.Res"];
         let bill = digits(piece.core) && index.checked_sub(1).map(|before| self.pieces[before]).is_some_and(|label| {
@@ -1469,6 +1474,8 @@ fn single(core: &str) -> Option<Semiotic> {
         "q/q" | "Q/Q" | "QoQ" | "qoq" | "q-o-q" => Some("quarter on quarter"),
         "m/m" | "M/M" | "MoM" | "mom" | "m-o-m" => Some("month on month"),
         "YTD" | "ytd" => Some("year to date"),
+        // A poll's margin of error: "(MoE ±3.1)".
+        "MoE" => Some("margin of error"),
         _ => None,
     };
     if let Some(said) = compared.filter(|_| core != "mom") {
