@@ -828,6 +828,20 @@ impl<'a> Classifier<'a> {
         let previous = index.checked_sub(1).map(|at| self.pieces[at]);
         let numbered = previous.is_some_and(|p| (p.dotted && matches!(p.core, "No" | "no" | "Nos" | "nos")) || (p.trail.is_empty() && matches!(p.core, "Case" | "case" | "Docket" | "docket")));
         if numbered {
+            // A federal case number, "1:24-cr-00123": office, year, kind, number.
+            let core = self.pieces[index].core;
+            if let Some((office, rest)) = core.split_once(':') {
+                let parts: Vec<&str> = rest.split('-').collect();
+                let digits = |text: &str, lengths: std::ops::RangeInclusive<usize>| lengths.contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit());
+                if let [year, kind, number, ..] = parts[..] {
+                    if digits(office, 1..=2) && digits(year, 2..=2) && (2..=3).contains(&kind.len()) && kind.bytes().all(|b| b.is_ascii_alphabetic()) && digits(number, 1..=6) {
+                        let pairs = |text: &str| super::number::in_pairs(text.parse().unwrap_or_default());
+                        let judge = parts[3..].iter().map(|initials| spell(&initials.to_uppercase())).collect::<Vec<_>>().join(" ");
+                        let said = format!("{} {} {} {} {judge}", pairs(office), pairs(year), spell(&kind.to_uppercase()), pairs(number));
+                        return Some((1, Semiotic::Abbreviation(said.trim_end().to_string())));
+                    }
+                }
+            }
             let parts: Vec<&str> = self.pieces[index].core.split('-').collect();
             if parts.len() >= 2 && parts.iter().all(|part| (1..=4).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())) {
                 let said: Vec<String> = parts.iter().map(|part| super::number::in_pairs(part.parse().unwrap_or_default())).collect();
