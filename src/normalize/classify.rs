@@ -827,26 +827,8 @@ impl<'a> Classifier<'a> {
         // "No. 23-1045", "Case 24-517": a number made of parts, not a span.
         let previous = index.checked_sub(1).map(|at| self.pieces[at]);
         let numbered = previous.is_some_and(|p| (p.dotted && matches!(p.core, "No" | "no" | "Nos" | "nos")) || (p.trail.is_empty() && matches!(p.core, "Case" | "case" | "Docket" | "docket")));
-        if numbered {
-            // A federal case number, "1:24-cr-00123": office, year, kind, number.
-            let core = self.pieces[index].core;
-            if let Some((office, rest)) = core.split_once(':') {
-                let parts: Vec<&str> = rest.split('-').collect();
-                let digits = |text: &str, lengths: std::ops::RangeInclusive<usize>| lengths.contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit());
-                if let [year, kind, number, ..] = parts[..] {
-                    if digits(office, 1..=2) && digits(year, 2..=2) && (2..=3).contains(&kind.len()) && kind.bytes().all(|b| b.is_ascii_alphabetic()) && digits(number, 1..=6) {
-                        let pairs = |text: &str| super::number::in_pairs(text.parse().unwrap_or_default());
-                        let judge = parts[3..].iter().map(|initials| spell(&initials.to_uppercase())).collect::<Vec<_>>().join(" ");
-                        let said = format!("{} {} {} {} {judge}", pairs(office), pairs(year), spell(&kind.to_uppercase()), pairs(number));
-                        return Some((1, Semiotic::Abbreviation(said.trim_end().to_string())));
-                    }
-                }
-            }
-            let parts: Vec<&str> = self.pieces[index].core.split('-').collect();
-            if parts.len() >= 2 && parts.iter().all(|part| (1..=4).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())) {
-                let said: Vec<String> = parts.iter().map(|part| super::number::in_pairs(part.parse().unwrap_or_default())).collect();
-                return Some((1, Semiotic::Abbreviation(said.join(" dash "))));
-            }
+        if let Some(said) = numbered.then(|| docket_number(self.pieces[index].core)).flatten() {
+            return Some((1, Semiotic::Abbreviation(said)));
         }
         let found = self.span(index)?;
         // "between 2006-2018": between one and the other.
@@ -1089,8 +1071,10 @@ impl<'a> Classifier<'a> {
     fn number(&self, index: usize) -> Found {
         let piece = self.pieces[index];
         // "3 mn users", "2.1 trn yen": a short scale written apart.
-        if let (true, Some(amount), Some(scale)) = (piece.trail.is_empty(), parse_number(piece.core), self.core(index + 1).and_then(short_scale)) {
-            return Some((2, Semiotic::Scaled { amount, scale }));
+        if let Some(scale) = self.core(index + 1).and_then(short_scale).filter(|_| piece.trail.is_empty()) {
+            if let Some(amount) = parse_number(piece.core) {
+                return Some((2, Semiotic::Scaled { amount, scale }));
+            }
         }
         // Numbers to dial are said digit by digit: "call 911", "text 741741".
         const DIALED: &[&str] = &["call", "dial", "dialed", "dialled", "dialing", "dialling", "text", "texting"];
@@ -1109,16 +1093,16 @@ impl<'a> Classifier<'a> {
         if five_digits(piece.core) && (zip_before(index) || (index >= 2 && matches!(self.pieces[index - 1].core, "and" | "or") && five_digits(self.pieces[index - 2].core) && zip_before(index - 2))) {
             return Some((1, Semiotic::Telephone(vec![piece.core.to_string()])));
         }
-        // Roads with three-digit numbers are said in pairs: "Highway 101" is one oh one.
-        // Matched as written: "gave us 250" is not a road.
+        // Roads with three-digit numbers and sections of laws are said in pairs: "Highway 101"
+        // is one oh one, "Section 1983" nineteen eighty three. Matched as written: "gave us
+        // 250" is not a road.
         const ROUTE_LABELS: &[&str] = &["Highway", "Hwy", "Route", "Rte", "Interstate", "U.S", "US", "SR"];
-        let after_route_label = || index.checked_sub(1).is_some_and(|before| ROUTE_LABELS.contains(&self.pieces[before].core) && matches!(self.pieces[before].trail, "" | "."));
-        if piece.core.len() == 3 && digits(piece.core) && !piece.core.starts_with('0') && after_route_label() {
-            return Some((1, Semiotic::Abbreviation(super::number::in_pairs(piece.core.parse().ok()?))));
-        }
-        // So are sections of laws: "Section 230" is two thirty, "Section 1983" nineteen eighty three.
-        let after_section = index.checked_sub(1).is_some_and(|before| matches!(self.pieces[before].core, "Section" | "section" | "Sec" | "sec") && matches!(self.pieces[before].trail, "" | "."));
-        if (3..=4).contains(&piece.core.len()) && digits(piece.core) && !piece.core.starts_with('0') && after_section {
+        const SECTION_LABELS: &[&str] = &["Section", "section", "Sec", "sec"];
+        let label = index.checked_sub(1).map(|before| self.pieces[before]).filter(|label| matches!(label.trail, "" | "."));
+        let paired = label.is_some_and(|label| {
+            (ROUTE_LABELS.contains(&label.core) && piece.core.len() == 3) || (SECTION_LABELS.contains(&label.core) && (3..=4).contains(&piece.core.len()))
+        });
+        if paired && digits(piece.core) && !piece.core.starts_with('0') {
             return Some((1, Semiotic::Abbreviation(super::number::in_pairs(piece.core.parse().ok()?))));
         }
         // Bills are numbered in pairs of digits: "H.R. 3684" is "H R thirty six eighty four".
@@ -1232,10 +1216,11 @@ impl<'a> Classifier<'a> {
         if piece.core == "c" && piece.dotted && self.core(index + 1).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit())) {
             return Some((1, Semiotic::Abbreviation("circa".to_string())));
         }
+        let previous = index.checked_sub(1).and_then(|i| self.pieces.get(i));
+        let after_city = previous.is_some_and(|p| p.trail == "," && p.core.starts_with(char::is_uppercase));
         // "Trenton, N.J.,": AP's dotted form of a two-word state after a place and its comma
         // ("Washington, D.C." stays D C; "the N.Y. Times" and "N.C. State" stay letters).
-        let after_place = index.checked_sub(1).is_some_and(|at| self.pieces[at].trail == "," && self.pieces[at].core.starts_with(char::is_uppercase));
-        if piece.dotted && after_place && piece.core.contains('.') && piece.core != "D.C" {
+        if piece.dotted && after_city && piece.core.contains('.') && piece.core != "D.C" {
             if let Some(state) = self.data.states.get(piece.core) {
                 return Some((1, Semiotic::Abbreviation(state.clone())));
             }
@@ -1246,7 +1231,6 @@ impl<'a> Classifier<'a> {
         };
         let next_capitalized = self.core(index + 1).is_some_and(|w| w.starts_with(char::is_uppercase));
         let next_is_number = self.core(index + 1).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()));
-        let previous = index.checked_sub(1).and_then(|i| self.pieces.get(i));
         let previous_names_a_place = previous.is_some_and(|p| {
             p.trail.is_empty() && (p.core.starts_with(char::is_uppercase) || p.core.starts_with(|c: char| c.is_ascii_digit()))
         });
@@ -1256,10 +1240,11 @@ impl<'a> Classifier<'a> {
             }
             "Dr" if previous_names_a_place && !next_capitalized => "Drive",
             "No" | "no" | "Nos" | "nos" if !(piece.dotted && next_is_number) => return None,
-            // Words too ("a prop.", "the cat."): only before a number.
-            "Prop" | "prop" | "Cat" | "cat" if !next_is_number => return None,
+            // "Prop 50": a ballot measure's number; "Cat. 5", a hurricane's category. They are
+            // words too ("a prop.", "the cat."): only before a number.
+            "Prop" | "prop" | "Cat" | "cat" if next_is_number => expansion,
+            "Prop" | "prop" | "Cat" | "cat" => return None,
             _ if kind == AbbreviationKind::State => {
-                let after_city = previous.is_some_and(|p| p.trail == "," && p.core.starts_with(char::is_uppercase));
                 // "Ariz., Nev. and Ga.": most are nothing else; some are words or names too.
                 let word_too = self.data.state_words.contains(piece.core);
                 if !(piece.dotted && (after_city || !word_too)) {
@@ -1275,8 +1260,6 @@ impl<'a> Classifier<'a> {
                 && piece.core.starts_with(char::is_uppercase) && !matches!(piece.core, "Sen" | "Rep" | "Gen" | "Col" | "Maj" | "Mt" | "Ft" | "Fr" | "Sr" | "Jr" | "Lt" | "Det" | "Rev" | "Sv" | "Hon" | "Supt" | "Insp" | "Pres" | "Amb" | "Atty" | "Cmdr" | "Cpt" | "Capt" | "Sgt" | "Cpl" | "Pvt" | "Adm" | "Gov" | "Prof") => expansion,
             // A short form with a slash ("w/o", "n/a") is one with or without a period.
             _ if piece.core == "vs" || piece.core.contains(['/', ';']) => expansion,
-            // "Prop 50": a ballot measure's number; "Cat. 5", a hurricane's category.
-            "Prop" | "prop" | "Cat" | "cat" => expansion,
             _ => return None,
         };
         Some((1, Semiotic::Abbreviation(spoken.to_string())))
@@ -1830,6 +1813,24 @@ const SCALE_SUFFIXES: &[(&str, &str)] = &[
     ("bn", "billion"), ("tn", "trillion"), ("trn", "trillion"), ("mn", "million"), ("m", "million"), ("k", "thousand"),
     ("K", "thousand"), ("M", "million"), ("B", "billion"),
 ];
+
+/// A case or docket number as said, its parts in pairs of digits: "23-1045" is "twenty three
+/// dash ten forty five"; a federal one, "1:24-cr-00123" (office, year, kind, number, and
+/// perhaps a judge's initials), "one twenty four C R one twenty three".
+fn docket_number(core: &str) -> Option<String> {
+    let digits = |text: &str, lengths: std::ops::RangeInclusive<usize>| lengths.contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit());
+    let pairs = |text: &str| super::number::in_pairs(text.parse().unwrap_or_default());
+    if let Some((office, rest)) = core.split_once(':') {
+        let parts: Vec<&str> = rest.split('-').collect();
+        let [year, kind, number, ..] = parts[..] else { return None };
+        let federal = digits(office, 1..=2) && digits(year, 2..=2) && (2..=3).contains(&kind.len()) && kind.bytes().all(|b| b.is_ascii_alphabetic()) && digits(number, 1..=6);
+        let mut said = vec![pairs(office), pairs(year), spell(&kind.to_uppercase()), pairs(number)];
+        said.extend(parts[3..].iter().map(|initials| spell(&initials.to_uppercase())));
+        return federal.then(|| said.join(" "));
+    }
+    let parts: Vec<&str> = core.split('-').collect();
+    (parts.len() >= 2 && parts.iter().all(|part| digits(part, 1..=4))).then(|| parts.iter().map(|part| pairs(part)).collect::<Vec<_>>().join(" dash "))
+}
 
 /// A scale's short form that is nothing else when written apart from its number ("bn";
 /// not "m" or "k", which are meters and thousands or letters).

@@ -81,16 +81,11 @@ fn lift(graph: &mut GraphProto, opset: i64) -> bool {
     // ONNX Runtime's blocked layout can run through them ([`blocked_layout_kept`]). Each
     // 4-D tensor gets a new name; its 3-D name comes back through a `Squeeze` where a node
     // reads it as 3-D.
-    let scalars: Vec<&str> = graph
-        .initializer
-        .iter()
-        .filter(|tensor| tensor.dims.iter().product::<i64>() == 1 && !overridable.contains(&tensor.name.as_str()))
-        .map(|tensor| tensor.name.as_str())
-        .collect();
+    let scalars = scalar_constants(graph);
     let mut four_d: HashMap<String, String> = HashMap::new();
     let mut in_4d = lifted.clone();
     for (index, node) in graph.node.iter().enumerate() {
-        in_4d[index] |= elementwise_on(node, |name| four_d.contains_key(name), |name| scalars.contains(&name));
+        in_4d[index] |= elementwise_on(node, |name| four_d.contains_key(name), |name| scalars.contains(name));
         if in_4d[index] {
             four_d.insert(node.output[0].clone(), format!("{PREFIX}.{index}.out"));
         }
@@ -109,7 +104,7 @@ fn lift(graph: &mut GraphProto, opset: i64) -> bool {
             }
         }
     }
-    let read_3d: Vec<String> = graph.output.iter().map(|output| output.name.as_str()).chain(read_3d.into_keys()).filter(|name| four_d.contains_key(*name)).map(str::to_string).collect();
+    let read_3d: HashSet<String> = graph.output.iter().map(|output| output.name.as_str()).chain(read_3d.into_keys()).filter(|name| four_d.contains_key(*name)).map(str::to_string).collect();
     let lifted_weights: Vec<String> = graph.node.iter().zip(&lifted).zip(&phases).filter(|((_, &lift), phases)| lift && phases.is_none()).map(|((node, _), _)| node.input[1].clone()).collect();
     let replaced: Vec<String> = graph.node.iter().zip(&phases).filter(|(_, phases)| phases.is_some()).flat_map(|(node, _)| node.input[1..].to_vec()).collect();
     graph.initializer.retain(|tensor| !replaced.contains(&tensor.name));
@@ -145,14 +140,14 @@ fn lift(graph: &mut GraphProto, opset: i64) -> bool {
         }
         let name = four_d[&node.output[0]].clone();
         let output = std::mem::replace(&mut node.output[0], name);
-        if let Some(phases) = phases {
-            let nodes = phases.nodes(&node, &format!("{PREFIX}.{index}"), &mut graph.initializer);
-            graph.node.extend(nodes);
-            graph.node.extend(read_3d.contains(&output).then(|| reshape("Squeeze", &four_d[&output], &output, &axes, opset)));
-            continue;
-        }
         let squeeze = read_3d.contains(&output).then(|| reshape("Squeeze", &node.output[0], &output, &axes, opset));
-        graph.node.push(node);
+        match phases {
+            Some(phases) => {
+                let nodes = phases.nodes(&node, &format!("{PREFIX}.{index}"), &mut graph.initializer);
+                graph.node.extend(nodes);
+            }
+            None => graph.node.push(node),
+        }
         graph.node.extend(squeeze);
     }
     true
@@ -269,6 +264,18 @@ fn floats(tensor: &TensorProto) -> Option<Vec<f32>> {
     (values.len() as i64 == tensor.dims.iter().product::<i64>()).then_some(values)
 }
 
+/// The names of the graph's one-value constants (initializers no input can override): an
+/// elementwise operator with one keeps the layout of its other input.
+fn scalar_constants(graph: &GraphProto) -> HashSet<&str> {
+    let overridable: HashSet<&str> = graph.input.iter().map(|input| input.name.as_str()).collect();
+    graph
+        .initializer
+        .iter()
+        .filter(|tensor| tensor.dims.iter().product::<i64>() == 1 && !overridable.contains(tensor.name.as_str()))
+        .map(|tensor| tensor.name.as_str())
+        .collect()
+}
+
 /// Operators that work alike on a 3-D tensor and on the same tensor with a height of one.
 const ELEMENTWISE: &[&str] = &["LeakyRelu", "Relu", "Tanh", "Sigmoid", "Add", "Sub", "Mul", "Div"];
 
@@ -328,13 +335,7 @@ fn reorder(op_type: &str, input: &str, output: &str, channels: Option<i64>) -> N
 
 /// Rewrites `graph` in place for [`blocked_layout_kept`]; whether it changed anything.
 fn keep_blocked(graph: &mut GraphProto) -> bool {
-    let overridable: Vec<&str> = graph.input.iter().map(|input| input.name.as_str()).collect();
-    let scalars: Vec<String> = graph
-        .initializer
-        .iter()
-        .filter(|tensor| tensor.dims.iter().product::<i64>() == 1 && !overridable.contains(&tensor.name.as_str()))
-        .map(|tensor| tensor.name.clone())
-        .collect();
+    let scalars: HashSet<String> = scalar_constants(graph).into_iter().map(str::to_string).collect();
     // Input channels of each blocked convolution, from its weight (output, input, ...).
     let weight_dims: HashMap<&str, &[i64]> = graph.initializer.iter().map(|tensor| (tensor.name.as_str(), tensor.dims.as_slice())).collect();
     let input_channels = |conv: &NodeProto| -> Option<i64> {
@@ -400,7 +401,7 @@ fn keep_blocked(graph: &mut GraphProto) -> bool {
         let channels: Vec<i64> = node.input.iter().filter_map(|input| blocked.get(input)).map(|(_, channels)| *channels).collect();
         // A blocked tensor may end in padding channels of zeros, which must not be divisors.
         let divides_by_tensor = node.op_type == "Div" && node.input.get(1).is_some_and(|divisor| blocked.contains_key(divisor));
-        if elementwise_on(&node, |name| blocked.contains_key(name), |name| scalars.iter().any(|scalar| scalar == name))
+        if elementwise_on(&node, |name| blocked.contains_key(name), |name| scalars.contains(name))
             && channels.windows(2).all(|pair| pair[0] == pair[1])
             && !divides_by_tensor
         {
