@@ -19,5 +19,6 @@ pub mod pipeline;
 pub mod podcast;
 pub mod synth;
 pub mod voice;
+pub mod workers;
 
 pub use error::{Error, Result};

@@ -255,14 +255,15 @@ fn kept(energy: f64) -> f64 {
 
 /// Bins of `bin` frames made at start 0 by [`energy_bins`], summed into the bins of `into`
 /// frames of a narration in which the segment starts at `start`.
-pub fn rebin(bins: &[f64], bin: usize, start: usize, into: usize) -> (usize, Vec<f64>) {
+pub fn rebin<E: Copy + Into<f64>>(bins: &[E], bin: usize, start: usize, into: usize) -> (usize, Vec<f64>) {
     debug_assert!(into.is_multiple_of(bin) && start.is_multiple_of(bin));
     let per = (into / bin).max(1);
     let first = start / into;
     // The segment starts inside its first bin of the narration.
     let lead = per - (start - first * into) / bin;
     let (head, rest) = bins.split_at(lead.min(bins.len()));
-    let sums = std::iter::once(head.iter().sum()).chain(rest.chunks(per).map(|chunk| chunk.iter().sum())).collect();
+    let sum = |energies: &[E]| energies.iter().map(|&energy| energy.into()).sum();
+    let sums = std::iter::once(sum(head)).chain(rest.chunks(per).map(sum)).collect();
     (first, sums)
 }
 

@@ -229,7 +229,8 @@ pub fn place(segment: &Segment, settings: &AssembleSettings) -> Result<Vec<f32>>
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
     pub shape: Shape,
-    pub energy: Vec<f64>,
+    /// At the precision profiles are made in (see [`loudness::energy_bins`]).
+    pub energy: Vec<f32>,
 }
 
 impl Profile {
@@ -257,16 +258,17 @@ impl Profile {
 
     /// The profile of a placed segment (see [`place`]).
     pub fn of(placed: &[f32], settings: &AssembleSettings) -> Profile {
-        Profile { shape: Shape::of(placed, settings), energy: Profile::energy_of(placed, settings) }
+        let (shape, energy) = rayon::join(|| Shape::of(placed, settings), || Profile::energy_of(placed, settings));
+        Profile { shape, energy }
     }
 
     /// A placed segment's energy in bins of [`Profile::bin`] frames from its start.
-    fn energy_of(placed: &[f32], settings: &AssembleSettings) -> Vec<f64> {
-        loudness::energy_bins(placed, settings.sample_rate, 0, Profile::bin(settings)).1
+    fn energy_of(placed: &[f32], settings: &AssembleSettings) -> Vec<f32> {
+        loudness::energy_bins(placed, settings.sample_rate, 0, Profile::bin(settings)).1.into_iter().map(|energy| energy as f32).collect()
     }
 
     /// Profile bins moved to `start` and summed into 100 ms steps.
-    fn steps(energy: &[f64], start: usize, settings: &AssembleSettings) -> (usize, Vec<f64>) {
+    fn steps(energy: &[f32], start: usize, settings: &AssembleSettings) -> (usize, Vec<f64>) {
         loudness::rebin(energy, Profile::bin(settings), start, loudness::hop_frames(settings.sample_rate))
     }
 
@@ -280,7 +282,7 @@ impl Profile {
         for number in [self.shape.frames, self.shape.silences.len()].into_iter().chain(self.shape.silences.iter().flat_map(|&(start, length)| [start, length])) {
             bytes.extend_from_slice(&(number as u64).to_le_bytes());
         }
-        self.energy.iter().for_each(|&e| bytes.extend_from_slice(&(e as f32).to_le_bytes()));
+        self.energy.iter().for_each(|&e| bytes.extend_from_slice(&e.to_le_bytes()));
         bytes
     }
 
@@ -294,7 +296,7 @@ impl Profile {
         if !energy_bytes.len().is_multiple_of(4) {
             return None;
         }
-        let energy = energy_bytes.chunks_exact(4).map(|b| f64::from(f32::from_le_bytes(b.try_into().expect("4 bytes")))).collect();
+        let energy = energy_bytes.chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes"))).collect();
         Some(Profile { shape: Shape { frames, silences }, energy })
     }
 }
@@ -305,6 +307,11 @@ pub trait PieceStore: Sync {
     fn get(&self, key: &str) -> Option<Vec<u8>>;
     /// Keeps a piece; failing to is not an error worth stopping an episode for.
     fn put(&self, key: &str, bytes: &[u8]);
+
+    /// Whether a piece is kept under `key` (without reading it where the store can tell).
+    fn contains(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
 
     /// Whether a piece of `len` bytes is kept under `key`.
     fn holds(&self, key: &str, len: usize) -> bool {

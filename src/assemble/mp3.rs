@@ -131,10 +131,10 @@ pub fn write_mp3(narration: &Narration, path: &Path, kbps: u32, tags: &Mp3Tags, 
     let ranges = pieces(narration, &pcm, frame);
     let keys: Option<Vec<String>> = cache.map(|_| ranges.iter().map(|range| piece_key(&pcm[range.start * channels..range.end * channels], narration.sample_rate, channels, kbps)).collect());
     let stream = Stream { rate: narration.sample_rate, channels, brate, path };
-    let pieced = stream.encode_pieces(&ranges, keys.as_deref().zip(cache), &|index| Ok(pcm[ranges[index].start * channels..ranges[index].end * channels].to_vec()))?;
+    let pieced = stream.encode_pieces(&ranges, keys.as_deref().zip(cache), &|_| Ok(()), &|index| Ok(pcm[ranges[index].start * channels..ranges[index].end * channels].to_vec()))?;
     let audio = match pieced {
-        Some(audio) => audio,
-        None => stream.encode(&pcm)?,
+        Some(pieces) => pieces,
+        None => vec![stream.encode(&pcm)?],
     };
     write_file(path, &audio, tags, narration.duration_seconds(), narration.sample_rate)
 }
@@ -207,8 +207,16 @@ pub fn write_planned_mp3<'f>(
     };
     let stream = Stream { rate: plan.sample_rate, channels, brate, path };
     let store = keys.as_deref().zip(store.map(|(_, store)| store));
-    match stream.encode_pieces(&ranges, store, &render)? {
-        Some(audio) => write_file(path, &audio, tags, plan.duration_seconds(), plan.sample_rate).map(Some),
+    // The segments of the pieces to encode are finished first, in parallel (a segment is
+    // finished with several threads; a piece waiting for another's segment would hold one).
+    let prepare = |pieces: &[usize]| -> Result<()> {
+        let mut needed: Vec<usize> = pieces.iter().flat_map(|&piece| planned[piece].1.clone()).collect();
+        needed.sort_unstable();
+        needed.dedup();
+        needed.par_iter().try_for_each(|&segment| finished_once(segment).map(drop))
+    };
+    match stream.encode_pieces(&ranges, store, &prepare, &render)? {
+        Some(pieces) => write_file(path, &pieces, tags, plan.duration_seconds(), plan.sample_rate).map(Some),
         None => Ok(None),
     }
 }
@@ -258,17 +266,18 @@ fn planned_pieces(plan: &Plan, frame: usize) -> Vec<(Range<usize>, Range<usize>)
     pieces
 }
 
-/// The ID3 tag and the frames, written atomically; returns the duration of the frames.
-fn write_file(path: &Path, audio: &[u8], tags: &Mp3Tags, duration: f64, rate: u32) -> Result<f64> {
+/// The ID3 tag and the frames (in pieces, one after another), written atomically; returns
+/// the duration of the frames.
+fn write_file(path: &Path, pieces: &[Vec<u8>], tags: &Mp3Tags, duration: f64, rate: u32) -> Result<f64> {
     let tag = id3_tag(tags, duration);
     write_atomically(path, |file| {
         // An empty tag is left out: readers take a frameless ID3 header for a broken file.
         if tag.frames().next().is_some() {
             tag.write_to(&mut *file, Version::Id3v24).map_err(|e| Error::engine(format!("{}: MP3 tag: {e}", path.display())))?;
         }
-        file.write_all(audio).map_err(|e| Error::io(path, e))
+        pieces.iter().try_for_each(|piece| file.write_all(piece)).map_err(|e| Error::io(path, e))
     })?;
-    match frame_count(audio) {
+    match pieces.iter().map(|piece| frame_count(piece)).sum::<Option<usize>>() {
         Some(frames) => Ok((frames * frame_samples(rate)) as f64 / f64::from(rate)),
         None => crate::synth::decode::duration_of_file(path),
     }
@@ -290,21 +299,29 @@ impl Stream<'_> {
 
     /// The frames of pieces (frame ranges that tile the narration), encoded in parallel,
     /// each taken from the store by its key where it is there; `pcm(index)` gives a piece's
-    /// interleaved samples. `None` where a piece did not come out the length it was cut to.
-    fn encode_pieces(&self, ranges: &[Range<usize>], store: Option<(&[String], &dyn PieceStore)>, pcm: &(dyn Fn(usize) -> Result<Vec<i16>> + Sync)) -> Result<Option<Vec<u8>>> {
+    /// interleaved samples, after `prepare(indices)` has been called with all the pieces to
+    /// encode (to make their samples in parallel). `None` where a piece did not come out the
+    /// length it was cut to.
+    fn encode_pieces(
+        &self,
+        ranges: &[Range<usize>],
+        store: Option<(&[String], &dyn PieceStore)>,
+        prepare: &(dyn Fn(&[usize]) -> Result<()> + Sync),
+        pcm: &(dyn Fn(usize) -> Result<Vec<i16>> + Sync),
+    ) -> Result<Option<Vec<Vec<u8>>>> {
         let frame = frame_samples(self.rate);
-        let mut pieces: Vec<Option<Vec<u8>>> = match store {
-            Some((keys, store)) => ranges.par_iter().enumerate().map(|(index, _)| store.get(&keys[index])).collect(),
-            None => vec![None; ranges.len()],
+        // What the store holds is asked first, without reading it, so that the pieces it
+        // holds are read while the others are encoded.
+        let held: Vec<bool> = match store {
+            Some((keys, store)) => keys.par_iter().map(|key| store.contains(key)).collect(),
+            None => vec![false; ranges.len()],
         };
-        // The pieces to encode, longest first and one per task: after an edit they are a
-        // few neighbours, which a split of the whole list would leave to one thread.
-        let mut missing: Vec<usize> = (0..ranges.len()).filter(|&index| pieces[index].is_none()).collect();
-        missing.sort_by_key(|&index| std::cmp::Reverse(ranges[index].len()));
-        let encoded: Vec<(usize, Option<Vec<u8>>)> = missing
-            .par_iter()
-            .with_max_len(1)
-            .map(|&index| {
+        let encode = |indices: &[usize]| -> Result<Vec<(usize, Option<Vec<u8>>)>> {
+            // Longest first: after an edit they are a few neighbours.
+            let mut indices = indices.to_vec();
+            indices.sort_by_key(|&index| std::cmp::Reverse(ranges[index].len()));
+            prepare(&indices)?;
+            crate::workers::longest_first(&indices, rayon::current_num_threads(), |&index| {
                 let last = index + 1 == ranges.len();
                 let samples = pcm(index)?;
                 // The last look-ahead of a piece is silence the encoder's flush pads in.
@@ -318,14 +335,30 @@ impl Stream<'_> {
                 }
                 Ok((index, Some(bytes)))
             })
-            .collect::<Result<_>>()?;
+        };
+        let missing: Vec<usize> = (0..ranges.len()).filter(|&index| !held[index]).collect();
+        let (encoded, mut pieces) = rayon::join(
+            || encode(&missing),
+            || -> Vec<Option<Vec<u8>>> {
+                match store {
+                    Some((keys, store)) => keys.par_iter().zip(&held).map(|(key, &held)| if held { store.get(key) } else { None }).collect(),
+                    None => vec![None; ranges.len()],
+                }
+            },
+        );
+        let mut encoded = encoded?;
+        // A piece that left the store between the two looks (a cache cleared meanwhile).
+        let lost: Vec<usize> = (0..ranges.len()).filter(|&index| held[index] && pieces[index].is_none()).collect();
+        if !lost.is_empty() {
+            encoded.extend(encode(&lost)?);
+        }
         for (index, bytes) in encoded {
             match bytes {
                 Some(bytes) => pieces[index] = Some(bytes),
                 None => return Ok(None),
             }
         }
-        Ok(pieces.into_iter().collect::<Option<Vec<Vec<u8>>>>().map(|pieces| pieces.concat()))
+        Ok(pieces.into_iter().collect())
     }
 }
 

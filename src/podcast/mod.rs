@@ -215,7 +215,9 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
         }
     }
 
-    let script = pipeline::prepare(&article, voice, normalizer, &options.script)?;
+    // The first engine is made on another core while the text is prepared.
+    let (script, ()) = rayon::join(|| pipeline::prepare(&article, voice, normalizer, &options.script), || engines.warm());
+    let script = script?;
     let mut assemble = options.assemble.clone();
     assemble.frame_grid = match options.format {
         // Segments on the MP3 frame grid: the encoder can take them as independent pieces.
@@ -233,21 +235,37 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
         chapters: script.chapters_in(&mp3::as_played(sentences, assemble.sample_rate)),
     };
     let interrupted = || INTERRUPTED.load(Ordering::Relaxed).then(|| Error::input("interrupted before its files were written"));
+    // Captions and chapters follow the audio as played (an MP3 starts with the encoder's
+    // lead-in). They are written while the audio is encoded.
+    let captions_file = format!("{stem}.vtt");
+    let chapters_file = format!("{stem}.chapters.json");
+    let side_files = |sentences: &[Timing]| -> Result<()> {
+        let sentences = match options.format {
+            AudioFormat::Mp3 { .. } => mp3::as_played(sentences, assemble.sample_rate),
+            AudioFormat::Wav => sentences.to_vec(),
+        };
+        captions::write_vtt(&sentences, &episodes_dir.join(&captions_file))?;
+        crate::output::write_bytes(&episodes_dir.join(&chapters_file), chapters_json(&script.chapters_in(&sentences)).as_bytes())
+    };
     // The feed states the duration players will find: that of the encoded file (MP3 frames
     // round it up a little).
-    let (sentences, duration_seconds) = match (options.format, options.cache.as_ref()) {
+    let duration_seconds = match (options.format, options.cache.as_ref()) {
         (AudioFormat::Mp3 { kbps }, Some(cache)) => {
             let cached = CachedNarration::new(&script, engines, cache, &assemble)?;
             if let Some(error) = interrupted() {
                 return Err(error);
             }
             let store: (&[String], &dyn PieceStore) = (&cached.profile_keys, &CachedPieces(cache, Entry::Piece));
-            match mp3::write_planned_mp3(&cached.plan, &audio_path, kbps, &tags_for(&cached.plan.sentences), Some(store), &|index| cached.finished(index).map(Cow::Owned))? {
-                Some(duration) => (cached.plan.sentences, duration),
+            let written = alongside(
+                || mp3::write_planned_mp3(&cached.plan, &audio_path, kbps, &tags_for(&cached.plan.sentences), Some(store), &|index| cached.finished(index).map(Cow::Owned)),
+                || side_files(&cached.plan.sentences),
+            )?;
+            match written {
+                Some(duration) => duration,
                 None => {
                     let narration = pipeline::render_with(&script, engines, Some(cache), &assemble, &|| {})?;
-                    let duration = mp3::write_mp3(&narration, &audio_path, kbps, &tags_for(&narration.sentences), None)?;
-                    (narration.sentences, duration)
+                    side_files(&narration.sentences)?;
+                    mp3::write_mp3(&narration, &audio_path, kbps, &tags_for(&narration.sentences), None)?
                 }
             }
         }
@@ -257,9 +275,11 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
                 return Err(error);
             }
             let store: (&[String], &dyn PieceStore) = (&cached.profile_keys, &CachedPieces(cache, Entry::Pcm));
-            wav::write_planned_wav(&cached.plan, &audio_path, Some(store), &|index| cached.finished(index).map(Cow::Owned))?;
-            let duration = cached.plan.duration_seconds();
-            (cached.plan.sentences, duration)
+            alongside(
+                || wav::write_planned_wav(&cached.plan, &audio_path, Some(store), &|index| cached.finished(index).map(Cow::Owned)),
+                || side_files(&cached.plan.sentences),
+            )?;
+            cached.plan.duration_seconds()
         }
         (format, None) => {
             let segments = synth::synthesize_with(&script.chunks, engines, None, &|| {})?;
@@ -267,26 +287,16 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
             if let Some(error) = interrupted() {
                 return Err(error);
             }
-            let duration = match format {
-                AudioFormat::Mp3 { kbps } => mp3::write_finished_mp3(&plan, &finished, &audio_path, kbps, &tags_for(&plan.sentences))?,
+            let audio = || match format {
+                AudioFormat::Mp3 { kbps } => mp3::write_finished_mp3(&plan, &finished, &audio_path, kbps, &tags_for(&plan.sentences)),
                 AudioFormat::Wav => {
                     wav::write_planned_wav(&plan, &audio_path, None, &|index| Ok(Cow::Borrowed(finished[index].as_slice())))?;
-                    plan.duration_seconds()
+                    Ok(plan.duration_seconds())
                 }
             };
-            (plan.sentences, duration)
+            alongside(audio, || side_files(&plan.sentences))?
         }
     };
-    // Captions and chapters follow the audio as played: an MP3 starts with the encoder's lead-in.
-    let sentences = match options.format {
-        AudioFormat::Mp3 { .. } => mp3::as_played(&sentences, assemble.sample_rate),
-        AudioFormat::Wav => sentences,
-    };
-    let chapters = script.chapters_in(&sentences);
-    let captions_file = format!("{stem}.vtt");
-    captions::write_vtt(&sentences, &episodes_dir.join(&captions_file))?;
-    let chapters_file = format!("{stem}.chapters.json");
-    crate::output::write_bytes(&episodes_dir.join(&chapters_file), chapters_json(&chapters).as_bytes())?;
     let audio_bytes = std::fs::metadata(&audio_path).map_err(|e| Error::io(&audio_path, e))?.len();
     let description = article.lede.clone().or_else(|| article.blocks.iter().find(|b| b.kind == extract::BlockKind::Paragraph).map(|b| b.text.clone())).unwrap_or_default();
     let episode = Episode {
@@ -315,6 +325,12 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
     Ok((episode, true))
 }
 
+/// Runs `audio` while `side` runs on another thread; the first error of the two.
+fn alongside<T: Send>(audio: impl FnOnce() -> Result<T> + Send, side: impl FnOnce() -> Result<()> + Send) -> Result<T> {
+    let (audio, side) = rayon::join(audio, side);
+    side.and(audio)
+}
+
 /// A narration planned from the cache: each segment's profile comes from the cache where it
 /// is there, so that only new segments are synthesized; the samples of the others are read
 /// only for pieces of the episode not in the cache.
@@ -334,28 +350,54 @@ impl<'a> CachedNarration<'a> {
         let profile_keys: Vec<String> = segment_keys.iter().map(|key| Profile::key(key, settings)).collect();
         // A profile counts only with its segment still there: the samples may be needed, and
         // a segment made again (alone, not in its batch) need not come out the same length.
-        let mut profiles: Vec<Option<Profile>> = profile_keys
-            .par_iter()
-            .zip(&segment_keys)
-            .map(|(key, segment)| cache.contains(segment).then(|| cache.get_entry(Entry::Profile, key).and_then(|bytes| Profile::from_bytes(&bytes))).flatten())
-            .collect();
-        profiles.iter().flatten().for_each(|_| cache.count(true));
-        let missing: Vec<usize> = (0..profiles.len()).filter(|&index| profiles[index].is_none()).collect();
-        let chunks: Vec<Chunk> = missing.iter().map(|&index| script.chunks[index].clone()).collect();
-        let segments = synth::synthesize_with(&chunks, engines, Some(cache), &|| {})?;
-        let placed: Vec<Vec<f32>> = segments.par_iter().map(|segment| place(segment, settings)).collect::<Result<_>>()?;
-        let mut made = HashMap::new();
-        for (index, samples) in missing.into_iter().zip(placed) {
-            let profile = Profile::of(&samples, settings);
-            // A full disk makes the cache useless, not the episode wrong.
-            let _ = cache.put_entry(Entry::Profile, &profile_keys[index], &profile.to_bytes());
-            profiles[index] = Some(profile);
-            made.insert(index, samples);
+        let read = |index: usize| -> Option<Profile> {
+            cache.contains(&segment_keys[index]).then(|| cache.get_entry(Entry::Profile, &profile_keys[index]).and_then(|bytes| Profile::from_bytes(&bytes))).flatten()
+        };
+        // The segments without a profile file are made while the other profiles are read
+        // (after an edit: one sentence on one core, dozens of small files on the other).
+        let present: Vec<bool> = profile_keys.par_iter().map(|key| cache.has_entry(Entry::Profile, key)).collect();
+        let absent: Vec<usize> = (0..present.len()).filter(|&index| !present[index]).collect();
+        // Synthesis first: the current thread starts on it at once, another takes the reading.
+        let (made, mut profiles) = rayon::join(
+            || CachedNarration::make(&absent, script, engines, cache, settings),
+            || (0..present.len()).into_par_iter().map(|index| present[index].then(|| read(index)).flatten()).collect::<Vec<_>>(),
+        );
+        let mut made = made?;
+        // A profile file that could not be read (or whose segment is gone): made now.
+        let unreadable: Vec<usize> = (0..present.len()).filter(|&index| present[index] && profiles[index].is_none()).collect();
+        if !unreadable.is_empty() {
+            made.extend(CachedNarration::make(&unreadable, script, engines, cache, settings)?);
         }
+        profiles.iter().flatten().for_each(|_| cache.count(true));
+        let made: HashMap<usize, Vec<f32>> = made
+            .into_iter()
+            .map(|(index, samples, profile)| {
+                // A full disk makes the cache useless, not the episode wrong.
+                let _ = cache.put_entry(Entry::Profile, &profile_keys[index], &profile.to_bytes());
+                profiles[index] = Some(profile);
+                (index, samples)
+            })
+            .collect();
         let profiles: Vec<Profile> = profiles.into_iter().flatten().collect();
         let shapes: Vec<Shape> = profiles.iter().map(|profile| profile.shape.clone()).collect();
         let plan = Plan::new(&shapes, &script.chunks, &script.utterances, settings, &|index, start| profiles[index].energy_at(start, settings))?;
         Ok(CachedNarration { plan, profile_keys, segment_keys, made, cache, settings })
+    }
+
+    /// The segments `indices` of `script`, placed, with their profiles: taken from the
+    /// cache where they are there, or synthesized.
+    fn make(indices: &[usize], script: &Script, engines: &EnginePool, cache: &SegmentCache, settings: &AssembleSettings) -> Result<Vec<(usize, Vec<f32>, Profile)>> {
+        let chunks: Vec<Chunk> = indices.iter().map(|&index| script.chunks[index].clone()).collect();
+        // Each segment is placed and measured as soon as it is there, while it is stored.
+        let made = Mutex::new(Vec::with_capacity(indices.len()));
+        synth::synthesize_each(&chunks, engines, Some(cache), &|position, segment| {
+            let placed = place(segment, settings).map(|placed| {
+                let profile = Profile::of(&placed, settings);
+                (indices[position], placed, profile)
+            });
+            made.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(placed);
+        })?;
+        made.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).into_iter().collect()
     }
 
     /// Segment `index`, placed and finished: made in this run or read from the cache.
@@ -386,6 +428,10 @@ impl PieceStore for CachedPieces<'_> {
     fn put(&self, key: &str, bytes: &[u8]) {
         // A full disk makes the cache useless, not the episode wrong.
         let _ = self.0.put_entry(self.1, key, bytes);
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        self.0.has_entry(self.1, key)
     }
 
     fn holds(&self, key: &str, len: usize) -> bool {

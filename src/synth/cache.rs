@@ -132,6 +132,11 @@ impl SegmentCache {
         std::fs::metadata(self.path_with(key, kind.extension())).is_ok_and(|m| m.is_file() && m.len() == len)
     }
 
+    /// Whether an entry of another kind than segments is kept (without reading it).
+    pub fn has_entry(&self, kind: Entry, key: &str) -> bool {
+        std::fs::metadata(self.path_with(key, kind.extension())).is_ok_and(|m| m.is_file())
+    }
+
     /// Appends an entry of another kind than segments to `out`, where it is kept and `len`
     /// bytes long; `Ok(false)`, having written nothing, where it is not. The bytes go from
     /// file to file without passing through memory where the system allows it.
@@ -154,7 +159,7 @@ impl SegmentCache {
     /// Stores an entry of another kind than segments; like [`SegmentCache::put`], failing is
     /// not fatal.
     pub fn put_entry(&self, kind: Entry, key: &str, bytes: &[u8]) -> Result<()> {
-        write_entry(&self.path_with(key, kind.extension()), bytes)
+        write_entry(&self.path_with(key, kind.extension()), bytes, |_| Ok(()))
     }
 
     /// Counts a segment found (or not) by other means than [`SegmentCache::get`]: through
@@ -189,13 +194,18 @@ impl SegmentCache {
     /// Stores a segment. Failing to cache is not an error worth stopping a narration for, so
     /// the caller may ignore the result.
     pub fn put(&self, key: &str, segment: &Segment) -> Result<()> {
-        let mut bytes = Vec::with_capacity(12 + segment.samples.len() * 4);
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&segment.sample_rate.to_le_bytes());
-        for sample in &segment.samples {
-            bytes.extend_from_slice(&sample.to_le_bytes());
-        }
-        write_entry(&self.path(key), &bytes)
+        let mut header = MAGIC.to_vec();
+        header.extend_from_slice(&segment.sample_rate.to_le_bytes());
+        // The samples go through a small buffer, not a copy of the whole segment.
+        let mut buffer = Vec::with_capacity(16 * 1024);
+        write_entry(&self.path(key), &header, |file| {
+            for samples in segment.samples.chunks(4 * 1024) {
+                buffer.clear();
+                samples.iter().for_each(|sample| buffer.extend_from_slice(&sample.to_le_bytes()));
+                file.write_all(&buffer)?;
+            }
+            Ok(())
+        })
     }
 
     pub fn hits(&self) -> usize {
@@ -362,12 +372,12 @@ fn mark_in_use(file: &std::fs::File) {
     let _ = file.set_times(std::fs::FileTimes::new().set_accessed(std::time::SystemTime::now()));
 }
 
-/// Writes an entry through a temporary file and a rename.
-fn write_entry(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes an entry, `bytes` and then what `rest` writes, through a temporary file and a rename.
+fn write_entry(path: &Path, bytes: &[u8], rest: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>) -> Result<()> {
     let folder = path.parent().expect("entries live in a folder");
     std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
     let mut temp = tempfile::NamedTempFile::new_in(folder).map_err(|e| Error::io(folder, e))?;
-    temp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    temp.write_all(bytes).and_then(|()| rest(temp.as_file_mut())).map_err(|e| Error::io(path, e))?;
     temp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }

@@ -9,14 +9,12 @@ pub mod espeak_ng;
 pub mod piper;
 pub mod piper_graph;
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-
-use rayon::prelude::*;
 
 use crate::chunk::Chunk;
 use crate::error::{Error, Result};
-use crate::voice::Voice;
+use crate::voice::{EngineKind, Voice};
 
 /// A speech engine instance: text in, mono samples out. Instances are not shared between
 /// threads; the runner makes one per worker.
@@ -41,11 +39,15 @@ pub struct Segment {
     pub sample_rate: u32,
 }
 
-/// One engine per worker thread of a rayon pool, made on first use and reused for every
-/// chunk after: a voice is loaded once per thread, not once per chunk (or per article).
+/// Engines for the workers of a rayon pool, made on first use (at most one per worker) and
+/// reused for every chunk after: a voice is loaded once per worker, not once per chunk (or
+/// per article).
 pub struct EnginePool<'v> {
     voice: &'v Voice,
-    engines: Vec<Mutex<Option<Box<dyn Engine>>>>,
+    workers: usize,
+    /// Engines made and not in use.
+    idle: Mutex<Vec<Box<dyn Engine>>>,
+    made: AtomicUsize,
     /// Whether an engine made for a render with fewer batches than workers may use the idle
     /// workers' cores too. Right for one render; a pool shared by renders that run at once
     /// turns it off, or the wide engine would compete with the others for the cores.
@@ -53,10 +55,9 @@ pub struct EnginePool<'v> {
 }
 
 impl<'v> EnginePool<'v> {
-
-    /// Slots for `threads` workers.
+    /// Engines for `threads` workers.
     pub fn new(voice: &'v Voice, threads: usize) -> Self {
-        EnginePool { voice, engines: (0..threads.max(1)).map(|_| Mutex::new(None)).collect(), lend_idle_cores: true }
+        EnginePool { voice, workers: threads.max(1), idle: Mutex::new(Vec::new()), made: AtomicUsize::new(0), lend_idle_cores: true }
     }
 
     /// Whether an engine made for a render with fewer batches than workers may use the
@@ -68,6 +69,31 @@ impl<'v> EnginePool<'v> {
 
     pub fn voice(&self) -> &Voice {
         self.voice
+    }
+
+    /// Makes the first engine now where that is cheap (the embedded voice: a millisecond or
+    /// two), so that a caller can have it made on an idle core while it prepares the text.
+    /// A failure is left for the first real use to report.
+    pub fn warm(&self) {
+        let first = self.made.compare_exchange(0, 1, Ordering::Relaxed, Ordering::Relaxed).is_ok();
+        if self.voice.engine == EngineKind::Espeak && first {
+            if let Ok(engine) = self.voice.engine_with_threads(1) {
+                self.give_back(engine);
+            }
+        }
+    }
+
+    /// An engine not in use, made now (with `threads` threads) if there is none.
+    fn take(&self, threads: usize) -> Result<Box<dyn Engine>> {
+        if let Some(engine) = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop() {
+            return Ok(engine);
+        }
+        self.made.fetch_add(1, Ordering::Relaxed);
+        self.voice.engine_with_threads(threads)
+    }
+
+    fn give_back(&self, engine: Box<dyn Engine>) {
+        self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(engine);
     }
 }
 
@@ -90,12 +116,20 @@ pub fn segment_keys(chunks: &[Chunk], voice: &Voice) -> Vec<String> {
 }
 
 /// Synthesizes chunks in the current rayon pool with its engines, taking what it can from
-/// `cache` and storing what it makes there.
+/// `cache` and storing what it makes there. `on_done` is called once per chunk (for
+/// progress display).
+pub fn synthesize_with(chunks: &[Chunk], engines: &EnginePool, cache: Option<&cache::SegmentCache>, on_done: &(dyn Fn() + Sync)) -> Result<Vec<Segment>> {
+    synthesize_each(chunks, engines, cache, &|_, _| on_done())
+}
+
+/// Like [`synthesize_with`], calling `on_ready(index, segment)` as soon as the segment of
+/// chunk `index` is there (found in the cache or made), while a new one is being stored.
 ///
 /// Consecutive chunks are grouped into batches of about [`Voice::batch_chars`] characters,
 /// one engine call each. The grouping depends on the text alone, never on the thread count,
 /// so the output is the same whatever the thread count.
-pub fn synthesize_with(chunks: &[Chunk], engines: &EnginePool, cache: Option<&cache::SegmentCache>, on_done: &(dyn Fn() + Sync)) -> Result<Vec<Segment>> {
+pub fn synthesize_each(chunks: &[Chunk], engines: &EnginePool, cache: Option<&cache::SegmentCache>, on_ready: &(dyn Fn(usize, &Segment) + Sync)) -> Result<Vec<Segment>> {
+    use rayon::prelude::*;
     let voice = engines.voice;
     let texts: Vec<String> = chunks.iter().map(|chunk| engine_text(&chunk.text)).collect();
     let keys: Vec<String> = match cache {
@@ -106,7 +140,11 @@ pub fn synthesize_with(chunks: &[Chunk], engines: &EnginePool, cache: Option<&ca
         Some(cache) => keys.iter().map(|key| cache.get(key)).collect(),
         None => vec![None; chunks.len()],
     };
-    done.iter().filter(|segment| segment.is_some()).for_each(|_| on_done());
+    done.par_iter().enumerate().for_each(|(index, segment)| {
+        if let Some(segment) = segment {
+            on_ready(index, segment);
+        }
+    });
     let missing: Vec<usize> = (0..chunks.len()).filter(|&i| done[i].is_none()).collect();
     let batches = plan_batches_of(&missing, chunks, balanced_batch_chars(&missing, chunks, voice.batch_chars()));
     // Longest batches first, so that no thread is left with a long one at the end while the
@@ -114,25 +152,21 @@ pub fn synthesize_with(chunks: &[Chunk], engines: &EnginePool, cache: Option<&ca
     let mut order: Vec<usize> = (0..batches.len()).collect();
     let batch_length = |batch: &Vec<usize>| batch.iter().map(|&i| chunks[i].text.len()).sum::<usize>();
     order.sort_by_key(|&index| std::cmp::Reverse(batch_length(&batches[index])));
-    let slots = engines.engines.len();
+    let slots = engines.workers;
     // Fewer batches than workers (an edit re-renders one sentence): an engine made now may
     // use the idle workers' cores.
     let threads_per_engine = if engines.lend_idle_cores { (slots / batches.len().max(1)).max(1) } else { 1 };
     let synthesize_batch = |index: usize| -> Result<(usize, Vec<Segment>)> {
         let batch = &batches[index];
-        let worker = rayon::current_thread_index().unwrap_or(0) % slots;
-        let mut slot = engines.engines[worker].lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if slot.is_none() {
-            *slot = Some(voice.engine_with_threads(threads_per_engine)?);
-        }
-        let engine = slot.as_mut().expect("engine was just created");
+        let mut engine = engines.take(threads_per_engine)?;
         let batch_texts: Vec<String> = batch.iter().map(|&i| texts[i].clone()).collect();
-        let audio = engine.synthesize_batch(&batch_texts).map_err(|e| {
+        let audio = engine.synthesize_batch(&batch_texts);
+        let rate = engine.sample_rate();
+        engines.give_back(engine);
+        let audio = audio.map_err(|e| {
             let first = &chunks[batch[0]];
             Error::engine(format!("voice '{}', segment {} (\"{}\"): {e}", voice.name, batch[0] + 1, preview(&first.text)))
         })?;
-        let rate = engine.sample_rate();
-        drop(slot);
         audio
             .into_iter()
             .zip(batch)
@@ -141,40 +175,18 @@ pub fn synthesize_with(chunks: &[Chunk], engines: &EnginePool, cache: Option<&ca
                     return Err(Error::engine(format!("voice '{}' produced invalid samples for segment {}", voice.name, chunk + 1)));
                 }
                 let segment = Segment { samples, sample_rate: rate };
-                if let Some(cache) = cache {
+                match cache {
                     // A full disk makes the cache useless, not the narration wrong.
-                    let _ = cache.put(&keys[chunk], &segment);
+                    Some(cache) => rayon::join(|| drop(cache.put(&keys[chunk], &segment)), || on_ready(chunk, &segment)).1,
+                    None => on_ready(chunk, &segment),
                 }
-                on_done();
                 Ok(segment)
             })
             .collect::<Result<Vec<Segment>>>()
             .map(|segments| (index, segments))
     };
-    // One loop per worker takes the longest batch left, one at a time, so that the last
-    // batch running alone is a short one. (A parallel iterator over the sorted batches
-    // splits them in halves up front: a worker could be left with a long one at the end.)
-    let next = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
-    let finished: Vec<Vec<(usize, Vec<Segment>)>> = (0..slots.min(order.len()))
-        .into_par_iter()
-        .with_max_len(1)
-        .map(|_| {
-            let mut mine = Vec::new();
-            while !failed.load(Ordering::Relaxed) {
-                let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
-                match synthesize_batch(index) {
-                    Ok(done) => mine.push(done),
-                    Err(error) => {
-                        failed.store(true, Ordering::Relaxed);
-                        return Err(error);
-                    }
-                }
-            }
-            Ok(mine)
-        })
-        .collect::<Result<_>>()?;
-    for (index, segments) in finished.into_iter().flatten() {
+    let finished = crate::workers::longest_first(&order, slots, |&index| synthesize_batch(index))?;
+    for (index, segments) in finished {
         for (&chunk, segment) in batches[index].iter().zip(segments) {
             done[chunk] = Some(segment);
         }
