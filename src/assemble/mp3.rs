@@ -18,7 +18,7 @@
 //! cache is written without reading their audio at all.
 
 use std::borrow::Cow;
-use std::io::Write;
+use std::io::{IoSlice, Write};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -275,7 +275,18 @@ fn write_file(path: &Path, pieces: &[Vec<u8>], tags: &Mp3Tags, duration: f64, ra
         if tag.frames().next().is_some() {
             tag.write_to(&mut *file, Version::Id3v24).map_err(|e| Error::engine(format!("{}: MP3 tag: {e}", path.display())))?;
         }
-        pieces.iter().try_for_each(|piece| file.write_all(piece)).map_err(|e| Error::io(path, e))
+        // All pieces in a few system calls, not one each.
+        let mut slices: Vec<IoSlice> = pieces.iter().map(|piece| IoSlice::new(piece)).collect();
+        let mut rest = &mut slices[..];
+        while !rest.is_empty() {
+            match file.write_vectored(rest) {
+                Ok(0) => return Err(Error::io(path, std::io::Error::from(std::io::ErrorKind::WriteZero))),
+                Ok(written) => IoSlice::advance_slices(&mut rest, written),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(Error::io(path, e)),
+            }
+        }
+        Ok(())
     })?;
     match pieces.iter().map(|piece| frame_count(piece)).sum::<Option<usize>>() {
         Some(frames) => Ok((frames * frame_samples(rate)) as f64 / f64::from(rate)),

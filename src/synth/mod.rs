@@ -97,6 +97,17 @@ impl<'v> EnginePool<'v> {
     }
 }
 
+impl Drop for EnginePool<'_> {
+    /// Engines are dropped on a thread of their own: freeing a neural voice's memory takes
+    /// tens of milliseconds, which a caller about to exit need not wait for.
+    fn drop(&mut self) {
+        let engines = std::mem::take(self.idle.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        if !engines.is_empty() {
+            std::thread::spawn(move || drop(engines));
+        }
+    }
+}
+
 /// Synthesizes chunks on `jobs` threads, results in chunk order. `on_done` is called once per
 /// finished chunk (for progress display).
 pub fn synthesize(chunks: &[Chunk], voice: &Voice, jobs: usize, on_done: &(dyn Fn() + Sync)) -> Result<Vec<Segment>> {
