@@ -215,8 +215,9 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
         }
     }
 
-    // The first engine is made on another core while the text is prepared.
-    let (script, ()) = rayon::join(|| pipeline::prepare(&article, voice, normalizer, &options.script), || engines.warm());
+    // The first engine is made on another core while the text is prepared. An episode made
+    // before is most likely made again after a small edit: one sentence to speak.
+    let (script, ()) = rayon::join(|| pipeline::prepare(&article, voice, normalizer, &options.script), || engines.warm(previous.is_some()));
     let script = script?;
     let mut assemble = options.assemble.clone();
     assemble.frame_grid = match options.format {

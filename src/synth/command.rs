@@ -2,7 +2,7 @@
 //! PowerShell, flite, pico2wave, a piper binary). The output is decoded with symphonia.
 
 use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::decode::decode_bytes;
@@ -30,11 +30,39 @@ pub struct CommandSettings {
 
 pub struct CommandEngine {
     settings: CommandSettings,
+    /// The program started ahead of its text ([`Engine::start_ahead`]), waiting for it.
+    ahead: Option<Child>,
 }
 
 impl CommandEngine {
     pub fn new(settings: &CommandSettings) -> Self {
-        CommandEngine { settings: settings.clone() }
+        CommandEngine { settings: settings.clone(), ahead: None }
+    }
+
+    /// Whether the program can start before its text is known: it reads the text from
+    /// standard input, and no argument names the text.
+    fn starts_ahead(&self) -> bool {
+        self.settings.stdin && !self.settings.args.iter().any(|arg| arg.contains("{text}") || arg.contains("{text_file}"))
+    }
+
+    fn spawn(&self, args: &[String]) -> Result<Child> {
+        let settings = &self.settings;
+        Command::new(&settings.program)
+            .args(args)
+            .stdin(if settings.stdin { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| Error::engine(format!("cannot run '{}': {e}", settings.program)))
+    }
+}
+
+impl Drop for CommandEngine {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.ahead.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
@@ -60,7 +88,15 @@ impl Engine for CommandEngine {
         MAX_CHARS
     }
 
+    fn start_ahead(&mut self) {
+        if self.ahead.is_none() && self.starts_ahead() {
+            // A failure to start is reported by the call that needs the program.
+            self.ahead = self.spawn(&self.settings.args).ok();
+        }
+    }
+
     fn synthesize(&mut self, text: &str) -> Result<Vec<f32>> {
+        let ahead = self.ahead.take();
         let settings = &self.settings;
         // A folder for the text and audio files, where the command takes files.
         let workdir = match settings.args.iter().any(|arg| arg.contains("{text_file}") || arg.contains("{out}")) {
@@ -83,13 +119,11 @@ impl Engine for CommandEngine {
                     .replace("{text}", text),
             );
         }
-        let mut child = Command::new(&settings.program)
-            .args(&args)
-            .stdin(if settings.stdin { Stdio::piped() } else { Stdio::null() })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| Error::engine(format!("cannot run '{}': {e}", settings.program)))?;
+        // The arguments of a program started ahead are those of every call (no text in them).
+        let mut child = match ahead {
+            Some(child) => child,
+            None => self.spawn(&args)?,
+        };
         if let Some(mut stdin) = child.stdin.take() {
             // A program that exits without reading its input is reported by its exit status.
             let _ = stdin.write_all(text.as_bytes());
@@ -175,6 +209,33 @@ mod tests {
     fn hanging_program_times_out() {
         let err = CommandEngine::new(&settings("sleep", &["30"])).synthesize("hi").unwrap_err();
         assert!(err.to_string().contains("did not finish"), "{err}");
+    }
+
+    #[test]
+    fn a_program_started_ahead_reads_its_text_when_it_comes() {
+        let dir = tempfile::tempdir().unwrap();
+        let wav = dir.path().join("tone.wav");
+        let spec = hound::WavSpec { channels: 1, sample_rate: 22_050, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+        let mut writer = hound::WavWriter::create(&wav, spec).unwrap();
+        (0..2205).for_each(|i| writer.write_sample(((i as f32 * 0.1).sin() * 8000.0) as i16).unwrap());
+        writer.finalize().unwrap();
+        // Writes the text it read to a file, then the audio to standard output.
+        let heard = dir.path().join("heard.txt");
+        let script = format!("cat > '{}'; cat '{}'", heard.display(), wav.display());
+        let mut command = settings("sh", &["-c", &script]);
+        command.stdin = true;
+        let mut engine = CommandEngine::new(&command);
+        let fresh = engine.synthesize("first").unwrap();
+        engine.start_ahead();
+        assert!(engine.ahead.is_some());
+        let ahead = engine.synthesize("second").unwrap();
+        assert_eq!(std::fs::read_to_string(&heard).unwrap(), "second");
+        assert_eq!(ahead, fresh);
+        assert!(engine.ahead.is_none());
+        // A program that takes its text as an argument cannot start before it.
+        let mut by_argument = CommandEngine::new(&settings("echo", &["{text}"]));
+        by_argument.start_ahead();
+        assert!(by_argument.ahead.is_none());
     }
 
     #[test]

@@ -65,6 +65,10 @@ impl Engine for PlatformEspeak {
         self.command.synthesize(text)
     }
 
+    fn start_ahead(&mut self) {
+        self.command.start_ahead();
+    }
+
     /// One process for the batch: the texts separated by long SSML breaks, the audio split at
     /// the longest silences. Falls back to one process per text if the breaks are not found.
     fn synthesize_batch(&mut self, texts: &[String]) -> Result<Vec<Vec<f32>>> {
@@ -150,6 +154,10 @@ mod tests {
         let mut engine = PlatformEspeak::new(&settings);
         let texts: Vec<String> = ["The harbor opened on Monday.", "Ships & boats came back at noon, officials said.", "Boats left early."]
             .iter().map(|t| t.to_string()).collect();
+        // A program started ahead of its text says it as one started for it.
+        engine.start_ahead();
+        let ahead = engine.synthesize(&texts[0]).unwrap();
+        assert_eq!(ahead, engine.synthesize(&texts[0]).unwrap());
         let batch = engine.synthesize_batch(&texts).unwrap();
         assert_eq!(batch.len(), 3);
         for (text, audio) in texts.iter().zip(&batch) {

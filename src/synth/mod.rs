@@ -9,7 +9,7 @@ pub mod espeak_ng;
 pub mod piper;
 pub mod piper_graph;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use crate::chunk::Chunk;
@@ -30,6 +30,9 @@ pub trait Engine: Send {
     fn synthesize_batch(&mut self, texts: &[String]) -> Result<Vec<Vec<f32>>> {
         texts.iter().map(|text| self.synthesize(text)).collect()
     }
+    /// Gets ready for one text (a program started, to read it when it comes) where that
+    /// saves time; the text may never come.
+    fn start_ahead(&mut self) {}
 }
 
 /// The audio of one chunk.
@@ -39,7 +42,7 @@ pub struct Segment {
     pub sample_rate: u32,
 }
 
-/// Engines for the workers of a rayon pool, made on first use (at most one per worker) and
+/// Engines for the workers of a rayon pool, made on first use (one per busy worker) and
 /// reused for every chunk after: a voice is loaded once per worker, not once per chunk (or
 /// per article).
 pub struct EnginePool<'v> {
@@ -47,7 +50,7 @@ pub struct EnginePool<'v> {
     workers: usize,
     /// Engines made and not in use.
     idle: Mutex<Vec<Box<dyn Engine>>>,
-    made: AtomicUsize,
+    warmed: AtomicBool,
     /// Whether an engine made for a render with fewer batches than workers may use the idle
     /// workers' cores too. Right for one render; a pool shared by renders that run at once
     /// turns it off, or the wide engine would compete with the others for the cores.
@@ -57,7 +60,7 @@ pub struct EnginePool<'v> {
 impl<'v> EnginePool<'v> {
     /// Engines for `threads` workers.
     pub fn new(voice: &'v Voice, threads: usize) -> Self {
-        EnginePool { voice, workers: threads.max(1), idle: Mutex::new(Vec::new()), made: AtomicUsize::new(0), lend_idle_cores: true }
+        EnginePool { voice, workers: threads.max(1), idle: Mutex::new(Vec::new()), warmed: AtomicBool::new(false), lend_idle_cores: true }
     }
 
     /// Whether an engine made for a render with fewer batches than workers may use the
@@ -71,15 +74,24 @@ impl<'v> EnginePool<'v> {
         self.voice
     }
 
-    /// Makes the first engine now where that is cheap (the embedded voice: a millisecond or
-    /// two), so that a caller can have it made on an idle core while it prepares the text.
-    /// A failure is left for the first real use to report.
-    pub fn warm(&self) {
-        let first = self.made.compare_exchange(0, 1, Ordering::Relaxed, Ordering::Relaxed).is_ok();
-        if self.voice.engine == EngineKind::Espeak && first {
-            if let Ok(engine) = self.voice.engine_with_threads(1) {
-                self.give_back(engine);
+    /// Makes an engine now where that is cheap, so that a caller can have it made on an idle
+    /// core while it prepares the text: the embedded voice (a millisecond or two to load),
+    /// and, where `one_text` is likely (a re-render after an edit), a voice run as a program,
+    /// started ahead of its text. Once per pool; a failure is left for the first use to report.
+    pub fn warm(&self, one_text: bool) {
+        let cheap = match self.voice.engine {
+            EngineKind::Espeak => true,
+            EngineKind::EspeakNg | EngineKind::Command => one_text,
+            EngineKind::Piper => false,
+        };
+        if !cheap || self.warmed.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        if let Ok(mut engine) = self.voice.engine_with_threads(1) {
+            if one_text {
+                engine.start_ahead();
             }
+            self.give_back(engine);
         }
     }
 
@@ -88,7 +100,6 @@ impl<'v> EnginePool<'v> {
         if let Some(engine) = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop() {
             return Ok(engine);
         }
-        self.made.fetch_add(1, Ordering::Relaxed);
         self.voice.engine_with_threads(threads)
     }
 
