@@ -155,7 +155,8 @@ impl Engine for CommandEngine {
                 let _ = child.wait();
                 return Err(Error::engine(format!("'{}' did not finish within {} s", settings.program, settings.timeout.as_secs())));
             }
-            std::thread::sleep(Duration::from_millis(if exited { 1 } else { 5 }));
+            // Once its output has closed the program is ending: look again soon.
+            std::thread::sleep(if exited { Duration::from_micros(100) } else { Duration::from_millis(5) });
         };
         let stdout_bytes = reader.join().unwrap_or_default();
         let stderr_text = error_reader.join().unwrap_or_default();
