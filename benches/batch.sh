@@ -6,7 +6,9 @@
 # measurement; each figure is the median of its rounds, so that one slow run on a busy
 # machine does not decide the ratio. EDITS=all edits every sentence in turn instead of three
 # and reports how the ratios spread (each sentence's edit is its own measurement).
+# ARTICLE=FILE renders that article instead of the samples' story (see below).
 set -euo pipefail
+article=${ARTICLE:+$(realpath "$ARTICLE")}
 cd "$(dirname "$0")/.."
 voice=${1:-espeak}
 format=${2:-mp3}
@@ -17,8 +19,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export READCAST_CACHE="$work/cache"
 mkdir -p "$work/articles"
-# A long article: the four samples' paragraphs, as one story.
-{ echo "A long day in the news"; echo; for f in samples/*.txt samples/*.md; do $bin extract "$f" | grep -v '^#' | grep -v '^By ' | grep -v '^Date: '; echo; done; } | sed 's/$/\n/' >"$work/original.txt"
+# The article: the four samples' paragraphs as one story (about 500 words), or the text of
+# ARTICLE (benches/long-article.txt: a scraped news story of about 1,000 words, a usual length).
+if [ -n "$article" ]; then
+  $bin extract "$article" | grep -v '^By ' | grep -v '^Date: ' | sed 's/^# //; s/$/\n/' >"$work/original.txt"
+else
+  { echo "A long day in the news"; echo; for f in samples/*.txt samples/*.md; do $bin extract "$f" | grep -v '^#' | grep -v '^By ' | grep -v '^Date: '; echo; done; } | sed 's/$/\n/' >"$work/original.txt"
+fi
 # Both runs start with the voice ready as a user has it (a Piper voice's optimized graph is
 # cached on first use; see src/synth/piper.rs).
 echo "one" | $bin narrate - -o "$work/warm.wav" --voice "$voice" --quiet
