@@ -40,9 +40,10 @@ impl CommandEngine {
     }
 
     /// Whether the program can start before its text is known: it reads the text from
-    /// standard input, and no argument names the text.
+    /// standard input and writes the audio to standard output, so no argument changes from
+    /// one text to the next.
     fn starts_ahead(&self) -> bool {
-        self.settings.stdin && !self.settings.args.iter().any(|arg| arg.contains("{text}") || arg.contains("{text_file}"))
+        self.settings.stdin && !self.settings.args.iter().any(|arg| ["{text}", "{text_file}", "{out}"].iter().any(|name| arg.contains(name)))
     }
 
     fn spawn(&self, args: &[String]) -> Result<Child> {
@@ -233,10 +234,15 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&heard).unwrap(), "second");
         assert_eq!(ahead, fresh);
         assert!(engine.ahead.is_none());
-        // A program that takes its text as an argument cannot start before it.
-        let mut by_argument = CommandEngine::new(&settings("echo", &["{text}"]));
-        by_argument.start_ahead();
-        assert!(by_argument.ahead.is_none());
+        // A program that takes its text as an argument, or writes to a file made for each
+        // text, cannot start before it.
+        for args in [&["{text}"][..], &["-o", "{out}"][..]] {
+            let mut changing = settings("echo", args);
+            changing.stdin = true;
+            let mut engine = CommandEngine::new(&changing);
+            engine.start_ahead();
+            assert!(engine.ahead.is_none(), "{args:?}");
+        }
     }
 
     #[test]
