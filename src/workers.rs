@@ -1,4 +1,5 @@
-//! Work of uneven sizes spread over the threads of the current rayon pool.
+//! Work spread over the threads of the current rayon pool: items of uneven sizes, and
+//! cached items read while the missing ones are made.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -39,6 +40,26 @@ pub fn longest_first<I: Sync, T: Send>(items: &[I], workers: usize, work: impl F
     Ok(done.into_iter().map(|(_, result)| result).collect())
 }
 
+/// Makes the items that `held` says are missing while the others are read, on another
+/// thread (after an edit: one sentence made on one core, dozens of small files read on the
+/// other). An item held but not read (gone from a cache meanwhile, or unreadable) is made
+/// after. Returns what was read, `None` where an item was made, and all that `make`
+/// returned. `make` starts on the current thread at once.
+pub fn read_while_making<R: Send, M: Send>(
+    held: &[bool],
+    read: impl Fn(usize) -> Option<R> + Sync,
+    make: impl Fn(&[usize]) -> Result<Vec<M>> + Sync,
+) -> Result<(Vec<Option<R>>, Vec<M>)> {
+    let missing: Vec<usize> = (0..held.len()).filter(|&index| !held[index]).collect();
+    let (made, read) = rayon::join(|| make(&missing), || (0..held.len()).into_par_iter().map(|index| held[index].then(|| read(index)).flatten()).collect::<Vec<_>>());
+    let mut made = made?;
+    let lost: Vec<usize> = (0..held.len()).filter(|&index| held[index] && read[index].is_none()).collect();
+    if !lost.is_empty() {
+        made.extend(make(&lost)?);
+    }
+    Ok((read, made))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +87,20 @@ mod tests {
         assert!(result.unwrap_err().to_string().contains("engine died"));
         // One worker: items 39 down to 30 ran, none after the failure.
         assert_eq!(started.load(Ordering::Relaxed), 10);
+    }
+
+    #[test]
+    fn what_is_not_read_is_made() {
+        // Item 1 is held but cannot be read: it is made after the missing ones (0 and 3).
+        let held = [false, true, true, false];
+        let calls = std::sync::Mutex::new(Vec::new());
+        let (read, made) = read_while_making(&held, |index| (index != 1).then_some(index * 10), |indices| {
+            calls.lock().unwrap().push(indices.to_vec());
+            Ok(indices.iter().map(|&index| index + 100).collect())
+        })
+        .unwrap();
+        assert_eq!(read, [None, None, Some(20), None]);
+        assert_eq!(made, [100, 103, 101]);
+        assert_eq!(calls.into_inner().unwrap(), [vec![0, 3], vec![1]]);
     }
 }

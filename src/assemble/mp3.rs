@@ -347,22 +347,7 @@ impl Stream<'_> {
                 Ok((index, Some(bytes)))
             })
         };
-        let missing: Vec<usize> = (0..ranges.len()).filter(|&index| !held[index]).collect();
-        let (encoded, mut pieces) = rayon::join(
-            || encode(&missing),
-            || -> Vec<Option<Vec<u8>>> {
-                match store {
-                    Some((keys, store)) => keys.par_iter().zip(&held).map(|(key, &held)| if held { store.get(key) } else { None }).collect(),
-                    None => vec![None; ranges.len()],
-                }
-            },
-        );
-        let mut encoded = encoded?;
-        // A piece that left the store between the two looks (a cache cleared meanwhile).
-        let lost: Vec<usize> = (0..ranges.len()).filter(|&index| held[index] && pieces[index].is_none()).collect();
-        if !lost.is_empty() {
-            encoded.extend(encode(&lost)?);
-        }
+        let (mut pieces, encoded) = crate::workers::read_while_making(&held, |index| store.and_then(|(keys, store)| store.get(&keys[index])), encode)?;
         for (index, bytes) in encoded {
             match bytes {
                 Some(bytes) => pieces[index] = Some(bytes),

@@ -354,21 +354,9 @@ impl<'a> CachedNarration<'a> {
         let read = |index: usize| -> Option<Profile> {
             cache.contains(&segment_keys[index]).then(|| cache.get_entry(Entry::Profile, &profile_keys[index]).and_then(|bytes| Profile::from_bytes(&bytes))).flatten()
         };
-        // The segments without a profile file are made while the other profiles are read
-        // (after an edit: one sentence on one core, dozens of small files on the other).
+        // The segments without a profile file are made while the other profiles are read.
         let present: Vec<bool> = profile_keys.par_iter().map(|key| cache.has_entry(Entry::Profile, key)).collect();
-        let absent: Vec<usize> = (0..present.len()).filter(|&index| !present[index]).collect();
-        // Synthesis first: the current thread starts on it at once, another takes the reading.
-        let (made, mut profiles) = rayon::join(
-            || CachedNarration::make(&absent, script, engines, cache, settings),
-            || (0..present.len()).into_par_iter().map(|index| present[index].then(|| read(index)).flatten()).collect::<Vec<_>>(),
-        );
-        let mut made = made?;
-        // A profile file that could not be read (or whose segment is gone): made now.
-        let unreadable: Vec<usize> = (0..present.len()).filter(|&index| present[index] && profiles[index].is_none()).collect();
-        if !unreadable.is_empty() {
-            made.extend(CachedNarration::make(&unreadable, script, engines, cache, settings)?);
-        }
+        let (mut profiles, made) = crate::workers::read_while_making(&present, read, |indices| CachedNarration::make(indices, script, engines, cache, settings))?;
         profiles.iter().flatten().for_each(|_| cache.count(true));
         let made: HashMap<usize, Vec<f32>> = made
             .into_iter()
