@@ -178,6 +178,7 @@ mod tests {
             byline: Some("Jane Roe".into()),
             date: Some("March 3, 2026".into()),
             lede: None,
+            url: None,
             blocks: vec![Block::paragraph("It passed. Work starts soon."), Block::heading(2, "Costs"), Block::paragraph("It costs $5 million.")],
         };
         let utterances = script(&article, &Normalizer::default(), &ScriptOptions::default());

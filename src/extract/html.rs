@@ -1,12 +1,21 @@
-//! HTML pages: parsed with a real HTML parser (html5ever through `scraper`), boilerplate
-//! subtrees removed by tag, role and class, then the content container chosen by a
-//! readability-style score (paragraph text, commas, link density).
+//! HTML pages: parsed with a real HTML parser (html5ever, through `scraper` and `dom_query`).
+//!
+//! The body comes from a maintained extractor, `dom_smoothie` (a port of Mozilla's
+//! Readability), walked into readcast's blocks (headings, paragraphs, quotes, list items) and
+//! cleaned by readcast's own furniture rules: captions and credits, teasers, newsletter and
+//! share boxes. Two other readings of the page stand by, since a readability scorer sometimes
+//! picks a list of names or a "Read full article" box over the story: readcast's own
+//! container score, and the `articleBody` that a page's JSON-LD carries (pages rendered by
+//! script have no other). The reading with the most running prose wins; the base extractor
+//! keeps ties.
+//!
+//! Metadata comes from JSON-LD first, then Open Graph and `article:*` meta tags, then the page.
 
 use std::collections::HashMap;
 
 use scraper::{ElementRef, Html, Node, Selector};
 
-use super::{junk, squash_whitespace, Article, Block, BlockKind};
+use super::{junk, nesting, squash_whitespace, Article, Block, BlockKind};
 
 /// Tags whose whole subtree is never article text.
 const SKIP_TAGS: &[&str] = &[
@@ -17,34 +26,82 @@ const SKIP_TAGS: &[&str] = &[
 
 /// Class or id fragments that mark page furniture.
 const JUNK_MARKERS: &[&str] = &[
-    "share", "social", "related", "comment", "newsletter", "cookie", "consent", "banner", "promo",
+    "share", "social", "related", "comment", "comments", "newsletter", "cookie", "consent", "banner", "promo",
     "advert", "subscribe", "paywall", "sidebar", "footer", "breadcrumb", "teaser", "recommend",
-    "caption", "credit", "byline", "author", "dateline", "timestamp", "toolbar", "popup", "modal",
+    "caption", "credit", "byline", "author", "timestamp", "toolbar", "popup", "modal",
     "signup", "sign-up", "most-read", "trending", "outbrain", "taboola", "read-more", "readmore",
     "navigation", "masthead", "skip", "visually-hidden", "sr-only", "tags", "embed",
 ];
 
-/// Decodes page bytes, honouring a BOM or a charset declared in a meta tag.
-pub fn decode(bytes: &[u8]) -> String {
+/// Tags that hold other blocks; an element with none of them inside is a run of text.
+const BLOCK_TAGS: &[&str] = &[
+    "p", "div", "section", "article", "main", "ul", "ol", "li", "table", "blockquote", "pre", "h1",
+    "h2", "h3", "h4", "h5", "h6", "header", "footer", "aside", "nav", "figure", "form", "dl",
+    "dt", "dd", "tr", "td", "th", "tbody", "thead", "center", "details", "summary", "hr",
+];
+
+/// Deeper than this, the walk stops: [`nesting::cap_depth`] keeps real pages well inside it.
+const MAX_WALK_DEPTH: usize = nesting::MAX_DEPTH + 64;
+
+/// Why a block of the page is not read: shown by `readcast extract --explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    pub text: String,
+    pub rule: &'static str,
+}
+
+/// Decodes page bytes, honouring a BOM, then a charset from the HTTP header, then one
+/// declared in a meta tag; UTF-8 otherwise.
+pub fn decode(bytes: &[u8], header_charset: Option<&str>) -> String {
     if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes) {
         return encoding.decode(bytes).0.into_owned();
     }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
-    let declared = head.find("charset=").and_then(|at| {
-        let rest = head[at + 8..].trim_start_matches(['"', '\'']);
-        let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).unwrap_or(rest.len());
-        encoding_rs::Encoding::for_label(&rest.as_bytes()[..end])
-    });
-    declared.unwrap_or(encoding_rs::UTF_8).decode(bytes).0.into_owned()
+    let from_header = header_charset.and_then(|label| encoding_rs::Encoding::for_label(label.trim().as_bytes()));
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    let declared = || {
+        head.find("charset=").and_then(|at| {
+            let rest = head[at + 8..].trim_start_matches(['"', '\'']);
+            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).unwrap_or(rest.len());
+            encoding_rs::Encoding::for_label(&rest.as_bytes()[..end])
+        })
+    };
+    from_header.or_else(declared).unwrap_or(encoding_rs::UTF_8).decode(bytes).0.into_owned()
 }
 
+/// The article of a page.
 pub fn extract(page: &str) -> Article {
-    let document = Html::parse_document(page);
+    extract_explained(page).0
+}
+
+/// The article of a page, with every block that was dropped and the rule that dropped it.
+pub fn extract_explained(page: &str) -> (Article, Vec<Dropped>) {
+    let page = nesting::cap_depth(page);
+    let document = Html::parse_document(&page);
     let mut article = metadata(&document);
-    let root = best_container(&document).unwrap_or_else(|| document.root_element());
-    let mut blocks = Vec::new();
-    collect_blocks(root, &mut blocks, 0);
-    blocks.retain(|block| !junk::is_junk(&block.text) && !junk::is_caption(&block.text));
+    let mut dropped = Vec::new();
+
+    let base = readable_blocks(&page).map(|blocks| clean(blocks, &mut dropped));
+    let own = clean(own_blocks(&document), &mut Vec::new());
+    let json_ld = json_ld_body(&document);
+    let base_prose = base.as_deref().map_or(0, prose_words);
+    let mut blocks = match base {
+        // A reading with clearly more running prose than the base one found the story the
+        // scorer missed.
+        Some(base) if prose_words(&own) <= base_prose + base_prose / 2 + 40 => base,
+        Some(base) => {
+            dropped.extend(base.iter().filter(|block| !own.contains(block)).map(|block| Dropped { text: block.text.clone(), rule: "outside the story (another part of the page has more prose)" }));
+            own
+        }
+        None => own,
+    };
+    if let Some(body) = json_ld {
+        let visible = prose_words(&blocks);
+        if prose_words(&body) > visible * 3 / 2 + 40 {
+            dropped.extend(blocks.drain(..).map(|block| Dropped { text: block.text, rule: "shorter than the page's JSON-LD articleBody" }));
+            blocks = body;
+        }
+    }
+
     if let Some(title) = &article.title {
         // The page repeats its headline as the first heading of the article.
         if blocks.first().is_some_and(|b| squash_whitespace(&b.text) == *title) {
@@ -53,13 +110,132 @@ pub fn extract(page: &str) -> Article {
     } else if let Some(position) = blocks.iter().position(|b| matches!(b.kind, BlockKind::Heading { level: 1 })) {
         article.title = Some(blocks.remove(position).text);
     }
+    join_drop_caps(&mut blocks);
     // A standfirst inside the article is read once, as the lede, not again as the body.
-    article.lede = standfirst(&document);
+    article.lede = standfirst(&document).or_else(|| visible_description(&document, &blocks));
     if let Some(lede) = &article.lede {
         blocks.retain(|block| block.text != *lede);
     }
+    // Above the first sentence of the story, a paragraph of a word or two that is no sentence
+    // is a kicker, a time stamp or a player's clock ("Transportation", "6:12").
+    let first_prose = blocks.iter().position(|block| is_running_prose(&block.text)).unwrap_or(blocks.len());
+    let mut index = 0;
+    blocks.retain(|block| {
+        index += 1;
+        let label = index <= first_prose && block.kind == BlockKind::Paragraph && block.text.split_whitespace().count() <= 3 && !super::text::ends_sentence(&block.text);
+        if label {
+            dropped.push(Dropped { text: block.text.clone(), rule: "label above the story" });
+        }
+        !label
+    });
+    // A byline or date line inside the body is read in the header instead.
+    blocks.retain(|block| {
+        let is_byline = block.kind == BlockKind::Paragraph && super::text::parse_byline(&block.text).is_some() && block.text.split_whitespace().count() <= 12;
+        if is_byline {
+            dropped.push(Dropped { text: block.text.clone(), rule: "byline or date line" });
+        }
+        !is_byline
+    });
     article.blocks = blocks;
-    article
+    (article, dropped)
+}
+
+/// Drops furniture blocks (readcast's junk and caption rules), noting each.
+fn clean(blocks: Vec<Block>, dropped: &mut Vec<Dropped>) -> Vec<Block> {
+    let mut kept = Vec::with_capacity(blocks.len());
+    let mut caption_next = false;
+    for block in blocks {
+        let rule = if std::mem::take(&mut caption_next) {
+            Some("caption (after a caption label)")
+        } else if junk::is_caption_label(&block.text) {
+            caption_next = true;
+            Some("caption label")
+        } else if junk::is_junk(&block.text) {
+            Some("page furniture (junk.toml)")
+        } else if junk::is_caption(&block.text) {
+            Some("photo caption or credit")
+        } else {
+            None
+        };
+        match rule {
+            Some(rule) => dropped.push(Dropped { text: block.text, rule }),
+            None => kept.push(block),
+        }
+    }
+    kept
+}
+
+/// Words of running prose: paragraphs, quotes and items that read as sentences (a list of
+/// names or links has words but few sentence ends).
+fn prose_words(blocks: &[Block]) -> usize {
+    blocks
+        .iter()
+        .filter(|block| !matches!(block.kind, BlockKind::Heading { .. }) && is_running_prose(&block.text))
+        .map(|block| block.text.split_whitespace().count())
+        .sum()
+}
+
+/// Five words or more with a sentence end for every 60 words: prose, not a list of names.
+fn is_running_prose(text: &str) -> bool {
+    let words = text.split_whitespace().count();
+    let sentence_ends = text.split_whitespace().filter(|word| ends_sentence_word(word)).count();
+    words >= 5 && sentence_ends.max(usize::from(super::text::ends_sentence(text))) * 60 >= words
+}
+
+/// A word that ends a sentence ("harbor." "said?"), not an initial ("W.").
+fn ends_sentence_word(word: &str) -> bool {
+    let word = word.trim_end_matches(['"', '”', '’', '\'', ')', ']', '»']);
+    let Some(stem) = word.strip_suffix(['.', '!', '?', '…']) else {
+        return false;
+    };
+    stem.chars().filter(|c| c.is_alphanumeric()).count() >= 2 && stem.chars().any(|c| c.is_lowercase() || c.is_ascii_digit())
+}
+
+/// The article body as the base extractor finds it, walked into blocks.
+fn readable_blocks(page: &str) -> Option<Vec<Block>> {
+    let config = dom_smoothie::Config { keep_classes: true, ..Default::default() };
+    let mut readability = dom_smoothie::Readability::new(page, None, Some(config)).ok()?;
+    let content = readability.parse().ok()?;
+    let fragment = Html::parse_fragment(&content.content);
+    let mut blocks = Vec::new();
+    collect_blocks(&Furniture::of(&fragment), fragment.root_element(), &mut blocks, 0);
+    Some(blocks)
+}
+
+/// The body as readcast's own container score finds it.
+fn own_blocks(document: &Html) -> Vec<Block> {
+    let furniture = Furniture::of(document);
+    let root = best_container(&furniture, document).unwrap_or_else(|| document.root_element());
+    let mut blocks = Vec::new();
+    collect_blocks(&furniture, root, &mut blocks, 0);
+    blocks
+}
+
+/// The `articleBody` of the page's JSON-LD article, one paragraph per line.
+fn json_ld_body(document: &Html) -> Option<Vec<Block>> {
+    let mut body = None;
+    for_each_json_ld_article(document, |map| {
+        if body.is_none() {
+            body = map.get("articleBody").and_then(|b| b.as_str()).map(str::to_string);
+        }
+    });
+    let body = body?;
+    // Some pages put markup in it.
+    let text = if body.contains("</p>") || body.contains("<br") {
+        let fragment = Html::parse_fragment(&body);
+        let mut blocks = Vec::new();
+        collect_blocks(&Furniture::of(&fragment), fragment.root_element(), &mut blocks, 0);
+        return Some(blocks).filter(|blocks| !blocks.is_empty());
+    } else {
+        body
+    };
+    let blocks: Vec<Block> = text
+        .lines()
+        .map(squash_whitespace)
+        .filter(|line| !line.is_empty() && !junk::is_junk(line))
+        .map(Block::paragraph)
+        .collect();
+    Some(blocks).filter(|blocks| !blocks.is_empty())
 }
 
 /// The standfirst (dek, summary) under the headline, where the page marks one by class.
@@ -74,16 +250,54 @@ fn standfirst(document: &Html) -> Option<String> {
         .find(|text| text.split_whitespace().count() >= 6 && !junk::is_junk(text))
 }
 
-/// Title, byline and date from JSON-LD, Open Graph and meta tags, in that order of trust.
-fn metadata(document: &Html) -> Article {
-    let mut article = Article::default();
+/// The page's description (meta or Open Graph) when the page shows it as a paragraph above the
+/// body, as a standfirst with no class that names it: the body does not already hold it.
+fn visible_description(document: &Html, blocks: &[Block]) -> Option<String> {
+    let meta = Selector::parse(r#"meta[name="description"], meta[property="og:description"]"#).expect("valid selector");
+    let descriptions: Vec<String> = document.select(&meta).filter_map(|element| element.value().attr("content")).map(squash_whitespace).filter(|text| text.split_whitespace().count() >= 6).collect();
+    if descriptions.is_empty() {
+        return None;
+    }
+    let shown = Selector::parse("h1 ~ p, h1 ~ div > p, h1 ~ h2, header p").expect("valid selector");
+    document
+        .select(&shown)
+        .map(|element| squash_whitespace(&element.text().collect::<String>()))
+        .find(|text| descriptions.contains(text) && !blocks.iter().any(|block| block.text == *text) && !junk::is_junk(text))
+}
+
+/// Calls `visit` with every JSON-LD object of an article type (NewsArticle, Article,
+/// ReportageNewsArticle, BlogPosting...), in page order, `@graph`s included.
+fn for_each_json_ld_article(document: &Html, mut visit: impl FnMut(&serde_json::Map<String, serde_json::Value>)) {
+    fn walk(value: &serde_json::Value, visit: &mut dyn FnMut(&serde_json::Map<String, serde_json::Value>)) {
+        match value {
+            serde_json::Value::Array(items) => items.iter().for_each(|item| walk(item, visit)),
+            serde_json::Value::Object(map) => {
+                if let Some(graph) = map.get("@graph") {
+                    walk(graph, visit);
+                }
+                let kind = map.get("@type").map(|t| t.to_string()).unwrap_or_default();
+                if kind.contains("Article") || kind.contains("Posting") {
+                    visit(map);
+                }
+            }
+            _ => {}
+        }
+    }
     let json_ld = Selector::parse(r#"script[type="application/ld+json"]"#).expect("valid selector");
     for script in document.select(&json_ld) {
         let text: String = script.text().collect();
-        if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) {
-            read_json_ld(&value, &mut article);
+        let text = text.trim().trim_start_matches("<![CDATA[").trim_end_matches("]]>");
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+            walk(&value, &mut visit);
         }
     }
+}
+
+/// Title, byline, date and canonical address from JSON-LD, Open Graph and meta tags, in that
+/// order of trust, then from the page itself.
+fn metadata(document: &Html) -> Article {
+    let mut article = Article::default();
+    for_each_json_ld_article(document, |map| read_json_ld(map, &mut article));
     let meta = |selector: &str| -> Option<String> {
         let selector = Selector::parse(selector).ok()?;
         document
@@ -99,7 +313,8 @@ fn metadata(document: &Html) -> Article {
     // A page's visible byline ("By Ann Lee and Bo Chen") may name more people than its meta
     // tag, which often holds the first author only.
     let visible = visible_byline(document);
-    article.byline = match (article.byline, meta(r#"meta[name="author"]"#)) {
+    let tagged = meta(r#"meta[name="author"]"#).or_else(|| meta(r#"meta[property="article:author"]"#)).filter(|name| !name.contains("://"));
+    article.byline = match (article.byline, tagged) {
         (Some(trusted), _) => Some(trusted),
         (None, Some(tagged)) => Some(visible.filter(|seen| seen.len() > tagged.len() && seen.contains(&tagged)).unwrap_or(tagged)),
         (None, None) => visible,
@@ -116,6 +331,14 @@ fn metadata(document: &Html) -> Article {
         .or_else(time_element)
         .map(|date| date.chars().take(10).collect());
     article.title = article.title.filter(|t| !t.is_empty());
+    let canonical = Selector::parse(r#"link[rel="canonical"]"#).expect("valid selector");
+    article.url = document
+        .select(&canonical)
+        .find_map(|element| element.value().attr("href"))
+        .map(str::trim)
+        .map(str::to_string)
+        .or_else(|| meta(r#"meta[property="og:url"]"#))
+        .filter(|url| url.starts_with("http://") || url.starts_with("https://"));
     article
 }
 
@@ -131,43 +354,32 @@ fn visible_byline(document: &Html) -> Option<String> {
     document.select(&selector).find_map(|element| super::text::parse_byline(&squash_whitespace(&element.text().collect::<String>()))?.0)
 }
 
-fn read_json_ld(value: &serde_json::Value, article: &mut Article) {
-    match value {
-        serde_json::Value::Array(items) => items.iter().for_each(|item| read_json_ld(item, article)),
-        serde_json::Value::Object(map) => {
-            if let Some(graph) = map.get("@graph") {
-                read_json_ld(graph, article);
-            }
-            let kind = map.get("@type").map(|t| t.to_string()).unwrap_or_default();
-            if !kind.contains("Article") && !kind.contains("Posting") {
-                return;
-            }
-            if let Some(headline) = map.get("headline").and_then(|h| h.as_str()) {
-                article.title.get_or_insert_with(|| squash_whitespace(headline));
-            }
-            if let Some(date) = map.get("datePublished").and_then(|d| d.as_str()) {
-                article.date.get_or_insert_with(|| date.chars().take(10).collect());
-            }
-            if let Some(author) = map.get("author") {
-                let names: Vec<String> = match author {
-                    serde_json::Value::Array(list) => list.iter().filter_map(author_name).collect(),
-                    single => author_name(single).into_iter().collect(),
-                };
-                if !names.is_empty() && article.byline.is_none() {
-                    article.byline = Some(join_names(&names));
-                }
-            }
+fn read_json_ld(map: &serde_json::Map<String, serde_json::Value>, article: &mut Article) {
+    if let Some(headline) = map.get("headline").and_then(|h| h.as_str()) {
+        article.title.get_or_insert_with(|| squash_whitespace(headline));
+    }
+    if let Some(date) = map.get("datePublished").and_then(|d| d.as_str()) {
+        article.date.get_or_insert_with(|| date.chars().take(10).collect());
+    }
+    if let Some(author) = map.get("author") {
+        let names: Vec<String> = match author {
+            serde_json::Value::Array(list) => list.iter().filter_map(author_name).collect(),
+            single => author_name(single).into_iter().collect(),
+        };
+        if !names.is_empty() && article.byline.is_none() {
+            article.byline = Some(join_names(&names));
         }
-        _ => {}
     }
 }
 
 fn author_name(value: &serde_json::Value) -> Option<String> {
-    match value {
-        serde_json::Value::String(name) => Some(name.clone()),
-        serde_json::Value::Object(map) => map.get("name").and_then(|n| n.as_str()).map(str::to_string),
-        _ => None,
-    }
+    let name = match value {
+        serde_json::Value::String(name) => name.clone(),
+        serde_json::Value::Object(map) => map.get("name").and_then(|n| n.as_str())?.to_string(),
+        _ => return None,
+    };
+    let name = squash_whitespace(&name);
+    (!name.is_empty() && !name.contains("://")).then_some(name)
 }
 
 fn join_names(names: &[String]) -> String {
@@ -178,92 +390,222 @@ fn join_names(names: &[String]) -> String {
     }
 }
 
-fn is_skipped(element: &ElementRef) -> bool {
-    let value = element.value();
-    if SKIP_TAGS.contains(&value.name()) {
-        return true;
+/// What marks furniture on one parsed page. A class or id marker ("page-banner", "related")
+/// skips an element only while it holds less than half of the page's running prose: some sites
+/// wrap the whole page, story included, in a "banner" or "share" container.
+struct Furniture {
+    prose_below: HashMap<ego_tree::NodeId, usize>,
+    total_prose: usize,
+}
+
+impl Furniture {
+    fn of(html: &Html) -> Self {
+        let paragraphs = Selector::parse("p").expect("valid selector");
+        let mut prose_below: HashMap<ego_tree::NodeId, usize> = HashMap::new();
+        let mut total_prose = 0;
+        for paragraph in html.select(&paragraphs) {
+            let text = paragraph.text().collect::<String>();
+            if !is_running_prose(&text) {
+                continue;
+            }
+            let words = text.split_whitespace().count();
+            total_prose += words;
+            for ancestor in paragraph.ancestors() {
+                *prose_below.entry(ancestor.id()).or_default() += words;
+            }
+        }
+        Furniture { prose_below, total_prose }
     }
-    if value.attr("hidden").is_some() || value.attr("aria-hidden") == Some("true") {
-        return true;
+
+    fn skips(&self, element: &ElementRef) -> bool {
+        let value = element.value();
+        if SKIP_TAGS.contains(&value.name()) {
+            return true;
+        }
+        if value.attr("hidden").is_some() || value.attr("aria-hidden") == Some("true") {
+            return true;
+        }
+        if matches!(value.attr("role"), Some("navigation" | "complementary" | "banner" | "contentinfo" | "dialog")) {
+            return true;
+        }
+        let markers = format!("{} {}", value.attr("class").unwrap_or(""), value.attr("id").unwrap_or("")).to_lowercase();
+        // "article-body" or "story-content" must not be caught by a marker such as "author".
+        let marked = !markers.trim().is_empty()
+            && JUNK_MARKERS.iter().any(|marker| {
+                markers
+                    .split(|c: char| c.is_whitespace())
+                    .any(|token| token.split(['-', '_']).any(|part| part == *marker) || token == *marker)
+            });
+        marked && self.prose_below.get(&element.id()).copied().unwrap_or(0) * 2 < self.total_prose.max(1)
     }
-    if matches!(value.attr("role"), Some("navigation" | "complementary" | "banner" | "contentinfo" | "dialog")) {
-        return true;
+}
+
+/// Text gathered from a run of inline content, with how much of it sits inside links.
+#[derive(Default)]
+struct Run {
+    text: String,
+    linked: usize,
+    /// `<br>`s since the last text: two in a row end a paragraph, as old layouts write them.
+    breaks: usize,
+}
+
+impl Run {
+    fn push_text(&mut self, text: &str, in_link: bool) {
+        if !text.trim().is_empty() {
+            self.breaks = 0;
+        }
+        self.text.push_str(text);
+        if in_link {
+            self.linked += text.trim().len();
+        }
     }
-    let markers = format!("{} {}", value.attr("class").unwrap_or(""), value.attr("id").unwrap_or("")).to_lowercase();
-    // "article-body" or "story-content" must not be caught by a marker such as "author".
-    !markers.trim().is_empty()
-        && JUNK_MARKERS.iter().any(|marker| {
-            markers
-                .split(|c: char| c.is_whitespace())
-                .any(|token| token.split(['-', '_']).any(|part| part == *marker) || token == *marker)
-        })
+
+    fn push_element(&mut self, furniture: &Furniture, element: ElementRef, in_link: bool) {
+        let in_link = in_link || element.value().name() == "a";
+        for child in element.children() {
+            match child.value() {
+                Node::Text(text) => self.push_text(text, in_link),
+                Node::Element(value) => {
+                    let Some(child) = ElementRef::wrap(child) else { continue };
+                    if value.name() == "br" {
+                        self.text.push(' ');
+                    } else if !furniture.skips(&child) {
+                        self.push_element(furniture, child, in_link);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The run as a block of `kind`, if it has text and is not mostly links.
+    fn take(&mut self, kind: BlockKind) -> Option<Block> {
+        let text = squash_whitespace(&std::mem::take(&mut self.text));
+        let linked = std::mem::take(&mut self.linked);
+        self.breaks = 0;
+        (!text.is_empty() && linked as f32 <= link_limit(kind) * text.len() as f32).then_some(Block { kind, text })
+    }
+
+    /// Loose text between blocks as a paragraph: short loose text is a kicker, a time stamp or
+    /// a label ("Transportation", "6:12"), except a drop cap set apart from its paragraph.
+    fn take_loose(&mut self) -> Option<Block> {
+        let block = self.take(BlockKind::Paragraph)?;
+        let drop_cap = block.text.chars().count() == 1 && block.text.chars().all(char::is_uppercase);
+        (block.text.len() >= 25 || drop_cap).then_some(block)
+    }
+}
+
+/// Headings and items that are mostly links are navigation; paragraphs may link more.
+fn link_limit(kind: BlockKind) -> f32 {
+    if kind == BlockKind::Paragraph { 0.8 } else { 0.6 }
 }
 
 /// Text of an element without the skipped subtrees, white space folded.
-fn visible_text(element: ElementRef) -> String {
-    let mut out = String::new();
-    push_text(element, &mut out);
-    squash_whitespace(&out)
+fn visible_text(furniture: &Furniture, element: ElementRef) -> String {
+    let mut run = Run::default();
+    run.push_element(furniture, element, false);
+    squash_whitespace(&run.text)
 }
 
-fn push_text(element: ElementRef, out: &mut String) {
+/// Whether an element holds a block-level element (a `<span>` around paragraphs).
+fn has_block_inside(element: ElementRef) -> bool {
+    element.descendants().skip(1).filter_map(ElementRef::wrap).any(|child| BLOCK_TAGS.contains(&child.value().name()))
+}
+
+/// Walks an element in document order into headings, paragraphs, quotes and items. Text
+/// between blocks (a `<div>` of text and `<br>`s, words beside a nested list) is a paragraph of
+/// its own, so a body split over sibling blocks or written without `<p>` is read whole.
+fn collect_blocks(furniture: &Furniture, element: ElementRef, blocks: &mut Vec<Block>, depth: usize) {
+    let mut run = Run::default();
     for child in element.children() {
         match child.value() {
-            Node::Text(text) => out.push_str(text),
-            Node::Element(_) => {
-                if let Some(child) = ElementRef::wrap(child) {
-                    if !is_skipped(&child) {
-                        if child.value().name() == "br" {
-                            out.push(' ');
-                        }
-                        push_text(child, out);
+            Node::Text(text) => run.push_text(text, false),
+            Node::Element(value) => {
+                let Some(child) = ElementRef::wrap(child) else { continue };
+                let name = value.name();
+                if name == "br" {
+                    run.breaks += 1;
+                    run.text.push(' ');
+                    if run.breaks == 2 {
+                        blocks.extend(run.take_loose());
                     }
+                    continue;
+                }
+                if furniture.skips(&child) {
+                    continue;
+                }
+                if !BLOCK_TAGS.contains(&name) && !has_block_inside(child) {
+                    run.push_element(furniture, child, false);
+                    continue;
+                }
+                blocks.extend(run.take_loose());
+                let kind = match name {
+                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Some(BlockKind::Heading { level: name[1..].parse().unwrap_or(2) }),
+                    "p" | "pre" => Some(BlockKind::Paragraph),
+                    "blockquote" => Some(BlockKind::Quote),
+                    "li" => Some(BlockKind::ListItem),
+                    _ => None,
+                };
+                match kind {
+                    Some(kind) => {
+                        let mut block = Run::default();
+                        block.push_element(furniture, child, false);
+                        blocks.extend(block.take(kind));
+                    }
+                    None if depth < MAX_WALK_DEPTH => collect_blocks(furniture, child, blocks, depth + 1),
+                    None => {}
                 }
             }
             _ => {}
         }
     }
+    blocks.extend(run.take_loose());
 }
 
-/// Tags that hold other blocks; a `div` with none of them inside is a paragraph of its own.
-const BLOCK_TAGS: &[&str] = &[
-    "p", "div", "section", "article", "main", "ul", "ol", "li", "table", "blockquote", "pre", "h1",
-    "h2", "h3", "h4", "h5", "h6", "header", "footer", "aside", "nav", "figure", "form",
-];
+/// Joins a drop cap set apart from its paragraph ("T" then "urkey, Poland and ...").
+fn join_drop_caps(blocks: &mut Vec<Block>) {
+    let mut index = 0;
+    while index + 1 < blocks.len() {
+        let letter = &blocks[index].text;
+        let is_drop_cap = letter.chars().count() == 1 && letter.chars().all(char::is_uppercase);
+        if is_drop_cap && blocks[index + 1].kind == BlockKind::Paragraph && blocks[index + 1].text.starts_with(char::is_lowercase) {
+            let letter = blocks.remove(index).text;
+            blocks[index].text.insert_str(0, &letter);
+        }
+        index += 1;
+    }
+}
 
 /// A `div` (or `section`, `td`) with text and no block inside: old layouts write paragraphs so.
-fn is_text_division(element: ElementRef) -> bool {
-    matches!(element.value().name(), "div" | "section" | "td")
-        && !element.descendants().skip(1).filter_map(ElementRef::wrap).any(|child| BLOCK_TAGS.contains(&child.value().name()))
-        && visible_text(element).len() >= 25
+fn is_text_division(furniture: &Furniture, element: ElementRef) -> bool {
+    matches!(element.value().name(), "div" | "section" | "td") && !has_block_inside(element) && visible_text(furniture, element).len() >= 25
 }
 
 /// Share of an element's text that sits inside links: high for menus and link lists.
-fn link_density(element: ElementRef) -> f32 {
-    let total = visible_text(element).len().max(1);
-    let links = Selector::parse("a").expect("valid selector");
-    let linked: usize = element.select(&links).map(|a| visible_text(a).len()).sum();
-    linked as f32 / total as f32
+fn link_density(furniture: &Furniture, element: ElementRef) -> f32 {
+    let mut run = Run::default();
+    run.push_element(furniture, element, false);
+    run.linked as f32 / run.text.trim().len().max(1) as f32
 }
 
 /// The element whose paragraphs score highest: each paragraph scores its parent fully and its
 /// grandparent by half, as Readability does.
-fn best_container(document: &Html) -> Option<ElementRef<'_>> {
+fn best_container<'a>(furniture: &Furniture, document: &'a Html) -> Option<ElementRef<'a>> {
     let paragraphs = Selector::parse("p, pre, blockquote, div, section, td").expect("valid selector");
     let mut scores: HashMap<ego_tree::NodeId, f32> = HashMap::new();
     for paragraph in document.select(&paragraphs) {
-        if !matches!(paragraph.value().name(), "p" | "pre" | "blockquote") && !is_text_division(paragraph) {
+        if !matches!(paragraph.value().name(), "p" | "pre" | "blockquote") && !is_text_division(furniture, paragraph) {
             continue;
         }
-        if paragraph.ancestors().filter_map(ElementRef::wrap).any(|a| is_skipped(&a)) {
+        if paragraph.ancestors().filter_map(ElementRef::wrap).any(|a| furniture.skips(&a)) {
             continue;
         }
-        let text = visible_text(paragraph);
-        if text.len() < 25 {
+        let text = visible_text(furniture, paragraph);
+        if text.len() < 25 || !is_running_prose(&text) {
             continue;
         }
         let score = 1.0 + text.matches(',').count() as f32 + (text.len() as f32 / 100.0).min(3.0);
-        let score = score * (1.0 - link_density(paragraph));
+        let score = score * (1.0 - link_density(furniture, paragraph));
         let mut ancestors = paragraph.ancestors().filter_map(ElementRef::wrap);
         if let Some(parent) = ancestors.next() {
             *scores.entry(parent.id()).or_default() += score;
@@ -274,40 +616,6 @@ fn best_container(document: &Html) -> Option<ElementRef<'_>> {
     }
     let (best, _) = scores.into_iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
     ElementRef::wrap(document.tree.get(best)?)
-}
-
-/// Walks the container in document order and emits headings, paragraphs, quotes and items.
-fn collect_blocks(element: ElementRef, blocks: &mut Vec<Block>, depth: usize) {
-    if depth > 200 {
-        return;
-    }
-    for child in element.children().filter_map(ElementRef::wrap) {
-        if is_skipped(&child) {
-            continue;
-        }
-        let name = child.value().name();
-        let kind = match name {
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
-                Some(BlockKind::Heading { level: name[1..].parse().unwrap_or(2) })
-            }
-            "p" | "pre" => Some(BlockKind::Paragraph),
-            "blockquote" => Some(BlockKind::Quote),
-            "li" => Some(BlockKind::ListItem),
-            _ if is_text_division(child) => Some(BlockKind::Paragraph),
-            _ => None,
-        };
-        match kind {
-            Some(kind) => {
-                let text = visible_text(child);
-                // Headings and items that are mostly links are navigation; paragraphs may link more.
-                let limit = if kind == BlockKind::Paragraph { 0.8 } else { 0.6 };
-                if !text.is_empty() && link_density(child) <= limit {
-                    blocks.push(Block { kind, text });
-                }
-            }
-            None => collect_blocks(child, blocks, depth + 1),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -368,7 +676,7 @@ mod tests {
     #[test]
     fn decodes_declared_charset() {
         let page = b"<html><head><meta charset=\"iso-8859-1\"></head><body><p>caf\xe9</p></body></html>";
-        assert!(decode(page).contains("café"));
+        assert!(decode(page, None).contains("café"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 mod html;
 mod junk;
 mod markdown;
+mod nesting;
 mod text;
 mod url;
 
@@ -56,6 +57,9 @@ pub struct Article {
     /// A standfirst or summary shown under the title, when the source marks one.
     pub lede: Option<String>,
     pub blocks: Vec<Block>,
+    /// The page's canonical address, when it names one (or the address it was fetched from).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 impl Article {
@@ -200,7 +204,7 @@ pub fn extract(document: &Document, options: &ExtractOptions) -> Result<Article>
         .or(document.hint)
         .unwrap_or_else(|| sniff_format(&document.bytes));
     let article = match format {
-        Format::Html => html::extract(&html::decode(&document.bytes)),
+        Format::Html => html::extract(&html::decode(&document.bytes, None)),
         Format::Markdown => markdown::extract(&decode_utf8(document)?),
         Format::Text => text::extract(&decode_utf8(document)?),
     };
