@@ -80,25 +80,21 @@ pub fn extract_explained(page: &str) -> (Article, Vec<Dropped>) {
     let mut article = metadata(&document);
     let mut dropped = Vec::new();
 
-    let base = readable_blocks(&page).map(|blocks| clean(blocks, &mut dropped));
-    let own = clean(own_blocks(&document), &mut Vec::new());
-    let json_ld = json_ld_body(&document);
-    let base_prose = base.as_deref().map_or(0, prose_words);
-    let mut blocks = match base {
-        // A reading with clearly more running prose than the base one found the story the
-        // scorer missed.
-        Some(base) if prose_words(&own) <= base_prose + base_prose / 2 + 40 => base,
-        Some(base) => {
-            dropped.extend(base.iter().filter(|block| !own.contains(block)).map(|block| Dropped { text: block.text.clone(), rule: "outside the story (another part of the page has more prose)" }));
-            own
-        }
-        None => own,
-    };
-    if let Some(body) = json_ld {
-        let visible = prose_words(&blocks);
-        if prose_words(&body) > visible * 3 / 2 + 40 {
-            dropped.extend(blocks.drain(..).map(|block| Dropped { text: block.text, rule: "shorter than the page's JSON-LD articleBody" }));
-            blocks = body;
+    let base = readable_blocks(&page).map(|blocks| clean(blocks, &mut dropped)).unwrap_or_default();
+    // Other readings, tried in turn: each replaces the one in hand when it holds clearly more
+    // running prose (half as much again, and 40 words more).
+    let others = [
+        ("another part of the page has more prose", Some(clean(own_blocks(&document), &mut Vec::new()))),
+        ("the page's script-free copy of the story has more prose", noscript_body(&document).map(|blocks| clean(blocks, &mut Vec::new()))),
+        ("the page's JSON-LD articleBody has more prose", json_ld_body(&document)),
+    ];
+    let mut blocks = base;
+    for (rule, other) in others {
+        let Some(other) = other else { continue };
+        let prose = prose_words(&blocks);
+        if prose_words(&other) > prose + prose / 2 + 40 {
+            dropped.extend(blocks.drain(..).filter(|block| !other.contains(block)).map(|block| Dropped { text: block.text, rule }));
+            blocks = other;
         }
     }
 
@@ -128,6 +124,11 @@ pub fn extract_explained(page: &str) -> (Article, Vec<Dropped>) {
         }
         !label
     });
+    // The author's biography closes some pages, after the story.
+    while blocks.len() > 1 && blocks.last().is_some_and(|block| junk::is_author_bio(&block.text)) {
+        let bio = blocks.pop().expect("a last block");
+        dropped.push(Dropped { text: bio.text, rule: "the author's biography" });
+    }
     // A byline or date line inside the body is read in the header instead.
     blocks.retain(|block| {
         let is_byline = block.kind == BlockKind::Paragraph && super::text::parse_byline(&block.text).is_some() && block.text.split_whitespace().count() <= 12;
@@ -209,6 +210,20 @@ fn own_blocks(document: &Html) -> Vec<Block> {
     let mut blocks = Vec::new();
     collect_blocks(&furniture, root, &mut blocks, 0);
     blocks
+}
+
+/// The story as a page that writes it by script also gives it, inside a `<noscript>` in the
+/// element marked as the article body (Blogger's layouts do so).
+fn noscript_body(document: &Html) -> Option<Vec<Block>> {
+    let selector = Selector::parse(r#"[itemprop="articleBody"] noscript"#).expect("valid selector");
+    let markup: String = document.select(&selector).flat_map(|element| element.text()).collect();
+    if !markup.contains('<') {
+        return None;
+    }
+    let fragment = Html::parse_fragment(&markup);
+    let mut blocks = Vec::new();
+    collect_blocks(&Furniture::of(&fragment), fragment.root_element(), &mut blocks, 0);
+    Some(blocks).filter(|blocks| !blocks.is_empty())
 }
 
 /// The `articleBody` of the page's JSON-LD article, one paragraph per line.
@@ -331,6 +346,7 @@ fn metadata(document: &Html) -> Article {
         .or_else(time_element)
         .map(|date| date.chars().take(10).collect());
     article.title = article.title.filter(|t| !t.is_empty());
+    article.byline = article.byline.filter(|byline| !junk::is_placeholder_byline(byline));
     let canonical = Selector::parse(r#"link[rel="canonical"]"#).expect("valid selector");
     article.url = document
         .select(&canonical)

@@ -14,6 +14,9 @@ struct JunkRules {
     credit_lines: Vec<String>,
     caption_labels: Vec<String>,
     teaser_labels: Vec<String>,
+    calls_to_action: Vec<String>,
+    placeholder_bylines: Vec<String>,
+    bio_roles: Vec<String>,
 }
 
 fn rules() -> &'static JunkRules {
@@ -51,6 +54,51 @@ pub fn is_junk(text: &str) -> bool {
         || rules.prefixes.iter().any(|prefix| line.starts_with(prefix.as_str()))
         || rules.contains.iter().any(|needle| line.contains(needle.as_str()))
         || is_reading_time(&line)
+        || is_call_to_action(&line)
+        || is_bare_address(&line)
+}
+
+/// A short block that asks the reader to sign up, download, follow or write in.
+fn is_call_to_action(line: &str) -> bool {
+    line.split_whitespace().count() <= 40 && rules().calls_to_action.iter().any(|phrase| line.contains(phrase.as_str()))
+}
+
+/// A web address alone on a line ("example.com", "www.example.co.uk"): a site's name or a
+/// link, not a sentence.
+fn is_bare_address(line: &str) -> bool {
+    let line = line.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/');
+    let Some((host, top)) = line.rsplit_once('.') else {
+        return false;
+    };
+    !line.contains(char::is_whitespace)
+        && (2..=6).contains(&top.len())
+        && top.chars().all(|c| c.is_ascii_alphabetic())
+        && !host.is_empty()
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+        && host.chars().any(|c| c.is_ascii_alphabetic())
+}
+
+/// True when a paragraph of up to 80 words reads as its author's biography: a name of two to four capitalized
+/// words, then "is" or "was" and a role ("Ann Lee is a reporter at ...", "Bo Chen covers ...").
+pub fn is_author_bio(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() > 80 {
+        return false;
+    }
+    let name_length = words.iter().take_while(|word| word.starts_with(char::is_uppercase)).count();
+    if !(2..=4).contains(&name_length) {
+        return false;
+    }
+    let verb = words.get(name_length).copied().unwrap_or("");
+    let rest = words[name_length..].join(" ").to_lowercase();
+    let role = rules().bio_roles.iter().any(|role| rest.split(|c: char| !c.is_alphanumeric()).any(|word| word == role));
+    (matches!(verb, "is" | "was") || verb == "covers") && role
+}
+
+/// True when a byline names nobody ("Staff Writer", "No Author").
+pub fn is_placeholder_byline(byline: &str) -> bool {
+    let line = folded(byline);
+    rules().placeholder_bylines.contains(&line)
 }
 
 /// "Reporting by Jane Roe; Editing by John Doe": a wire service's credits, not a sentence
@@ -160,6 +208,21 @@ mod tests {
             assert!(is_junk(line), "{line}");
         }
         assert!(is_junk("Reporting by Jane Roe; Editing by John Doe"));
+        for line in ["Never miss a story by signing up to our daily newsletter.", "For breaking news, download the Tribune apps for iOS and Android.",
+            "Follow the Ledger on Twitter and Instagram @ledger.", "Submit your letter to the editor via this form.",
+            "EXAMPLENEWS.COM", "www.example.co.uk", "Category : Local News", "Release Date:"] {
+            assert!(is_junk(line), "{line}");
+        }
+        let quoted = "The mayor told residents to follow us on the new app, she joked, before she turned to the budget: a plan that would cut spending on roads, raise fees for parking downtown, and fund three new libraries over the coming five years, which the council is expected to approve in a vote next month after two public hearings.";
+        assert!(!is_junk(quoted));
+        for line in ["He moved to Example.com in 2019.", "3.5", "U.S."] {
+            assert!(!is_junk(line), "{line}");
+        }
+        assert!(is_author_bio("Ann Lee is the founder of Lee Media, a consultancy in Kingstown."));
+        assert!(is_author_bio("Bo Chen covers city hall for the Ledger."));
+        assert!(!is_author_bio("Ann Lee is expected to resign on Friday, her office said."));
+        assert!(!is_author_bio("The reporter is here."));
+        assert!(is_placeholder_byline("Staff Writer") && is_placeholder_byline("No Author") && !is_placeholder_byline("Ann Lee"));
         assert!(is_junk("Our Standards: The Thomson Reuters Trust Principles."));
         for line in ["The minister said the talks would resume.", "Redeployment to Ukraine?", "Reporting by the agency showed a rise in cases."] {
             assert!(!is_junk(line), "{line}");

@@ -50,7 +50,7 @@ pub fn extract(input: &str) -> Article {
             }
             teasers_next = false;
             if let Some((byline, date)) = parse_byline(&line) {
-                article.byline = article.byline.or(byline);
+                article.byline = article.byline.or(byline.filter(|name| !junk::is_placeholder_byline(name)));
                 article.date = article.date.or(date);
                 continue;
             }
