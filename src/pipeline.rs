@@ -179,6 +179,7 @@ mod tests {
             date: Some("March 3, 2026".into()),
             lede: None,
             url: None,
+            notes: Vec::new(),
             blocks: vec![Block::paragraph("It passed. Work starts soon."), Block::heading(2, "Costs"), Block::paragraph("It costs $5 million.")],
         };
         let utterances = script(&article, &Normalizer::default(), &ScriptOptions::default());

@@ -206,9 +206,13 @@ fn stdin_input_and_quiet_pipes() {
     let out = dir.path().join("out.wav");
     let output = readcast_stdin(&["narrate", "-", "-o", out.to_str().unwrap(), "--voice", "espeak"], SHORT.as_bytes());
     assert!(output.status.success(), "{}", text(&output.stderr));
-    // Piped: no progress bar, and nothing else to say when the voice was named.
-    assert_eq!(text(&output.stderr), "");
+    // Piped: no progress bar; the one thing to say is that 17 words are a short article.
+    assert_eq!(text(&output.stderr), "readcast: <stdin>: the article has only 17 words; check that this is the story\n");
     assert!(out.exists());
+    // --quiet says nothing at all.
+    let output = readcast_stdin(&["narrate", "-", "-o", out.to_str().unwrap(), "--voice", "espeak", "--quiet"], SHORT.as_bytes());
+    assert!(output.status.success());
+    assert_eq!(text(&output.stderr), "");
 }
 
 #[test]
@@ -320,15 +324,15 @@ fn normalize_lines_keeps_one_line_per_line() {
     assert!(output.status.success());
     assert_eq!(text(&output.stdout), "It cost five dollars fifty cents.\n\nGeneral Smith left at five p m.\n");
     // Sentence by sentence: an abbreviation that ends a sentence keeps its period.
-    let output = readcast_stdin(&["normalize", "-"], b"The bill passed on Wed. The index rose at 6 p.m. Then it fell.");
+    let output = readcast_stdin(&["normalize", "--raw", "-"], b"The bill passed on Wed. The index rose at 6 p.m. Then it fell.");
     assert_eq!(text(&output.stdout), "The bill passed on Wednesday. The index rose at six p m. Then it fell.\n");
-    let explain = readcast_stdin(&["normalize", "--explain", "-"], b"POW");
+    let explain = readcast_stdin(&["normalize", "--raw", "--explain", "-"], b"POW");
     assert!(text(&explain.stdout).contains("acronym"), "{}", text(&explain.stdout));
 }
 
 #[test]
 fn sentences_extract_and_inspect() {
-    let output = readcast_stdin(&["sentences", "-"], b"I live in the U.S. How about you? Gen. Smith agreed.");
+    let output = readcast_stdin(&["sentences", "--raw", "-"], b"I live in the U.S. How about you? Gen. Smith agreed.");
     assert_eq!(text(&output.stdout), "I live in the U.S.\nHow about you?\nGen. Smith agreed.\n");
     let html = root().join("samples/html-heatwave.html");
     let output = readcast(&["extract", "--json", html.to_str().unwrap()]);
@@ -413,7 +417,7 @@ fn lint_lists_names_the_engine_must_guess() {
 fn phoneme_lexicon_entries_reach_the_engine() {
     let dir = tempfile::tempdir().unwrap();
     let lexicon = write_temp(dir.path(), "names.toml", "[exact]\nVarna = { phonemes = \"v'A@n@\", say = \"Vahr nah\" }\n");
-    let output = readcast_stdin(&["normalize", "--lexicon", lexicon.to_str().unwrap(), "-"], b"Ships left Varna.");
+    let output = readcast_stdin(&["normalize", "--raw", "--lexicon", lexicon.to_str().unwrap(), "-"], b"Ships left Varna.");
     assert_eq!(text(&output.stdout), "Ships left [[v'A@n@]].\n");
     let input = write_temp(dir.path(), "a.txt", "Port news\n\nShips left Varna on Monday.\n");
     let out = dir.path().join("out.wav");
@@ -421,4 +425,42 @@ fn phoneme_lexicon_entries_reach_the_engine() {
     assert!(output.status.success(), "{}", text(&output.stderr));
     // Captions keep the written word; the brackets never reach the listener as text.
     assert!(std::fs::read_to_string(dir.path().join("c.vtt")).unwrap().contains("Ships left Varna on Monday."));
+}
+
+/// A scraped page as a user pastes it: navigation, the story one paragraph per line, a footer.
+const SCRAPED_PASTE: &str = "Skip to content\nMenu\nLocal\nTram line wins final vote\nBy Ann Lee\nThe council approved the $5 million tram line on Tuesday after a two-hour debate, officials said.\nConstruction starts in March and should take about 18 months, the city's transit office said.\nShare this\nTerms of Use\n";
+
+#[test]
+fn normalize_sentences_and_lint_work_on_what_narrate_reads() {
+    let output = readcast_stdin(&["normalize", "-"], SCRAPED_PASTE.as_bytes());
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), "Tram line wins final vote.\nBy Ann Lee.\nThis audio was created with A I assistance.\nThe council approved the five million dollar tram line on Tuesday after a two-hour debate, officials said.\nConstruction starts in March and should take about eighteen months, the city's transit office said.\n");
+    let output = readcast_stdin(&["sentences", "-"], SCRAPED_PASTE.as_bytes());
+    let sentences = text(&output.stdout);
+    assert!(sentences.starts_with("Tram line wins final vote\nBy Ann Lee\n"), "{sentences}");
+    assert!(!sentences.contains("Skip to content") && !sentences.contains("Terms of Use"), "{sentences}");
+    // --raw keeps the plain-text behaviour: every line, junk included.
+    let output = readcast_stdin(&["sentences", "--raw", "-"], SCRAPED_PASTE.as_bytes());
+    assert!(text(&output.stdout).contains("Skip to content"));
+    let output = readcast_stdin(&["lint", "--voice", "espeak", "-"], SCRAPED_PASTE.as_bytes());
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(!text(&output.stdout).contains("Skip"), "{}", text(&output.stdout));
+}
+
+#[test]
+fn extract_explains_what_it_dropped_and_reads_a_lone_paragraph() {
+    let output = readcast_stdin(&["extract", "--explain", "-"], SCRAPED_PASTE.as_bytes());
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let report = text(&output.stdout);
+    assert!(report.contains("[page furniture (junk.toml)] Skip to content"), "{report}");
+    assert!(report.contains("Terms of Use"), "{report}");
+    let json = readcast_stdin(&["extract", "--json", "--explain", "-"], SCRAPED_PASTE.as_bytes());
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(value["dropped"].as_array().unwrap().iter().any(|d| d["text"] == "Menu" && d["rule"].as_str().unwrap().contains("furniture")));
+
+    // A menu line, one sentence and a footer line: the sentence is read, with a note.
+    let output = readcast_stdin(&["extract", "-"], b"Menu\nThe harbor reopened on Monday, three days after the storm.\nTerms of Use\n");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout), "The harbor reopened on Monday, three days after the storm.\n");
+    assert!(text(&output.stderr).contains("check that this is the story"), "{}", text(&output.stderr));
 }

@@ -40,10 +40,10 @@ enum Command {
     Cache(podcast::CacheArgs),
     /// Print the cleaned article that would be read aloud.
     Extract(text::ExtractArgs),
-    /// Print the spoken form of a text.
+    /// Print the spoken form of what an article's narration says (--raw: of a plain text).
     Normalize(text::NormalizeArgs),
-    /// Print one sentence per line.
-    Sentences(text::InputArg),
+    /// Print one sentence per line, as the narration splits them (--raw: of a plain text).
+    Sentences(text::SentencesArgs),
     /// List words the engine will have to guess (not in its dictionary or the lexicon).
     Lint(text::LintArgs),
     /// List voices and whether their engines are available, or install a Piper voice.

@@ -115,7 +115,7 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     for path in std::iter::once(&args.output).chain(&args.captions).chain(&args.timings) {
         readcast::output::check_folder(path)?;
     }
-    let article = read_article(&args.input, args.format.as_deref())?;
+    let article = read_article(&args.input, args.format.as_deref(), args.quiet)?;
     let mut voice = choose_voice(args.voice.voice.as_deref(), args.quiet)?;
     let piper_options = args.length_scale.is_some() || args.noise_scale.is_some() || args.noise_w.is_some() || args.speaker.is_some();
     if piper_options && voice.engine != readcast::voice::EngineKind::Piper {

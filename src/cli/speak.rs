@@ -25,7 +25,7 @@ pub struct SpeakArgs {
 
 /// `readcast speak`.
 pub fn speak(args: &SpeakArgs) -> Result<i32> {
-    let article = read_article(&args.input, args.format.as_deref())?;
+    let article = read_article(&args.input, args.format.as_deref(), false)?;
     let utterances = script(&article, &Normalizer::new(Lexicon::news()), &ScriptOptions::default());
     if utterances.is_empty() {
         return Err(Error::input("no article text found"));

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use scraper::{ElementRef, Html, Node, Selector};
 
-use super::{junk, nesting, squash_whitespace, Article, Block, BlockKind};
+use super::{junk, nesting, squash_whitespace, Article, Block, BlockKind, Dropped};
 
 /// Tags whose whole subtree is never article text.
 const SKIP_TAGS: &[&str] = &[
@@ -43,13 +43,6 @@ const BLOCK_TAGS: &[&str] = &[
 /// Deeper than this, the walk stops: [`nesting::cap_depth`] keeps real pages well inside it.
 const MAX_WALK_DEPTH: usize = nesting::MAX_DEPTH + 64;
 
-/// Why a block of the page is not read: shown by `readcast extract --explain`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dropped {
-    pub text: String,
-    pub rule: &'static str,
-}
-
 /// Decodes page bytes, honouring a BOM, then a charset from the HTTP header, then one
 /// declared in a meta tag; UTF-8 otherwise.
 pub fn decode(bytes: &[u8], header_charset: Option<&str>) -> String {
@@ -69,6 +62,7 @@ pub fn decode(bytes: &[u8], header_charset: Option<&str>) -> String {
 }
 
 /// The article of a page.
+#[cfg(test)]
 pub fn extract(page: &str) -> Article {
     extract_explained(page).0
 }

@@ -17,6 +17,7 @@ struct JunkRules {
     calls_to_action: Vec<String>,
     placeholder_bylines: Vec<String>,
     bio_roles: Vec<String>,
+    form_fields: Vec<String>,
 }
 
 fn rules() -> &'static JunkRules {
@@ -93,6 +94,12 @@ pub fn is_author_bio(text: &str) -> bool {
     let rest = words[name_length..].join(" ").to_lowercase();
     let role = rules().bio_roles.iter().any(|role| rest.split(|c: char| !c.is_alphanumeric()).any(|word| word == role));
     (matches!(verb, "is" | "was") || verb == "covers") && role
+}
+
+/// True when a furniture line belongs to a form ("Email address", "Sign up").
+pub fn is_form_field(text: &str) -> bool {
+    let line = folded(text);
+    rules().form_fields.iter().any(|field| line.contains(field.as_str()))
 }
 
 /// True when a byline names nobody ("Staff Writer", "No Author").

@@ -3,9 +3,16 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use super::{junk, squash_whitespace, Article, Block, BlockKind};
+use super::{junk, squash_whitespace, Article, Block, BlockKind, Dropped};
 
+#[cfg(test)]
 pub fn extract(input: &str) -> Article {
+    extract_explained(input).0
+}
+
+/// The article of a Markdown text, with the blocks dropped as furniture.
+pub fn extract_explained(input: &str) -> (Article, Vec<Dropped>) {
+    let mut dropped = Vec::new();
     let (front_matter, body) = split_front_matter(input);
     let mut article = Article::default();
     if let Some(front_matter) = front_matter {
@@ -108,9 +115,19 @@ pub fn extract(input: &str) -> Article {
             article.date = article.date.or(date);
         }
     }
-    blocks.retain(|block| !junk::is_junk(&block.text) && !junk::is_caption(&block.text));
+    blocks.retain(|block| {
+        let rule = if junk::is_junk(&block.text) {
+            "page furniture (junk.toml)"
+        } else if junk::is_caption(&block.text) {
+            "photo caption or credit"
+        } else {
+            return true;
+        };
+        dropped.push(Dropped { text: block.text.clone(), rule });
+        false
+    });
     article.blocks = blocks;
-    article
+    (article, dropped)
 }
 
 /// "Jane Roe | March 3, 2026" or "Jane Roe, March 3, 2026" -> name and date.

@@ -60,6 +60,10 @@ pub struct Article {
     /// The page's canonical address, when it names one (or the address it was fetched from).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// What a reader should check: the extraction was unsure of what it kept (a very short
+    /// body, prose found only by the last resort). Shown on stderr, never read aloud.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Article {
@@ -98,6 +102,14 @@ impl Article {
         }
         out
     }
+}
+
+/// A block of the input that is not read, and the rule that dropped it: what
+/// `readcast extract --explain` lists, so that a user can see why a paragraph is missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dropped {
+    pub text: String,
+    pub rule: &'static str,
 }
 
 /// The input formats readcast understands.
@@ -161,6 +173,10 @@ pub struct Document {
     pub bytes: Vec<u8>,
     /// A format hinted by the file extension or the HTTP content type.
     pub hint: Option<Format>,
+    /// The character set the HTTP header declared, if any.
+    pub charset: Option<String>,
+    /// The address the document was fetched from (after redirects), if any.
+    pub url: Option<String>,
 }
 
 /// Options that change how an article is read.
@@ -175,13 +191,13 @@ pub fn read_source(source: &Source) -> Result<Document> {
     match source {
         Source::Path(path) => {
             let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-            Ok(Document { name: path.display().to_string(), bytes, hint: format_from_path(path) })
+            Ok(Document { name: path.display().to_string(), bytes, hint: format_from_path(path), charset: None, url: None })
         }
         Source::Stdin => {
             let mut bytes = Vec::new();
             std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
                 .map_err(|e| Error::io("<stdin>", e))?;
-            Ok(Document { name: "<stdin>".to_string(), bytes, hint: None })
+            Ok(Document { name: "<stdin>".to_string(), bytes, hint: None, charset: None, url: None })
         }
         Source::Url(address) => url::fetch(address),
     }
@@ -196,27 +212,42 @@ fn format_from_path(path: &Path) -> Option<Format> {
     }
 }
 
+/// A body shorter than this is narrated with a note: it may be a teaser, not the story.
+const DOUBTFUL_WORDS: usize = 40;
+
 /// Turns a document into an article, detecting its format unless one is forced.
 pub fn extract(document: &Document, options: &ExtractOptions) -> Result<Article> {
+    extract_explained(document, options).map(|(article, _)| article)
+}
+
+/// [`extract`], with every block that was dropped and the rule that dropped it.
+pub fn extract_explained(document: &Document, options: &ExtractOptions) -> Result<(Article, Vec<Dropped>)> {
     reject_binary(document)?;
     let format = options
         .format
         .or(document.hint)
         .unwrap_or_else(|| sniff_format(&document.bytes));
-    let article = match format {
-        Format::Html => html::extract(&html::decode(&document.bytes, None)),
-        Format::Markdown => markdown::extract(&decode_utf8(document)?),
-        Format::Text => text::extract(&decode_utf8(document)?),
+    let (mut article, dropped) = match format {
+        Format::Html => html::extract_explained(&html::decode(&document.bytes, document.charset.as_deref())),
+        Format::Markdown => markdown::extract_explained(&decode_utf8(document)?),
+        Format::Text => text::extract_explained(&decode_text_as_declared(document)?),
     };
     if article.is_empty() {
         return Err(Error::input(format!("{}: no article text found", document.name)));
     }
-    Ok(article)
+    if article.url.is_none() {
+        article.url = document.url.clone();
+    }
+    let words: usize = article.blocks.iter().map(|block| block.text.split_whitespace().count()).sum();
+    if words < DOUBTFUL_WORDS && article.notes.is_empty() {
+        article.notes.push(format!("the article has only {words} words; check that this is the story"));
+    }
+    Ok((article, dropped))
 }
 
 /// Extracts an article from a string, detecting its format.
 pub fn extract_str(text: &str) -> Result<Article> {
-    let document = Document { name: "<text>".into(), bytes: text.as_bytes().to_vec(), hint: None };
+    let document = Document { name: "<text>".into(), bytes: text.as_bytes().to_vec(), hint: None, charset: None, url: None };
     extract(&document, &ExtractOptions::default())
 }
 
@@ -232,6 +263,16 @@ fn reject_binary(document: &Document) -> Result<()> {
 pub fn decode_text(document: &Document) -> Result<String> {
     reject_binary(document)?;
     decode_utf8(document)
+}
+
+/// Text in the character set its HTTP header declared (a Latin-1 page served as
+/// `text/plain; charset=ISO-8859-1`), else UTF-8.
+fn decode_text_as_declared(document: &Document) -> Result<String> {
+    let declared = document.charset.as_deref().and_then(|label| encoding_rs::Encoding::for_label(label.trim().as_bytes()));
+    match declared {
+        Some(encoding) if encoding != encoding_rs::UTF_8 => Ok(encoding.decode(&document.bytes).0.into_owned()),
+        _ => decode_utf8(document),
+    }
 }
 
 fn decode_utf8(document: &Document) -> Result<String> {
@@ -285,9 +326,9 @@ mod tests {
 
     #[test]
     fn rejects_binary_and_invalid_utf8() {
-        let binary = Document { name: "x".into(), bytes: vec![0, 1, 2, 3], hint: None };
+        let binary = Document { name: "x".into(), bytes: vec![0, 1, 2, 3], hint: None, charset: None, url: None };
         assert!(matches!(extract(&binary, &ExtractOptions::default()), Err(Error::Input(_))));
-        let latin1 = Document { name: "x".into(), bytes: b"caf\xe9 au lait.".to_vec(), hint: None };
+        let latin1 = Document { name: "x".into(), bytes: b"caf\xe9 au lait.".to_vec(), hint: None, charset: None, url: None };
         let err = extract(&latin1, &ExtractOptions::default()).unwrap_err();
         assert!(err.to_string().contains("UTF-8"), "{err}");
     }

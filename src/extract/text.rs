@@ -6,14 +6,22 @@
 
 use std::collections::HashMap;
 
-use super::{junk, squash_whitespace, Article, Block, BlockKind};
+use super::{junk, squash_whitespace, Article, Block, BlockKind, Dropped};
 
 const MONTHS: [&str; 12] = [
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december",
 ];
 
+#[cfg(test)]
 pub fn extract(input: &str) -> Article {
+    extract_explained(input).0
+}
+
+/// The article of a text, with every line that was dropped and the rule that dropped it.
+pub fn extract_explained(input: &str) -> (Article, Vec<Dropped>) {
+    let mut dropped = Vec::new();
+    let mut dropping = |line: &str, rule: &'static str| dropped.push(Dropped { text: line.to_string(), rule });
     let groups = line_groups(input);
     let mut repeats: HashMap<String, usize> = HashMap::new();
     for line in groups.iter().flatten() {
@@ -30,22 +38,36 @@ pub fn extract(input: &str) -> Article {
         // Section links over the headline ("Home", "News", "Sport", then the headline) are
         // not a list of other stories: the headline is read.
         let links_then_headline = article.title.is_none() && blocks.is_empty() && links_over_headline(group);
-        if is_teaser(group) || (is_link_list(group) && !links_then_headline) || is_form(group) {
+        let group_rule = if is_teaser(group) {
+            Some("teaser: a headline over a cut-off paragraph")
+        } else if is_link_list(group) && !links_then_headline {
+            Some("list of links or headlines")
+        } else if is_form(group) {
+            Some("sign-up form")
+        } else {
+            None
+        };
+        if let Some(rule) = group_rule {
+            group.iter().for_each(|line| dropping(line, rule));
             continue;
         }
         for line in join_wrapped(group) {
             if std::mem::take(&mut caption_next) {
+                dropping(&line, "caption (after a caption label)");
                 continue;
             }
             if junk::is_caption_label(&line) {
                 caption_next = true;
+                dropping(&line, "caption label");
                 continue;
             }
             if junk::is_teaser_label(&line) {
                 teasers_next = true;
+                dropping(&line, "teaser label");
                 continue;
             }
             if teasers_next && is_headline_like(&line) && !junk::ends_article(&line) {
+                dropping(&line, "teaser headline (after a teaser label)");
                 continue;
             }
             teasers_next = false;
@@ -64,15 +86,27 @@ pub fn extract(input: &str) -> Article {
             }
             // Only after some of the story: "128 comments" over the byline is a count.
             if junk::ends_article(&line) && blocks.iter().any(|block| is_prose(&block.text)) {
+                dropping(&line, "end of the article (comments, footer, credits) and all after it");
                 break 'groups;
             }
             // A line that is one of the byline's names, after the story, heads the author's
             // bio ("TERRY MORALES" over "Morales covers weather ..."): the story has ended.
             if article.byline.as_deref().is_some_and(|byline| names_in(byline).any(|name| name.eq_ignore_ascii_case(&line))) && blocks.iter().any(|block| is_prose(&block.text)) {
+                dropping(&line, "the author's biography and all after it");
                 break 'groups;
             }
             let repeated = repeats.get(&line.to_lowercase()).copied().unwrap_or(0) > 1;
-            if junk::is_junk(&line) || junk::is_caption(&line) || (repeated && !is_prose(&line)) {
+            let line_rule = if junk::is_junk(&line) {
+                Some("page furniture (junk.toml)")
+            } else if junk::is_caption(&line) {
+                Some("photo caption or credit")
+            } else if repeated && !is_prose(&line) {
+                Some("repeated on the page")
+            } else {
+                None
+            };
+            if let Some(rule) = line_rule {
+                dropping(&line, rule);
                 continue;
             }
             // The headline: the first title-like line, or a longer one that comes after
@@ -82,29 +116,44 @@ pub fn extract(input: &str) -> Article {
             if is_title_like(&line) && !blocks.iter().any(|block| is_prose(&block.text)) {
                 let after_links = article.title.as_deref().map_or(!blocks.is_empty(), short) && !short(&line);
                 if after_links || (article.title.is_none() && blocks.is_empty()) {
-                    blocks.clear();
+                    blocks.drain(..).for_each(|block| dropping(&block.text, "section links over the headline"));
                     article.title = Some(line);
                     continue;
                 }
             }
             // A section label above the headline ("LOCAL NEWS") is not read either.
             if article.title.is_none() && blocks.is_empty() && !line.chars().any(char::is_lowercase) {
+                dropping(&line, "section label above the headline");
                 continue;
             }
             if article.title.as_deref() == Some(line.as_str()) {
+                dropping(&line, "the headline again");
                 continue;
             }
             blocks.push(classify(&line));
         }
     }
-    article.blocks = keep_body(blocks);
+    let kept = keep_body(blocks.clone());
+    let kept_texts: std::collections::HashSet<&str> = kept.iter().map(|block| block.text.as_str()).collect();
+    for block in blocks.iter().filter(|block| !kept_texts.contains(block.text.as_str())) {
+        dropping(&block.text, "outside the story: before its first or after its last paragraph of prose");
+    }
+    article.blocks = kept;
     // A line of text alone ("Hello world") is what to read, not a headline over nothing.
     if article.blocks.is_empty() {
         if let Some(title) = article.title.take() {
             article.blocks.push(Block::paragraph(&title));
         }
     }
-    article
+    // Rules that dropped every line must not drop the prose among them: what reads as
+    // sentences is read, with a note that the article could not be told from the page.
+    if article.is_empty() {
+        article.blocks = groups.iter().flatten().filter(|line| is_prose(line) && !junk::is_junk(line)).map(|line| Block::paragraph(line.as_str())).collect();
+        if !article.is_empty() {
+            article.notes.push("no article could be told apart from the page around it; reading every line of prose".to_string());
+        }
+    }
+    (article, dropped)
 }
 
 /// Lines grouped by blank lines, each line with its white space folded.
@@ -166,7 +215,9 @@ fn is_teaser(group: &[String]) -> bool {
 /// (A page pasted without blank lines is one group of furniture and story lines alike.)
 fn is_form(group: &[String]) -> bool {
     let furniture = group.iter().filter(|line| junk::is_junk(line)).count();
-    group.len() >= 3 && furniture * 2 >= group.len() && group.len() - furniture <= 3
+    // "Menu", a sentence, "Terms of Use" is a page's one paragraph between its links.
+    let has_field = group.iter().any(|line| junk::is_junk(line) && junk::is_form_field(line));
+    group.len() >= 3 && furniture * 2 >= group.len() && group.len() - furniture <= 3 && has_field
 }
 
 /// Lines of related-story links: a label such as "Related:" over headlines, or several
