@@ -74,7 +74,12 @@ pub fn extract_explained(page: &str) -> (Article, Vec<Dropped>) {
     let mut article = metadata(&document);
     let mut dropped = Vec::new();
 
-    let base = readable_blocks(&page).map(|blocks| clean(blocks, &mut dropped)).unwrap_or_default();
+    let (readable_title, base) = match readable(&page) {
+        Some((title, blocks)) => (Some(title), clean(blocks, &mut dropped)),
+        None => (None, Vec::new()),
+    };
+    // The base extractor's title is the page's `<title>` without its site name.
+    article.title = article.title.or(readable_title.map(|title| squash_whitespace(&title)).filter(|title| !title.is_empty()));
     // Other readings, tried in turn: each replaces the one in hand when it holds clearly more
     // running prose (half as much again, and 40 words more).
     let others = [
@@ -186,15 +191,15 @@ fn ends_sentence_word(word: &str) -> bool {
     stem.chars().filter(|c| c.is_alphanumeric()).count() >= 2 && stem.chars().any(|c| c.is_lowercase() || c.is_ascii_digit())
 }
 
-/// The article body as the base extractor finds it, walked into blocks.
-fn readable_blocks(page: &str) -> Option<Vec<Block>> {
+/// The title and body as the base extractor finds them, the body walked into blocks.
+fn readable(page: &str) -> Option<(String, Vec<Block>)> {
     let config = dom_smoothie::Config { keep_classes: true, ..Default::default() };
     let mut readability = dom_smoothie::Readability::new(page, None, Some(config)).ok()?;
     let content = readability.parse().ok()?;
     let fragment = Html::parse_fragment(&content.content);
     let mut blocks = Vec::new();
     collect_blocks(&Furniture::of(&fragment), fragment.root_element(), &mut blocks, 0);
-    Some(blocks)
+    Some((content.title, blocks))
 }
 
 /// The body as readcast's own container score finds it.
