@@ -82,7 +82,13 @@ pub fn extract_explained(page: &str) -> (Article, Vec<Dropped>) {
             article.title = article.title.or(present(Some(readable.title)));
             let named = |byline: String| {
                 let name = byline.strip_prefix("By ").or_else(|| byline.strip_prefix("by ")).unwrap_or(&byline).trim().to_string();
-                let looks_like_names = name.starts_with(char::is_uppercase) && name.split_whitespace().count() <= 8;
+                // Names: capitalized words and the particles between them ("Ann de Vries and
+                // Bo Chen"), not a sentence that the extractor took for a byline.
+                let particle = |word: &str| matches!(word, "and" | "de" | "da" | "di" | "del" | "van" | "von" | "der" | "den" | "la" | "le" | "du" | "bin" | "al" | "y");
+                let looks_like_names = name.split_whitespace().count() <= 8
+                    && name.split_whitespace().all(|word| word.starts_with(char::is_uppercase) || particle(word))
+                    && name.starts_with(char::is_uppercase)
+                    && !super::text::ends_sentence(&name);
                 (looks_like_names && !junk::is_placeholder_byline(&name)).then_some(name)
             };
             article.byline = article.byline.or(present(readable.byline).and_then(named));
