@@ -37,6 +37,32 @@ pub struct AssembleSettings {
     pub frame_grid: usize,
 }
 
+/// Loudness targets readcast accepts, in LUFS: below -70 a meter calls the audio silence.
+pub const LOUDNESS_RANGE: std::ops::RangeInclusive<f64> = -70.0..=0.0;
+/// Pauses readcast accepts, in seconds.
+pub const PAUSE_RANGE: std::ops::RangeInclusive<f32> = 0.0..=10.0;
+
+impl AssembleSettings {
+    /// Checks the settings a caller chose: finite pauses of 0 to 10 s, a finite loudness target
+    /// of -70 to 0 LUFS, one or two channels. An input error names the setting.
+    pub fn check(&self) -> Result<()> {
+        for (name, pause) in [("sentence pause", self.pause_sentence), ("paragraph pause", self.pause_paragraph), ("section pause", self.pause_section), ("clause pause", self.pause_clause)] {
+            if !PAUSE_RANGE.contains(&pause) {
+                return Err(Error::input(format!("the {name} must be 0 to 10 seconds, not {pause}")));
+            }
+        }
+        if let Some(lufs) = self.target_lufs {
+            if !LOUDNESS_RANGE.contains(&lufs) {
+                return Err(Error::input(format!("the loudness target must be -70 to 0 LUFS, not {lufs}")));
+            }
+        }
+        if !(1..=2).contains(&self.channels) {
+            return Err(Error::input(format!("1 or 2 channels, not {}", self.channels)));
+        }
+        Ok(())
+    }
+}
+
 impl Default for AssembleSettings {
     fn default() -> Self {
         AssembleSettings {
@@ -146,6 +172,7 @@ pub fn assemble(segments: &[Segment], chunks: &[Chunk], utterances: &[Utterance]
 /// in parallel: pauses of silence keep them independent.
 pub fn assemble_parts(segments: &[Segment], chunks: &[Chunk], utterances: &[Utterance], settings: &AssembleSettings) -> Result<(Plan, Vec<Vec<f32>>)> {
     use rayon::prelude::*;
+    settings.check()?;
     if segments.len() != chunks.len() {
         return Err(Error::engine(format!("{} segments for {} chunks", segments.len(), chunks.len())));
     }
@@ -497,6 +524,22 @@ pub fn resample(samples: &[f32], from: u32, to: u32) -> Result<Vec<f32>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settings_out_of_range_are_input_errors() {
+        for settings in [
+            AssembleSettings { target_lufs: Some(f64::NAN), ..AssembleSettings::default() },
+            AssembleSettings { target_lufs: Some(-200.0), ..AssembleSettings::default() },
+            AssembleSettings { target_lufs: Some(f64::INFINITY), ..AssembleSettings::default() },
+            AssembleSettings { pause_sentence: 1e9, ..AssembleSettings::default() },
+            AssembleSettings { pause_paragraph: f32::INFINITY, ..AssembleSettings::default() },
+            AssembleSettings { pause_section: -1.0, ..AssembleSettings::default() },
+            AssembleSettings { pause_sentence: f32::NAN, ..AssembleSettings::default() },
+        ] {
+            assert!(matches!(settings.check(), Err(Error::Input(_))), "{settings:?}");
+        }
+        assert!(AssembleSettings::default().check().is_ok());
+    }
 
     fn tone(seconds: f32, rate: u32) -> Vec<f32> {
         (0..(seconds * rate as f32) as usize).map(|i| 0.5 * (i as f32 * 440.0 * std::f32::consts::TAU / rate as f32).sin()).collect()

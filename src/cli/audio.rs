@@ -27,8 +27,8 @@ pub struct CheckArgs {
     /// Rewrite the manifest with the measured durations instead of comparing.
     #[arg(long)]
     update: bool,
-    /// Synthesis threads (default: all cores).
-    #[arg(short, long)]
+    /// Synthesis threads, 1 to 256 (default: all cores).
+    #[arg(short, long, value_parser = super::parse_jobs)]
     jobs: Option<usize>,
 }
 

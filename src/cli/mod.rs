@@ -106,7 +106,46 @@ pub fn run() -> i32 {
     }
 }
 
-/// Writes to stdout; a closed pipe (`| head`) ends the command quietly.
+/// The most synthesis threads a run starts: more than the cores is allowed (engines that wait
+/// on a program), a number that would start thousands is not.
+const MAX_JOBS: usize = 256;
+
+/// `--jobs`: 1 to 256 threads.
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    let jobs: usize = text.trim().parse().map_err(|_| format!("'{text}' is not a number of threads"))?;
+    if (1..=MAX_JOBS).contains(&jobs) { Ok(jobs) } else { Err(format!("{jobs} threads: use 1 to {MAX_JOBS}")) }
+}
+
+/// A finite number, for clap.
+fn finite(text: &str) -> Result<f64, String> {
+    let value: f64 = text.trim().parse().map_err(|_| format!("'{text}' is not a number"))?;
+    if value.is_finite() { Ok(value) } else { Err(format!("'{text}' is not a finite number")) }
+}
+
+/// `--loudness`: -70 to 0 LUFS.
+fn parse_loudness(text: &str) -> Result<f64, String> {
+    let lufs = finite(text)?;
+    if readcast::assemble::LOUDNESS_RANGE.contains(&lufs) { Ok(lufs) } else { Err(format!("{lufs} LUFS: use -70 to 0")) }
+}
+
+/// `--pause-*`: 0 to 10 seconds.
+fn parse_pause(text: &str) -> Result<f32, String> {
+    let seconds = finite(text)? as f32;
+    if readcast::assemble::PAUSE_RANGE.contains(&seconds) { Ok(seconds) } else { Err(format!("{seconds} s: use 0 to 10 seconds")) }
+}
+
+/// Piper's `--length-scale`: 0.1 (ten times as fast) to 10 (ten times as slow).
+fn parse_length_scale(text: &str) -> Result<f32, String> {
+    let scale = finite(text)? as f32;
+    if (0.1..=10.0).contains(&scale) { Ok(scale) } else { Err(format!("{scale}: use 0.1 to 10")) }
+}
+
+/// Piper's `--noise-scale` and `--noise-w`: 0 to 2.
+fn parse_noise(text: &str) -> Result<f32, String> {
+    let noise = finite(text)? as f32;
+    if (0.0..=2.0).contains(&noise) { Ok(noise) } else { Err(format!("{noise}: use 0 to 2")) }
+}
+
 /// `--sample-rate` within what readcast writes.
 fn check_sample_rate(rate: u32) -> readcast::Result<()> {
     if !(8000..=192_000).contains(&rate) {
@@ -115,6 +154,7 @@ fn check_sample_rate(rate: u32) -> readcast::Result<()> {
     Ok(())
 }
 
+/// Writes to stdout; a closed pipe (`| head`) ends the command quietly.
 fn print(text: &str) -> readcast::Result<()> {
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).map_err(|e| Error::io("<stdout>", e))

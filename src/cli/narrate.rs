@@ -29,8 +29,8 @@ pub struct NarrateArgs {
     /// Force the input format instead of detecting it.
     #[arg(long, value_parser = ["text", "html", "markdown"])]
     format: Option<String>,
-    /// Synthesis threads (default: all cores).
-    #[arg(short, long)]
+    /// Synthesis threads, 1 to 256 (default: all cores).
+    #[arg(short, long, value_parser = super::parse_jobs)]
     jobs: Option<usize>,
     /// Output sample rate in Hz (default: the voice's, 22050 for the espeak voices).
     #[arg(long)]
@@ -38,17 +38,17 @@ pub struct NarrateArgs {
     /// Output channels: 1 (mono, -19 LUFS) or 2 (stereo, -16 LUFS).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=2))]
     channels: u16,
-    /// Integrated loudness target in LUFS (default: -19 mono, -16 stereo).
-    #[arg(long, allow_hyphen_values = true)]
+    /// Integrated loudness target in LUFS, -70 to 0 (default: -19 mono, -16 stereo).
+    #[arg(long, allow_hyphen_values = true, value_parser = super::parse_loudness)]
     loudness: Option<f64>,
-    /// Pause after a sentence, in seconds.
-    #[arg(long, default_value_t = 0.35)]
+    /// Pause after a sentence, in seconds (0 to 10).
+    #[arg(long, default_value_t = 0.35, allow_hyphen_values = true, value_parser = super::parse_pause)]
     pause_sentence: f32,
-    /// Pause after a paragraph, in seconds.
-    #[arg(long, default_value_t = 0.7)]
+    /// Pause after a paragraph, in seconds (0 to 10).
+    #[arg(long, default_value_t = 0.7, allow_hyphen_values = true, value_parser = super::parse_pause)]
     pause_paragraph: f32,
-    /// Pause before a section heading and after the header, in seconds.
-    #[arg(long, default_value_t = 1.0)]
+    /// Pause before a section heading and after the header, in seconds (0 to 10).
+    #[arg(long, default_value_t = 1.0, allow_hyphen_values = true, value_parser = super::parse_pause)]
     pause_section: f32,
     /// Write WebVTT captions (one cue per sentence) to this file.
     #[arg(long, value_name = "FILE.vtt")]
@@ -68,14 +68,14 @@ pub struct NarrateArgs {
     /// Read the disclosure line at the end instead of the start.
     #[arg(long)]
     disclosure_at_end: bool,
-    /// Piper voices: speaking pace, larger is slower (the voice's length_scale).
-    #[arg(long)]
+    /// Piper voices: speaking pace, larger is slower (the voice's length_scale, 0.1 to 10).
+    #[arg(long, value_parser = super::parse_length_scale)]
     length_scale: Option<f32>,
-    /// Piper voices: voice variation; 0 with --noise-w 0 gives the same audio every run.
-    #[arg(long)]
+    /// Piper voices: voice variation (0 to 2); 0 with --noise-w 0 gives the same audio every run.
+    #[arg(long, value_parser = super::parse_noise)]
     noise_scale: Option<f32>,
-    /// Piper voices: duration variation.
-    #[arg(long)]
+    /// Piper voices: duration variation (0 to 2).
+    #[arg(long, value_parser = super::parse_noise)]
     noise_w: Option<f32>,
     /// Piper voices: speaker name or id of a multi-speaker voice.
     #[arg(long)]

@@ -42,8 +42,8 @@ pub struct BatchArgs {
     /// Do not read or write the segment cache.
     #[arg(long)]
     no_cache: bool,
-    /// Threads for articles and segments together (default: all cores).
-    #[arg(short, long)]
+    /// Threads for articles and segments together, 1 to 256 (default: all cores).
+    #[arg(short, long, value_parser = super::parse_jobs)]
     jobs: Option<usize>,
     /// Output sample rate in Hz (default: the voice's).
     #[arg(long)]
