@@ -10,6 +10,9 @@ pub const EXIT_CHECK_FAILED: i32 = 1;
 pub const EXIT_INPUT: i32 = 2;
 /// Exit code: a speech engine failed or is not available.
 pub const EXIT_ENGINE: i32 = 3;
+/// Exit code: interrupted (SIGINT or SIGTERM), as shells report a death by SIGINT. Nothing
+/// unfinished is left behind; a batch keeps the episodes it finished.
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// Everything that can go wrong in readcast, grouped by who can fix it.
 #[derive(Debug, thiserror::Error)]

@@ -16,7 +16,7 @@ pub fn vtt(sentences: &[Timing]) -> String {
     let mut out = String::from("WEBVTT\n\n");
     for (index, cue) in sentences.iter().filter(|cue| cue.end > cue.start).enumerate() {
         // A cue's text may not contain "-->" or blank lines.
-        let text = cue.text.replace("-->", "->");
+        let text = crate::extract::without_control_chars(&cue.text).replace("-->", "->");
         out.push_str(&format!("{}\n{} --> {}\n{}\n\n", index + 1, timestamp(cue.start), timestamp(cue.end), text.trim()));
     }
     out

@@ -12,13 +12,14 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use readcast::error::{Error, EXIT_INPUT, EXIT_OK};
+use readcast::error::{Error, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK};
 
 const EXIT_CODES: &str = "Exit codes:
   0  success
   1  a check failed (readcast check), or an article of a batch failed
   2  usage or input error (missing file, empty article, invalid UTF-8, bad manifest)
-  3  synthesis or engine error (engine missing, engine failed on a segment)";
+  3  synthesis or engine error (engine missing, engine failed on a segment)
+  130  interrupted (Ctrl-C, SIGTERM): no unfinished file is left; a batch keeps finished episodes";
 
 /// Turns news articles into narrated audio.
 #[derive(Debug, Parser)]
@@ -80,6 +81,15 @@ pub fn run() -> i32 {
             return code;
         }
     };
+    // A batch stops between articles on its own; everything else stops at once, after
+    // removing the temporary file it was writing.
+    if !matches!(cli.command, Command::Batch(_)) {
+        let _ = ctrlc::set_handler(|| {
+            readcast::output::remove_unfinished();
+            let _ = writeln!(std::io::stderr(), "readcast: interrupted; no file was written");
+            std::process::exit(EXIT_INTERRUPTED);
+        });
+    }
     let result = match cli.command {
         Command::Narrate(args) => narrate::narrate(&args),
         Command::Batch(args) => podcast::batch(&args),

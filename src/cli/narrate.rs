@@ -112,9 +112,8 @@ pub fn choose_voice(name: Option<&str>, quiet: bool) -> Result<Voice> {
 pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     let started = std::time::Instant::now();
     let format = OutputFormat::of(&args.output)?;
-    for path in std::iter::once(&args.output).chain(&args.captions).chain(&args.timings) {
-        readcast::output::check_folder(path)?;
-    }
+    let outputs: Vec<&std::path::Path> = std::iter::once(&args.output).chain(&args.captions).chain(&args.timings).map(|path| path.as_path()).collect();
+    readcast::output::check_distinct(&outputs)?;
     let article = read_article(&args.input, args.format.as_deref(), args.quiet)?;
     let mut voice = choose_voice(args.voice.voice.as_deref(), args.quiet)?;
     let piper_options = args.length_scale.is_some() || args.noise_scale.is_some() || args.noise_w.is_some() || args.speaker.is_some();

@@ -160,7 +160,8 @@ pub fn batch(args: &BatchArgs) -> Result<i32> {
         );
     }
     if podcast::INTERRUPTED.load(Ordering::Relaxed) {
-        return Err(Error::input("interrupted; run the same command again to finish the rest"));
+        eprintln!("readcast: interrupted; run the same command again to finish the rest");
+        return Ok(readcast::error::EXIT_INTERRUPTED);
     }
     Ok(if report.failed.is_empty() { EXIT_OK } else { EXIT_CHECK_FAILED })
 }

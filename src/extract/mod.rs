@@ -227,11 +227,12 @@ pub fn extract_explained(document: &Document, options: &ExtractOptions) -> Resul
         .format
         .or(document.hint)
         .unwrap_or_else(|| sniff_format(&document.bytes));
-    let (mut article, dropped) = match format {
+    let (article, dropped) = match format {
         Format::Html => html::extract_explained(&html::decode(&document.bytes, document.charset.as_deref())),
         Format::Markdown => markdown::extract_explained(&decode_utf8(document)?),
         Format::Text => text::extract_explained(&decode_text_as_declared(document)?),
     };
+    let mut article = article.without_control_chars();
     if article.is_empty() {
         return Err(Error::input(format!("{}: no article text found", document.name)));
     }
@@ -308,6 +309,36 @@ fn sniff_format(bytes: &[u8]) -> Format {
     }
 }
 
+/// `text` without the control characters that XML 1.0 forbids and no reader says (all below
+/// U+0020 but tab, line feed and carriage return, and U+FFFE, U+FFFF): a title with an escape
+/// or a `&#1;` in it must not break the feed it ends up in.
+pub fn without_control_chars(text: &str) -> std::borrow::Cow<'_, str> {
+    let forbidden = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}');
+    if text.contains(forbidden) {
+        std::borrow::Cow::Owned(text.chars().filter(|&c| !forbidden(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+impl Article {
+    /// Every string of the article without control characters ([`without_control_chars`]).
+    fn without_control_chars(mut self) -> Self {
+        let clean = |text: &mut String| {
+            if let std::borrow::Cow::Owned(cleaned) = without_control_chars(text) {
+                *text = squash_whitespace(&cleaned);
+            }
+        };
+        for field in [&mut self.title, &mut self.byline, &mut self.date, &mut self.lede, &mut self.url].into_iter().flatten() {
+            clean(field);
+        }
+        self.blocks.iter_mut().for_each(|block| clean(&mut block.text));
+        self.blocks.retain(|block| !block.text.is_empty());
+        self.title = self.title.filter(|title| !title.is_empty());
+        self
+    }
+}
+
 /// Collapses runs of white space into single spaces and trims.
 pub(crate) fn squash_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -331,6 +362,13 @@ mod tests {
         let latin1 = Document { name: "x".into(), bytes: b"caf\xe9 au lait.".to_vec(), hint: None, charset: None, url: None };
         let err = extract(&latin1, &ExtractOptions::default()).unwrap_err();
         assert!(err.to_string().contains("UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_article() {
+        let article = extract_str("<html><body><h1>A &#1; title\u{1b}[31m</h1><p>The harbor reopened on Monday\u{7}, three days after the storm.</p></body></html>").unwrap();
+        assert_eq!(article.title.as_deref(), Some("A title[31m"));
+        assert_eq!(article.blocks[0].text, "The harbor reopened on Monday, three days after the storm.");
     }
 
     #[test]

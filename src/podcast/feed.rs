@@ -180,7 +180,9 @@ pub fn build(channel: &Channel, episodes: &[Episode], base_url: &str) -> String 
     namespaces.insert("podcast".to_string(), PODCAST_NAMESPACE.to_string());
     rss.set_namespaces(namespaces);
     rss.set_items(items);
-    rss.to_string()
+    // Whatever a podcast.toml, an episode's metadata or an old episode file holds, the feed
+    // stays well-formed: XML 1.0 forbids control characters even as references.
+    crate::extract::without_control_chars(&rss.to_string()).into_owned()
 }
 
 /// Writes `dir/feed.xml` from the finished episodes in `dir`; returns how many it lists.
@@ -190,4 +192,33 @@ pub fn write(dir: &Path, channel: &Channel, base_url: Option<&str>) -> Result<us
     let xml = build(channel, &episodes, &base);
     crate::output::write_bytes(&dir.join("feed.xml"), format!("{xml}\n").as_bytes())?;
     Ok(episodes.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_anywhere_leave_the_feed_well_formed() {
+        let channel = Channel { title: "Morning \u{1b}[1mbriefing".into(), description: "News\u{1}, read".into(), ..Channel::default() };
+        let episode = Episode {
+            id: "a1".into(),
+            title: "A \u{1} title".into(),
+            byline: Some("Ann\u{7} Lee".into()),
+            pub_date: "Wed, 29 Apr 2025 00:00:00 +0000".into(),
+            description: "The harbor reopened\u{0}.".into(),
+            audio_file: "a1.mp3".into(),
+            audio_type: "audio/mpeg".into(),
+            audio_bytes: 10,
+            duration_seconds: 1.0,
+            captions_file: "a1.vtt".into(),
+            chapters_file: "a1.chapters.json".into(),
+            source: "a.txt".into(),
+            render_hash: "x".into(),
+        };
+        let xml = build(&channel, &[episode], "https://example.com/pod");
+        let parsed = rss::Channel::read_from(xml.as_bytes()).expect("the feed parses");
+        assert_eq!(parsed.title(), "Morning [1mbriefing");
+        assert_eq!(parsed.items()[0].title(), Some("A  title"));
+    }
 }

@@ -157,7 +157,10 @@ pub fn run(inputs: &[Source], voice: &Voice, normalizer: &crate::normalize::Norm
                 return;
             }
             let name = source.display_name();
-            let outcome = render_article(source, &id, voice, normalizer, &engines, options);
+            // A bug that panics on one article fails that article, not the batch: the others
+            // are rendered and the feed is written.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render_article(source, &id, voice, normalizer, &engines, options)))
+                .unwrap_or_else(|panic| Err(Error::engine(format!("readcast failed on this article ({}); please report it", panic_message(&panic)))));
             let mut report = report.lock().unwrap_or_else(|p| p.into_inner());
             match outcome {
                 Ok((episode, true)) => {
@@ -183,6 +186,11 @@ pub fn run(inputs: &[Source], voice: &Voice, normalizer: &crate::normalize::Norm
     }
     report.failed.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(report)
+}
+
+/// What a panic said, for the report.
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic.downcast_ref::<&str>().map(|message| message.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_else(|| "a panic".to_string())
 }
 
 /// Renders one article unless its episode is up to date; `true` when it rendered.
