@@ -159,6 +159,9 @@ pub fn batch(args: &BatchArgs) -> Result<i32> {
             listed.map_or(String::new(), |n| format!("; feed.xml lists {n} episodes")),
         );
     }
+    if report.cache_damaged > 0 && !args.quiet {
+        eprintln!("readcast: {} damaged cache entries were removed and made again", report.cache_damaged);
+    }
     if podcast::INTERRUPTED.load(Ordering::Relaxed) {
         eprintln!("readcast: interrupted; run the same command again to finish the rest");
         return Ok(readcast::error::EXIT_INTERRUPTED);

@@ -72,6 +72,8 @@ pub struct BatchReport {
     pub skipped_by_shard: usize,
     pub cache_hits: usize,
     pub cache_misses: usize,
+    /// Cache entries that did not verify: removed, and made again.
+    pub cache_damaged: usize,
 }
 
 impl BatchReport {
@@ -183,6 +185,7 @@ pub fn run(inputs: &[Source], voice: &Voice, normalizer: &crate::normalize::Norm
     if let Some(cache) = &options.cache {
         report.cache_hits = cache.hits();
         report.cache_misses = cache.misses();
+        report.cache_damaged = cache.damaged();
     }
     report.failed.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(report)
@@ -357,10 +360,14 @@ impl<'a> CachedNarration<'a> {
     fn new(script: &'a Script, engines: &'a EnginePool<'a>, cache: &'a SegmentCache, settings: &'a AssembleSettings) -> Result<Self> {
         let segment_keys = synth::segment_keys(&script.chunks, engines.voice());
         let profile_keys: Vec<String> = segment_keys.iter().map(|key| Profile::key(key, settings)).collect();
-        // A profile counts only with its segment still there: the samples may be needed, and
-        // a segment made again (alone, not in its batch) need not come out the same length.
+        // A profile counts only with the very segment it was measured from still there: the
+        // samples may be needed, and a segment made again (by a voice with random variation,
+        // or by another batch at the same time) need not come out the same length.
         let read = |index: usize| -> Option<Profile> {
-            cache.contains(&segment_keys[index]).then(|| cache.get_entry(Entry::Profile, &profile_keys[index]).and_then(|bytes| Profile::from_bytes(&bytes))).flatten()
+            let checksum = cache.segment_checksum(&segment_keys[index])?;
+            let bytes = cache.get_entry(Entry::Profile, &profile_keys[index])?;
+            let (measured_from, profile) = bytes.split_at_checked(checksum.len())?;
+            (measured_from == checksum).then(|| Profile::from_bytes(profile)).flatten()
         };
         // The segments without a profile file are made while the other profiles are read.
         let present: Vec<bool> = profile_keys.par_iter().map(|key| cache.has_entry(Entry::Profile, key)).collect();
@@ -368,9 +375,9 @@ impl<'a> CachedNarration<'a> {
         profiles.iter().flatten().for_each(|_| cache.count(true));
         let made: HashMap<usize, Vec<f32>> = made
             .into_iter()
-            .map(|(index, samples, profile)| {
+            .map(|(index, samples, profile, checksum)| {
                 // A full disk makes the cache useless, not the episode wrong.
-                let _ = cache.put_entry(Entry::Profile, &profile_keys[index], &profile.to_bytes());
+                let _ = cache.put_entry(Entry::Profile, &profile_keys[index], &[checksum.as_slice(), &profile.to_bytes()].concat());
                 profiles[index] = Some(profile);
                 (index, samples)
             })
@@ -383,14 +390,17 @@ impl<'a> CachedNarration<'a> {
 
     /// The segments `indices` of `script`, placed, with their profiles: taken from the
     /// cache where they are there, or synthesized.
-    fn make(indices: &[usize], script: &Script, engines: &EnginePool, cache: &SegmentCache, settings: &AssembleSettings) -> Result<Vec<(usize, Vec<f32>, Profile)>> {
+    /// Each comes with the hash of the segment it was measured from (see
+    /// [`SegmentCache::segment_checksum`]).
+    #[allow(clippy::type_complexity)]
+    fn make(indices: &[usize], script: &Script, engines: &EnginePool, cache: &SegmentCache, settings: &AssembleSettings) -> Result<Vec<(usize, Vec<f32>, Profile, [u8; 32])>> {
         let chunks: Vec<Chunk> = indices.iter().map(|&index| script.chunks[index].clone()).collect();
         // Each segment is placed and measured as soon as it is there, while it is stored.
         let made = Mutex::new(Vec::with_capacity(indices.len()));
         synth::synthesize_each(&chunks, engines, Some(cache), &|position, segment| {
             let placed = place(segment, settings).map(|placed| {
                 let profile = Profile::of(&placed, settings);
-                (indices[position], placed, profile)
+                (indices[position], placed, profile, SegmentCache::checksum_of(segment))
             });
             made.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(placed);
         })?;
@@ -407,7 +417,10 @@ impl<'a> CachedNarration<'a> {
             }
         };
         if samples.len() != self.plan.shapes[index].frames {
-            return Err(Error::engine(format!("segment {} is {} frames long in the cache, not the {} its profile says", index + 1, samples.len(), self.plan.shapes[index].frames)));
+            // Another run replaced the segment while this one made its episode: the profile
+            // goes, so that the next run measures the segment again.
+            self.cache.remove_entry(Entry::Profile, &self.profile_keys[index]);
+            return Err(Error::engine(format!("segment {} is {} frames long in the cache, not the {} its profile says (another run replaced it meanwhile); its profile was removed: run the batch again", index + 1, samples.len(), self.plan.shapes[index].frames)));
         }
         self.plan.finish(&mut samples)?;
         Ok(samples)
