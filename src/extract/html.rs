@@ -103,7 +103,7 @@ pub fn extract_explained(page: &str) -> (Article, Vec<Dropped>) {
     // the base reading by the margin below; on most pages they do not, and it is not made.
     let furniture = Furniture::of(&document);
     let base_prose = prose_words(&base);
-    let own = (furniture.total_prose > base_prose + base_prose / 2 + 40).then(|| clean(own_blocks(&furniture, &document), &mut Vec::new()));
+    let own = (base.is_empty() || furniture.total_prose > base_prose + base_prose / 2 + 40).then(|| clean(own_blocks(&furniture, &document), &mut Vec::new()));
     let others = [
         ("another part of the page has more prose", own),
         ("the page's script-free copy of the story has more prose", noscript_body(&document).map(|blocks| clean(blocks, &mut Vec::new()))),
@@ -126,6 +126,21 @@ pub fn extract_explained(page: &str) -> (Article, Vec<Dropped>) {
         }
     } else if let Some(position) = blocks.iter().position(|b| matches!(b.kind, BlockKind::Heading { level: 1 })) {
         article.title = Some(blocks.remove(position).text);
+    }
+    // Rules that dropped everything must not drop the prose among it: every paragraph that
+    // reads as sentences is read, with a note.
+    if blocks.is_empty() {
+        let paragraphs = Selector::parse("p, blockquote, li, td").expect("valid selector");
+        blocks = document
+            .select(&paragraphs)
+            .map(|element| squash_whitespace(&element.text().collect::<String>()))
+            .filter(|text| is_running_prose(text) && !junk::is_junk(text))
+            .map(Block::paragraph)
+            .collect();
+        blocks.dedup();
+        if !blocks.is_empty() {
+            article.notes.push("no article could be told apart from the page around it; reading every paragraph of prose".to_string());
+        }
     }
     join_drop_caps(&mut blocks);
     // A standfirst inside the article is read once, as the lede, not again as the body.
@@ -720,6 +735,18 @@ mod tests {
     fn decodes_declared_charset() {
         let page = b"<html><head><meta charset=\"iso-8859-1\"></head><body><p>caf\xe9</p></body></html>";
         assert!(decode(page, None).contains("café"));
+    }
+
+    #[test]
+    fn prose_only_in_furniture_is_still_read() {
+        let article = extract(r#"<html><body><aside><p>The harbor reopened on Monday, three days after the storm, officials said.</p></aside><nav><a href="/">Home</a></nav></body></html>"#);
+        assert_eq!(article.blocks.len(), 1, "{article:?}");
+    }
+
+    #[test]
+    fn a_lone_short_paragraph_is_read() {
+        let article = extract("<html><body><div><p>The harbor reopened on Monday.</p></div></body></html>");
+        assert_eq!(article.blocks.len(), 1, "{article:?}");
     }
 
     #[test]
