@@ -1,13 +1,14 @@
 //! One article through every stage: [`prepare`] makes the spoken script and its chunks,
 //! [`render`] synthesizes and assembles them.
 
-use crate::assemble::{assemble, AssembleSettings, Chapter, Narration, Timing};
+use crate::assemble::spill::Spill;
+use crate::assemble::{assemble, AssembleSettings, Chapter, Narration, Plan, Timing};
 use crate::chunk::{chunks, split_sentences, Chunk, Pause, Utterance};
 use crate::error::{Error, Result};
 use crate::extract::{Article, BlockKind};
 use crate::normalize::Normalizer;
 use crate::synth::cache::SegmentCache;
-use crate::synth::{synthesize, synthesize_with, EnginePool};
+use crate::synth::{synthesize, synthesize_streaming, synthesize_with, EnginePool};
 use crate::voice::Voice;
 
 /// The default disclosure line read with every narration.
@@ -146,6 +147,26 @@ pub fn prepare(article: &Article, voice: &Voice, normalizer: &Normalizer, option
 pub fn render(script: &Script, voice: &Voice, settings: &AssembleSettings, jobs: usize, on_chunk_done: &(dyn Fn() + Sync)) -> Result<Narration> {
     let segments = synthesize(&script.chunks, voice, jobs, on_chunk_done)?;
     assemble(&segments, &script.chunks, &script.utterances, settings)
+}
+
+/// Synthesizes a script on `jobs` threads with each placed segment written to a temporary
+/// file as it is made, and plans the narration: memory holds the segments in flight and the
+/// plan, whatever the article's length. The writers read the segments back
+/// ([`Spill::finished`]); the audio is that of [`render`].
+pub fn render_spilled(script: &Script, voice: &Voice, settings: &AssembleSettings, jobs: usize, on_chunk_done: &(dyn Fn() + Sync)) -> Result<(Plan, Spill)> {
+    let spill = Spill::new(script.chunks.len(), settings)?;
+    let failed: std::sync::Mutex<Option<Error>> = std::sync::Mutex::new(None);
+    synthesize_streaming(&script.chunks, voice, jobs, &|index, segment| {
+        if let Err(error) = spill.put(index, segment) {
+            failed.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get_or_insert(error);
+        }
+        on_chunk_done();
+    })?;
+    if let Some(error) = failed.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()) {
+        return Err(error);
+    }
+    let plan = spill.plan(&script.chunks, &script.utterances)?;
+    Ok((plan, spill))
 }
 
 /// Like [`render`], in the current rayon pool with shared engines and an optional cache.

@@ -116,7 +116,7 @@ fn walk(folder: &Path) -> Vec<PathBuf> {
 }
 
 #[test]
-fn a_redirect_off_the_web_is_an_input_error_and_fails_only_its_article() {
+fn a_redirect_off_the_web_or_a_panic_fails_only_its_article() {
     let work = tempfile::tempdir().unwrap();
     let redirect = b"HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\n\r\n".to_vec();
     let address = serve(vec![redirect.clone(), redirect]);
@@ -133,10 +133,16 @@ fn a_redirect_off_the_web_is_an_input_error_and_fails_only_its_article() {
     std::fs::write(articles.join("ferry.txt"), STORY.replacen("Ferry service resumes", "Ferry \u{1b}[1mservice\u{1} resumes", 1)).unwrap();
     std::fs::write(articles.join("page.html"), "<html><head><title>A &#1; title</title></head><body><h1>A &#1; title</h1><p>The council approved the new budget on Tuesday after a long debate, officials said.</p></body></html>").unwrap();
     std::fs::write(out.join("podcast.toml"), "title = \"Morning \\u0007briefing\"\n").unwrap();
-    let output = readcast(&work.path().join("cache"), &["batch", articles.to_str().unwrap(), &format!("{address}/story"), "--out", out.to_str().unwrap(), "--voice", "espeak", "--base-url", "https://example.com/pod"]);
+    // And an article that makes readcast panic (a debug build's test hook): it fails alone.
+    std::fs::write(articles.join("bug.txt"), STORY.replacen("Ferry service resumes", "Ferry bug report", 1)).unwrap();
+    let output = command(&work.path().join("cache"), &["batch", articles.to_str().unwrap(), &format!("{address}/story"), "--out", out.to_str().unwrap(), "--voice", "espeak", "--base-url", "https://example.com/pod"])
+        .env("READCAST_TEST_PANIC_ON", "bug report")
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
     let stderr = text(&output.stderr);
-    assert!(stderr.contains("2 rendered, 0 up to date, 1 failed"), "{stderr}");
+    assert!(stderr.contains("2 rendered, 0 up to date, 2 failed"), "{stderr}");
+    assert!(stderr.contains("readcast failed on this article (test panic on 'Ferry bug report'); please report it"), "{stderr}");
     let feed = std::fs::read(out.join("feed.xml")).unwrap();
     let channel = rss::Channel::read_from(&feed[..]).expect("feed.xml is well-formed");
     assert_eq!(channel.title(), "Morning briefing");

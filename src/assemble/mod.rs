@@ -4,6 +4,7 @@
 pub mod captions;
 mod loudness;
 pub mod mp3;
+pub mod spill;
 pub mod wav;
 
 use rubato::{FftFixedIn, Resampler};

@@ -131,7 +131,7 @@ pub fn write_mp3(narration: &Narration, path: &Path, kbps: u32, tags: &Mp3Tags, 
     let ranges = pieces(narration, &pcm, frame);
     let keys: Option<Vec<String>> = cache.map(|_| ranges.iter().map(|range| piece_key(&pcm[range.start * channels..range.end * channels], narration.sample_rate, channels, kbps)).collect());
     let stream = Stream { rate: narration.sample_rate, channels, brate, path };
-    let pieced = stream.encode_pieces(&ranges, keys.as_deref().zip(cache), &|_| Ok(()), &|index| Ok(pcm[ranges[index].start * channels..ranges[index].end * channels].to_vec()))?;
+    let pieced = stream.encode_pieces(&ranges, 0..ranges.len(), keys.as_deref().zip(cache), &|_| Ok(()), &|index| Ok(pcm[ranges[index].start * channels..ranges[index].end * channels].to_vec()))?;
     let audio = match pieced {
         Some(pieces) => pieces,
         None => vec![stream.encode(&pcm)?],
@@ -163,6 +163,12 @@ pub fn write_planned_mp3<'f>(
     let channels = usize::from(plan.channels.max(1));
     let frame = frame_samples(plan.sample_rate);
     let planned = planned_pieces(plan, frame);
+    // Without a store, a narration of any length: pieces a few at a time, or one piece after
+    // another fed to the encoder as they go where a piece is long (no pauses to cut at).
+    let longest = planned.iter().map(|(frames, _)| frames.len()).max().unwrap_or(0);
+    if store.is_none() && longest > STREAMED_PIECE_SECONDS * plan.sample_rate as usize {
+        return write_streamed(plan, &planned, path, tags, brate, finished);
+    }
     let ranges: Vec<Range<usize>> = planned.iter().map(|(frames, _)| frames.clone()).collect();
     let keys: Option<Vec<String>> = store.map(|(segment_keys, _)| {
         planned
@@ -215,9 +221,124 @@ pub fn write_planned_mp3<'f>(
         needed.dedup();
         needed.par_iter().try_for_each(|&segment| finished_once(segment).map(drop))
     };
-    match stream.encode_pieces(&ranges, store, &prepare, &render)? {
-        Some(pieces) => write_file(path, &pieces, tags, plan.duration_seconds(), plan.sample_rate).map(Some),
-        None => Ok(None),
+    if store.is_some() {
+        // An episode of a batch: all its pieces at once, the cached ones read while the others
+        // are encoded.
+        return match stream.encode_pieces(&ranges, 0..ranges.len(), store, &prepare, &render)? {
+            Some(pieces) => write_file(path, &pieces, tags, plan.duration_seconds(), plan.sample_rate).map(Some),
+            None => Ok(None),
+        };
+    }
+    // A few pieces per thread at a time, encoded in parallel and written in order; a segment
+    // is let go once the pieces past it are written.
+    let window = 8 * rayon::current_num_threads();
+    let tag = id3_tag(tags, plan.duration_seconds());
+    let mut misaligned = false;
+    let mut frames_written = Some(0);
+    let written = write_atomically(path, |file| {
+        write_tag(&tag, file, path)?;
+        let mut first = 0;
+        while first < ranges.len() {
+            let end = (first + window).min(ranges.len());
+            let Some(pieces) = stream.encode_pieces(&ranges, first..end, None, &prepare, &render)? else {
+                misaligned = true;
+                return Err(Error::engine("a piece of the MP3 stream did not line up"));
+            };
+            write_pieces(&pieces, file, path)?;
+            frames_written = frames_written.zip(pieces.iter().map(|piece| frame_count(piece)).sum::<Option<usize>>()).map(|(a, b)| a + b);
+            let next_segment = planned.get(end).map_or(segments.len(), |(_, overlapping)| overlapping.start);
+            for slot in &segments[..next_segment] {
+                *slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
+            }
+            first = end;
+        }
+        Ok(())
+    });
+    match (written, misaligned) {
+        (Ok(()), _) => match frames_written {
+            Some(frames) => Ok(Some((frames * frame) as f64 / f64::from(plan.sample_rate))),
+            None => crate::synth::decode::duration_of_file(path).map(Some),
+        },
+        (Err(_), true) => Ok(None),
+        (Err(error), false) => Err(error),
+    }
+}
+
+/// Pieces longer than this are encoded by [`write_streamed`], fed to the encoder as they go.
+const STREAMED_PIECE_SECONDS: usize = 120;
+
+/// [`write_planned_mp3`] without a store: the pieces one after another, each fed to its
+/// encoder a few segments at a time (finished in parallel) and written as its frames come.
+/// Memory holds those segments, not the narration or its MP3 frames.
+fn write_streamed<'f>(
+    plan: &Plan,
+    planned: &[(Range<usize>, Range<usize>)],
+    path: &Path,
+    tags: &Mp3Tags,
+    brate: Bitrate,
+    finished: &(dyn Fn(usize) -> Result<Cow<'f, [f32]>> + Sync),
+) -> Result<Option<f64>> {
+    let channels = usize::from(plan.channels.max(1));
+    let frame = frame_samples(plan.sample_rate);
+    let window = 4 * rayon::current_num_threads();
+    let fail = |e: String| Error::engine(format!("{}: MP3 {e}", path.display()));
+    let tag = id3_tag(tags, plan.duration_seconds());
+    let mut misaligned = false;
+    let mut frames_written = Some(0);
+    let written = write_atomically(path, |file| {
+        write_tag(&tag, file, path)?;
+        let mut out: Vec<u8> = Vec::new();
+        let mut pcm: Vec<i16> = Vec::new();
+        for (index, (frames, overlapping)) in planned.iter().enumerate() {
+            // The last look-ahead of a piece is silence the encoder's flush pads in.
+            let last = index + 1 == planned.len();
+            let end = if last { frames.end } else { frames.end - lookahead(frame) };
+            let mut encoder = lame(plan.sample_rate, channels, brate).map_err(fail)?;
+            let mut counter = FrameCounter::default();
+            let mut at = frames.start;
+            let segments: Vec<usize> = overlapping.clone().collect();
+            for group in segments.chunks(window.max(1)) {
+                let samples: Vec<Cow<[f32]>> = group.par_iter().map(|&segment| finished(segment)).collect::<Result<_>>()?;
+                for (&segment, samples) in group.iter().zip(&samples) {
+                    let start = plan.starts[segment];
+                    let (from, to) = (start.max(frames.start).min(end), (start + samples.len()).min(end));
+                    pcm.clear();
+                    // The pause before the segment, then its samples within the piece.
+                    pcm.extend(std::iter::repeat_n(0, from.saturating_sub(at) * channels));
+                    if from < to {
+                        pcm.extend(to_i16(&samples[from - start..to - start]).flat_map(|sample| std::iter::repeat_n(sample, channels)));
+                    }
+                    at = at.max(to);
+                    out.clear();
+                    encode_into(&mut encoder, &pcm, channels, &mut out).map_err(fail)?;
+                    counter.feed(&out);
+                    file.write_all(&out).map_err(|e| Error::io(path, e))?;
+                }
+            }
+            pcm.clear();
+            pcm.extend(std::iter::repeat_n(0, end.saturating_sub(at) * channels));
+            out.clear();
+            encode_into(&mut encoder, &pcm, channels, &mut out).map_err(fail)?;
+            out.reserve(7200);
+            encoder.flush_to_vec::<FlushGap>(&mut out).map_err(|e| fail(format!("encoding: {e}")))?;
+            counter.feed(&out);
+            file.write_all(&out).map_err(|e| Error::io(path, e))?;
+            let count = counter.count();
+            if !last && count.map(|count| count * frame) != Some(frames.len()) {
+                misaligned = true;
+                return Err(Error::engine("a piece of the MP3 stream did not line up"));
+            }
+            frames_written = frames_written.zip(count).map(|(total, count)| total + count);
+        }
+        Ok(())
+    });
+    match (written, misaligned) {
+        (Ok(()), _) => match frames_written {
+            Some(frames) => Ok(Some((frames * frame) as f64 / f64::from(plan.sample_rate))),
+            None => crate::synth::decode::duration_of_file(path).map(Some),
+        },
+        (Err(_), true) => Ok(None),
+        (Err(error), false) => Err(error),
     }
 }
 
@@ -225,9 +346,19 @@ pub fn write_planned_mp3<'f>(
 /// where its pieces do not line up, the narration whole as [`write_mp3`] does. Returns the
 /// duration of the file.
 pub fn write_finished_mp3(plan: &Plan, finished: &[Vec<f32>], path: &Path, kbps: u32, tags: &Mp3Tags) -> Result<f64> {
-    match write_planned_mp3(plan, path, kbps, tags, None, &|index| Ok(Cow::Borrowed(finished[index].as_slice())))? {
+    write_finished_mp3_with(plan, &|index| Ok(Cow::Borrowed(finished[index].as_slice())), path, kbps, tags)
+}
+
+/// [`write_finished_mp3`], with segment `index` finished by `finished(index)` when it is
+/// needed (read back from a [`super::spill::Spill`], say). Only where the pieces do not line
+/// up does the narration come whole into memory.
+pub fn write_finished_mp3_with<'f>(plan: &Plan, finished: &(dyn Fn(usize) -> Result<Cow<'f, [f32]>> + Sync), path: &Path, kbps: u32, tags: &Mp3Tags) -> Result<f64> {
+    match write_planned_mp3(plan, path, kbps, tags, None, finished)? {
         Some(duration) => Ok(duration),
-        None => write_mp3(&plan.narration(finished), path, kbps, tags, None),
+        None => {
+            let whole: Vec<Vec<f32>> = (0..plan.starts.len()).map(|index| finished(index).map(Cow::into_owned)).collect::<Result<_>>()?;
+            write_mp3(&plan.narration(&whole), path, kbps, tags, None)
+        }
     }
 }
 
@@ -241,9 +372,13 @@ fn planned_pieces(plan: &Plan, frame: usize) -> Vec<(Range<usize>, Range<usize>)
     for segment in 0..plan.starts.len() {
         let start = plan.starts[segment];
         if segment > 0 {
+            // At the segment's start where it is on the frame grid (a batch's segments all
+            // are); else at the last grid point before it, if the pause leaves the encoder its
+            // look-ahead of silence there (a narration's segments start anywhere).
             let previous_end = plan.starts[segment - 1] + plan.shapes[segment - 1].frames;
-            if start.is_multiple_of(frame) && start - previous_end >= need {
-                cuts.push((start, segment));
+            let cut = start / frame * frame;
+            if cut >= previous_end + need {
+                cuts.push((cut, segment));
             }
         }
         for &(first, length) in &plan.shapes[segment].silences {
@@ -271,27 +406,36 @@ fn planned_pieces(plan: &Plan, frame: usize) -> Vec<(Range<usize>, Range<usize>)
 fn write_file(path: &Path, pieces: &[Vec<u8>], tags: &Mp3Tags, duration: f64, rate: u32) -> Result<f64> {
     let tag = id3_tag(tags, duration);
     write_atomically(path, |file| {
-        // An empty tag is left out: readers take a frameless ID3 header for a broken file.
-        if tag.frames().next().is_some() {
-            tag.write_to(&mut *file, Version::Id3v24).map_err(|e| Error::engine(format!("{}: MP3 tag: {e}", path.display())))?;
-        }
-        // All pieces in a few system calls, not one each.
-        let mut slices: Vec<IoSlice> = pieces.iter().map(|piece| IoSlice::new(piece)).collect();
-        let mut rest = &mut slices[..];
-        while !rest.is_empty() {
-            match file.write_vectored(rest) {
-                Ok(0) => return Err(Error::io(path, std::io::Error::from(std::io::ErrorKind::WriteZero))),
-                Ok(written) => IoSlice::advance_slices(&mut rest, written),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(Error::io(path, e)),
-            }
-        }
-        Ok(())
+        write_tag(&tag, file, path)?;
+        write_pieces(pieces, file, path)
     })?;
     match pieces.iter().map(|piece| frame_count(piece)).sum::<Option<usize>>() {
         Some(frames) => Ok((frames * frame_samples(rate)) as f64 / f64::from(rate)),
         None => crate::synth::decode::duration_of_file(path),
     }
+}
+
+/// The ID3 tag, unless it is empty: readers take a frameless ID3 header for a broken file.
+fn write_tag(tag: &id3::Tag, file: &mut impl Write, path: &Path) -> Result<()> {
+    if tag.frames().next().is_some() {
+        tag.write_to(&mut *file, Version::Id3v24).map_err(|e| Error::engine(format!("{}: MP3 tag: {e}", path.display())))?;
+    }
+    Ok(())
+}
+
+/// Pieces of frames, in a few system calls rather than one each.
+fn write_pieces(pieces: &[Vec<u8>], file: &mut impl Write, path: &Path) -> Result<()> {
+    let mut slices: Vec<IoSlice> = pieces.iter().map(|piece| IoSlice::new(piece)).collect();
+    let mut rest = &mut slices[..];
+    while !rest.is_empty() {
+        match file.write_vectored(rest) {
+            Ok(0) => return Err(Error::io(path, std::io::Error::from(std::io::ErrorKind::WriteZero))),
+            Ok(written) => IoSlice::advance_slices(&mut rest, written),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io(path, e)),
+        }
+    }
+    Ok(())
 }
 
 /// An MP3 stream's settings, and the file it is for (for messages).
@@ -316,20 +460,22 @@ impl Stream<'_> {
     fn encode_pieces(
         &self,
         ranges: &[Range<usize>],
+        window: Range<usize>,
         store: Option<(&[String], &dyn PieceStore)>,
         prepare: &(dyn Fn(&[usize]) -> Result<()> + Sync),
         pcm: &(dyn Fn(usize) -> Result<Vec<i16>> + Sync),
     ) -> Result<Option<Vec<Vec<u8>>>> {
         let frame = frame_samples(self.rate);
+        let first = window.start;
         // What the store holds is asked first, without reading it, so that the pieces it
         // holds are read while the others are encoded.
         let held: Vec<bool> = match store {
-            Some((keys, store)) => keys.par_iter().map(|key| store.contains(key)).collect(),
-            None => vec![false; ranges.len()],
+            Some((keys, store)) => keys[window.clone()].par_iter().map(|key| store.contains(key)).collect(),
+            None => vec![false; window.len()],
         };
-        let encode = |indices: &[usize]| -> Result<Vec<(usize, Option<Vec<u8>>)>> {
+        let encode = |positions: &[usize]| -> Result<Vec<(usize, Option<Vec<u8>>)>> {
             // Longest first: after an edit they are a few neighbours.
-            let mut indices = indices.to_vec();
+            let mut indices: Vec<usize> = positions.iter().map(|&position| first + position).collect();
             indices.sort_by_key(|&index| std::cmp::Reverse(ranges[index].len()));
             prepare(&indices)?;
             crate::workers::longest_first(&indices, rayon::current_num_threads(), |&index| {
@@ -347,10 +493,10 @@ impl Stream<'_> {
                 Ok((index, Some(bytes)))
             })
         };
-        let (mut pieces, encoded) = crate::workers::read_while_making(&held, |index| store.and_then(|(keys, store)| store.get(&keys[index])), encode)?;
+        let (mut pieces, encoded) = crate::workers::read_while_making(&held, |position| store.and_then(|(keys, store)| store.get(&keys[first + position])), encode)?;
         for (index, bytes) in encoded {
             match bytes {
-                Some(bytes) => pieces[index] = Some(bytes),
+                Some(bytes) => pieces[index - first] = Some(bytes),
                 None => return Ok(None),
             }
         }
@@ -384,25 +530,68 @@ fn pieces(narration: &Narration, pcm: &[i16], frame: usize) -> Vec<Range<usize>>
 /// The number of frames in a stream of MPEG audio Layer III frames (as LAME writes them: no
 /// tags, no gaps), from their headers; `None` where something else is found.
 fn frame_count(bytes: &[u8]) -> Option<usize> {
+    let mut counter = FrameCounter::default();
+    counter.feed(bytes);
+    counter.count()
+}
+
+/// The length in bytes of the frame whose header starts `header`, if it is one.
+fn frame_length(header: &[u8]) -> Option<usize> {
     const MPEG1_KBPS: [usize; 15] = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
     const MPEG2_KBPS: [usize; 15] = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
-    let mut at = 0;
-    let mut frames = 0;
-    while at < bytes.len() {
-        let header = bytes.get(at..at + 4)?;
-        // Sync word, then version (3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5) and layer (1: Layer III).
-        let (version, layer) = ((header[1] >> 3) & 3, (header[1] >> 1) & 3);
-        if header[0] != 0xFF || header[1] & 0xE0 != 0xE0 || version == 1 || layer != 1 {
-            return None;
-        }
-        let (bitrate_index, rate_index, padding) = (usize::from(header[2] >> 4), usize::from((header[2] >> 2) & 3), usize::from((header[2] >> 1) & 1));
-        let rate = [[11_025, 12_000, 8_000], [0, 0, 0], [22_050, 24_000, 16_000], [44_100, 48_000, 32_000]][usize::from(version)].get(rate_index)?;
-        let kbps = if version == 3 { MPEG1_KBPS } else { MPEG2_KBPS }.get(bitrate_index).copied().filter(|&k| k > 0)?;
-        let slots = if version == 3 { 144 } else { 72 };
-        at += slots * kbps * 1000 / rate + padding;
-        frames += 1;
+    // Sync word, then version (3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5) and layer (1: Layer III).
+    let (version, layer) = ((header[1] >> 3) & 3, (header[1] >> 1) & 3);
+    if header[0] != 0xFF || header[1] & 0xE0 != 0xE0 || version == 1 || layer != 1 {
+        return None;
     }
-    Some(frames)
+    let (bitrate_index, rate_index, padding) = (usize::from(header[2] >> 4), usize::from((header[2] >> 2) & 3), usize::from((header[2] >> 1) & 1));
+    let rate = [[11_025, 12_000, 8_000], [0, 0, 0], [22_050, 24_000, 16_000], [44_100, 48_000, 32_000]][usize::from(version)].get(rate_index)?;
+    let kbps = if version == 3 { MPEG1_KBPS } else { MPEG2_KBPS }.get(bitrate_index).copied().filter(|&k| k > 0)?;
+    let slots = if version == 3 { 144 } else { 72 };
+    Some(slots * kbps * 1000 / rate + padding)
+}
+
+/// Counts the frames of a stream that comes in parts, as [`frame_count`] counts a whole one.
+#[derive(Default)]
+struct FrameCounter {
+    frames: usize,
+    /// Bytes of the current frame still to come after its header.
+    skip: usize,
+    /// A header cut off between two parts.
+    header: Vec<u8>,
+    broken: bool,
+}
+
+impl FrameCounter {
+    fn feed(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() && !self.broken {
+            if self.skip > 0 {
+                let skipped = self.skip.min(bytes.len());
+                bytes = &bytes[skipped..];
+                self.skip -= skipped;
+                continue;
+            }
+            let wanted = (4 - self.header.len()).min(bytes.len());
+            self.header.extend_from_slice(&bytes[..wanted]);
+            bytes = &bytes[wanted..];
+            if self.header.len() < 4 {
+                break;
+            }
+            match frame_length(&self.header) {
+                Some(length) if length >= 4 => {
+                    self.frames += 1;
+                    self.skip = length - 4;
+                    self.header.clear();
+                }
+                _ => self.broken = true,
+            }
+        }
+    }
+
+    /// The frames counted, where the stream ended on a frame's end and held only frames.
+    fn count(&self) -> Option<usize> {
+        (!self.broken && self.header.is_empty() && self.skip == 0).then_some(self.frames)
+    }
 }
 
 fn piece_key(samples: &[i16], rate: u32, channels: usize, kbps: u32) -> String {
@@ -414,16 +603,30 @@ fn piece_key(samples: &[i16], rate: u32, channels: usize, kbps: u32) -> String {
 }
 
 /// One LAME stream of `pcm`, flushed with padding.
-fn encode_stream(pcm: &[i16], rate: u32, channels: usize, brate: Bitrate) -> std::result::Result<Vec<u8>, String> {
-    let fail = |what: &str, e: String| format!("{what}: {e}");
-    let mut builder = Builder::new().ok_or_else(|| fail("encoder", "LAME could not start".into()))?;
-    builder.set_num_channels(channels as u8).map_err(|e| fail("encoder", e.to_string()))?;
-    builder.set_sample_rate(rate).map_err(|e| fail("encoder", e.to_string()))?;
-    builder.set_brate(brate).map_err(|e| fail("encoder", e.to_string()))?;
+/// A LAME encoder with readcast's settings.
+fn lame(rate: u32, channels: usize, brate: Bitrate) -> std::result::Result<mp3lame_encoder::Encoder, String> {
+    let fail = |e: String| format!("encoder: {e}");
+    let mut builder = Builder::new().ok_or_else(|| fail("LAME could not start".into()))?;
+    builder.set_num_channels(channels as u8).map_err(|e| fail(e.to_string()))?;
+    builder.set_sample_rate(rate).map_err(|e| fail(e.to_string()))?;
+    builder.set_brate(brate).map_err(|e| fail(e.to_string()))?;
     // LAME's -q 7: at speech bitrates no audible loss against -q 5, and twice as fast, which
     // matters once cached segments make synthesis cheap.
-    builder.set_quality(Quality::Ok).map_err(|e| fail("encoder", e.to_string()))?;
-    let mut encoder = builder.build().map_err(|e| fail("encoder", e.to_string()))?;
+    builder.set_quality(Quality::Ok).map_err(|e| fail(e.to_string()))?;
+    builder.build().map_err(|e| fail(e.to_string()))
+}
+
+/// Appends the frames LAME makes of `pcm` (interleaved) to `out`.
+fn encode_into(encoder: &mut mp3lame_encoder::Encoder, pcm: &[i16], channels: usize, out: &mut Vec<u8>) -> std::result::Result<(), String> {
+    // LAME's documented worst case for one call: 1.25 x samples + 7200 bytes.
+    out.reserve(mp3lame_encoder::max_required_buffer_size(pcm.len()) + 7200);
+    let encoded = if channels >= 2 { encoder.encode_to_vec(InterleavedPcm(pcm), out) } else { encoder.encode_to_vec(MonoPcm(pcm), out) };
+    encoded.map(drop).map_err(|e| format!("encoding: {e}"))
+}
+
+fn encode_stream(pcm: &[i16], rate: u32, channels: usize, brate: Bitrate) -> std::result::Result<Vec<u8>, String> {
+    let fail = |what: &str, e: String| format!("{what}: {e}");
+    let mut encoder = lame(rate, channels, brate)?;
     // LAME's documented worst case for one call: 1.25 x samples + 7200 bytes.
     let mut audio = Vec::with_capacity(mp3lame_encoder::max_required_buffer_size(pcm.len()) + 7200);
     let encoded = if channels >= 2 {

@@ -63,56 +63,62 @@ pub fn write_planned_wav<'f>(plan: &Plan, path: &Path, store: Option<(&[String],
     if plan.frames * channels * 2 > u32::MAX as usize - 36 {
         return Err(Error::input(format!("{}: a WAV file holds at most 4 GiB of samples; this narration needs more (write MP3)", path.display())));
     }
-    // Segments not in the store, in memory; in stereo, all of them (stored pieces are mono
-    // and cannot be copied as they are).
-    let made: Vec<Option<Vec<u8>>> = (0..plan.starts.len())
-        .into_par_iter()
-        .map(|index| {
-            let len = plan.shapes[index].frames * 2;
-            if let Some((keys, store)) = store {
-                if channels == 1 && store.holds(&keys[index], len) {
-                    return Ok(None);
-                }
-                if let Some(bytes) = (channels > 1).then(|| store.get(&keys[index])).flatten().filter(|bytes| bytes.len() == len) {
-                    return Ok(Some(bytes));
-                }
+    // Segments not in the store, made in memory; in stereo, all of them (stored pieces are
+    // mono and cannot be copied as they are).
+    let make = |index: usize| -> Result<Option<Vec<u8>>> {
+        let len = plan.shapes[index].frames * 2;
+        if let Some((keys, store)) = store {
+            if channels == 1 && store.holds(&keys[index], len) {
+                return Ok(None);
             }
-            let bytes = bytes_of(index)?;
-            if let Some((keys, store)) = store {
-                store.put(&keys[index], &bytes);
+            if let Some(bytes) = (channels > 1).then(|| store.get(&keys[index])).flatten().filter(|bytes| bytes.len() == len) {
+                return Ok(Some(bytes));
             }
-            Ok(Some(bytes))
-        })
-        .collect::<Result<_>>()?;
+        }
+        let bytes = bytes_of(index)?;
+        if let Some((keys, store)) = store {
+            store.put(&keys[index], &bytes);
+        }
+        Ok(Some(bytes))
+    };
+    // A few segments per thread at a time, made in parallel and written in order: memory
+    // holds those segments, however long the narration.
+    let window = 4 * rayon::current_num_threads();
     write_atomically(path, |writer| {
         let io = |e| Error::io(path, e);
         writer.write_all(&wav_header(plan.frames * channels, plan.sample_rate, plan.channels)).map_err(io)?;
         let mut at = 0;
-        for (index, &start) in plan.starts.iter().enumerate() {
-            write_silence(writer, (start - at) * channels).map_err(io)?;
-            let len = plan.shapes[index].frames * 2;
-            let copied = match (&made[index], store) {
-                (None, Some((keys, store))) => {
-                    writer.flush().map_err(io)?;
-                    store.copy_to(&keys[index], len, writer.get_mut()).map_err(io)?
-                }
-                _ => false,
-            };
-            if !copied {
-                // Made in this run, or gone from the store since it was found there.
-                let bytes = match &made[index] {
-                    Some(bytes) => Cow::Borrowed(bytes),
-                    None => Cow::Owned(bytes_of(index)?),
+        let count = plan.starts.len();
+        for first in (0..count).step_by(window.max(1)) {
+            let indices = first..(first + window).min(count);
+            let made: Vec<Option<Vec<u8>>> = indices.clone().into_par_iter().map(make).collect::<Result<_>>()?;
+            for (index, made) in indices.zip(made) {
+                let start = plan.starts[index];
+                write_silence(writer, (start - at) * channels).map_err(io)?;
+                let len = plan.shapes[index].frames * 2;
+                let copied = match (&made, store) {
+                    (None, Some((keys, store))) => {
+                        writer.flush().map_err(io)?;
+                        store.copy_to(&keys[index], len, writer.get_mut()).map_err(io)?
+                    }
+                    _ => false,
                 };
-                if channels == 1 {
-                    writer.write_all(&bytes).map_err(io)?;
-                } else {
-                    for sample in bytes.chunks_exact(2) {
-                        (0..channels).try_for_each(|_| writer.write_all(sample)).map_err(io)?;
+                if !copied {
+                    // Made in this run, or gone from the store since it was found there.
+                    let bytes = match made {
+                        Some(bytes) => bytes,
+                        None => bytes_of(index)?,
+                    };
+                    if channels == 1 {
+                        writer.write_all(&bytes).map_err(io)?;
+                    } else {
+                        for sample in bytes.chunks_exact(2) {
+                            (0..channels).try_for_each(|_| writer.write_all(sample)).map_err(io)?;
+                        }
                     }
                 }
+                at = start + plan.shapes[index].frames;
             }
-            at = start + plan.shapes[index].frames;
         }
         write_silence(writer, (plan.frames - at) * channels).map_err(io)
     })

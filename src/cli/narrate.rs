@@ -153,20 +153,19 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     }
     let progress = progress_bar(script.chunks.len() as u64, args.quiet);
     let prepared = started.elapsed();
-    let segments = readcast::synth::synthesize(&script.chunks, &voice, jobs, &|| progress.inc(1))?;
+    // Each segment goes to a temporary file as it is made; the writers read it back when
+    // they reach it: memory holds a few segments, however long the article.
+    let (plan, spill) = pipeline::render_spilled(&script, &voice, &settings, jobs, &|| progress.inc(1))?;
     progress.finish_and_clear();
     let synthesized = started.elapsed();
-    // Written from the finished segments, never joined into one narration in memory.
-    let (plan, finished) = readcast::assemble::assemble_parts(&segments, &script.chunks, &script.utterances, &settings)?;
-    drop(segments);
-    let assembled = started.elapsed();
+    let finished = |index: usize| spill.finished(&plan, index).map(Cow::Owned);
     // Sidecars follow the audio as played: an MP3 starts with the encoder's lead-in.
     let (sentences, timings) = match format {
         OutputFormat::Mp3 => (mp3::as_played(&plan.sentences, plan.sample_rate), mp3::as_played(&plan.segments, plan.sample_rate)),
         OutputFormat::Wav => (plan.sentences.clone(), plan.segments.clone()),
     };
     match format {
-        OutputFormat::Wav => wav::write_planned_wav(&plan, &args.output, None, &|index| Ok(Cow::Borrowed(finished[index].as_slice())))?,
+        OutputFormat::Wav => wav::write_planned_wav(&plan, &args.output, None, &finished)?,
         OutputFormat::Mp3 => {
             let tags = mp3::Mp3Tags {
                 title: article.title.clone(),
@@ -175,7 +174,7 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
                 album: None,
                 chapters: script.chapters_in(&sentences),
             };
-            mp3::write_finished_mp3(&plan, &finished, &args.output, kbps, &tags)?;
+            mp3::write_finished_mp3_with(&plan, &finished, &args.output, kbps, &tags)?;
         }
     }
     if let Some(path) = &args.captions {
@@ -187,15 +186,14 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     if args.verbose {
         let elapsed = started.elapsed().as_secs_f64();
         eprintln!(
-            "readcast: wrote {} ({:.1} s of audio in {:.2} s, {:.0}x realtime; read and prepared {:.3} s, synthesized {:.3} s, assembled {:.3} s, wrote {:.3} s)",
+            "readcast: wrote {} ({:.1} s of audio in {:.2} s, {:.0}x realtime; read and prepared {:.3} s, synthesized and measured {:.3} s, finished and wrote {:.3} s)",
             args.output.display(),
             plan.duration_seconds(),
             elapsed,
             plan.duration_seconds() / elapsed.max(1e-9),
             prepared.as_secs_f64(),
             (synthesized - prepared).as_secs_f64(),
-            (assembled - synthesized).as_secs_f64(),
-            elapsed - assembled.as_secs_f64(),
+            elapsed - synthesized.as_secs_f64(),
         );
     }
     Ok(EXIT_OK)

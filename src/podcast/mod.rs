@@ -201,6 +201,11 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
     let document = extract::read_source(source)?;
     let article = extract::extract(&document, &ExtractOptions::default())?;
     let title = article.title.clone().unwrap_or_else(|| source.display_name());
+    // Tests of a debug build make an article panic by its title, to check that a bug in one
+    // article fails that article only.
+    if cfg!(debug_assertions) && std::env::var("READCAST_TEST_PANIC_ON").is_ok_and(|marker| !marker.is_empty() && title.contains(&marker)) {
+        panic!("test panic on '{title}'");
+    }
     let stem = slug(&title, id);
     let episodes_dir = options.out.join("episodes");
     let metadata_path = episodes_dir.join(format!("{stem}.json"));

@@ -151,6 +151,26 @@ pub fn synthesize_with(chunks: &[Chunk], engines: &EnginePool, cache: Option<&ca
 /// one engine call each. The grouping depends on the text alone, never on the thread count,
 /// so the output is the same whatever the thread count.
 pub fn synthesize_each(chunks: &[Chunk], engines: &EnginePool, cache: Option<&cache::SegmentCache>, on_ready: &(dyn Fn(usize, &Segment) + Sync)) -> Result<Vec<Segment>> {
+    synthesize_kept(chunks, engines, cache, on_ready, true)
+}
+
+/// Synthesizes chunks on `jobs` threads and hands each segment to `on_ready(index, segment)`
+/// as soon as it is there, in any order, keeping none: memory holds the segments being made,
+/// however long the narration. The segments are those [`synthesize`] returns.
+pub fn synthesize_streaming(chunks: &[Chunk], voice: &Voice, jobs: usize, on_ready: &(dyn Fn(usize, &Segment) + Sync)) -> Result<()> {
+    let jobs = jobs.max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .thread_name(|i| format!("readcast-synth-{i}"))
+        .build()
+        .map_err(|e| Error::engine(format!("could not start {jobs} synthesis threads: {e}")))?;
+    let engines = EnginePool::new(voice, jobs);
+    pool.install(|| synthesize_kept(chunks, &engines, None, on_ready, false)).map(drop)
+}
+
+/// [`synthesize_each`]; with `keep` false, the segments are handed to `on_ready` only, and
+/// none is returned.
+fn synthesize_kept(chunks: &[Chunk], engines: &EnginePool, cache: Option<&cache::SegmentCache>, on_ready: &(dyn Fn(usize, &Segment) + Sync), keep: bool) -> Result<Vec<Segment>> {
     use rayon::prelude::*;
     let voice = engines.voice;
     let texts: Vec<String> = chunks.iter().map(|chunk| engine_text(&chunk.text)).collect();
@@ -202,12 +222,15 @@ pub fn synthesize_each(chunks: &[Chunk], engines: &EnginePool, cache: Option<&ca
                     Some(cache) => rayon::join(|| drop(cache.put(&keys[chunk], &segment)), || on_ready(chunk, &segment)).1,
                     None => on_ready(chunk, &segment),
                 }
-                Ok(segment)
+                Ok(keep.then_some(segment))
             })
-            .collect::<Result<Vec<Segment>>>()
-            .map(|segments| (index, segments))
+            .collect::<Result<Vec<Option<Segment>>>>()
+            .map(|segments| (index, segments.into_iter().flatten().collect::<Vec<Segment>>()))
     };
     let finished = crate::workers::longest_first(&order, slots, |&index| synthesize_batch(index))?;
+    if !keep {
+        return Ok(Vec::new());
+    }
     for (index, segments) in finished {
         for (&chunk, segment) in batches[index].iter().zip(segments) {
             done[chunk] = Some(segment);

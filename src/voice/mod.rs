@@ -243,11 +243,11 @@ impl Voice {
     /// the value is a trade between that cost and keeping every thread busy.
     pub fn batch_chars(&self) -> usize {
         match self.engine {
-            // Measured on 2 cores: a process costs 11 ms to start, worth batching (into an
-            // even number of batches of up to this size); a call to the embedded engine has
-            // almost no fixed cost once its data is loaded.
-            EngineKind::EspeakNg => 1000,
-            EngineKind::Espeak | EngineKind::Command | EngineKind::Piper => 0,
+            // None batch: a call to the embedded engine has almost no fixed cost once its data
+            // is loaded, and the espeak-ng program speaks every text in a process of its own
+            // (texts spoken in one process came out at lengths that depended on their
+            // neighbours; see `synth::espeak_ng`).
+            EngineKind::Espeak | EngineKind::EspeakNg | EngineKind::Command | EngineKind::Piper => 0,
         }
     }
 
