@@ -8,27 +8,8 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn command(cache: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_readcast"));
-    command
-        .args(args)
-        .env("READCAST_CACHE", cache)
-        .env("READCAST_VOICES", std::env::temp_dir().join("readcast-tests-no-voices"))
-        .stdin(Stdio::null());
-    command
-}
-
-fn readcast(cache: &Path, args: &[&str]) -> Output {
-    command(cache, args).output().expect("readcast runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
+mod common;
+use common::{command, readcast, root, text};
 
 /// The message: one line, starting "readcast: " or clap's "error: ".
 fn one_line(output: &Output) -> String {
@@ -241,7 +222,7 @@ fn an_interrupt_leaves_no_partial_file_and_exits_130() {
     let out_dir = work.path().join("out");
     std::fs::create_dir_all(&out_dir).unwrap();
     for signal in ["INT", "TERM"] {
-        let mut child = command(work.path(), &["narrate", input.to_str().unwrap(), "-o", out_dir.join("out.mp3").to_str().unwrap(), "--voice", "espeak", "--quiet"])
+        let child = command(work.path(), &["narrate", input.to_str().unwrap(), "-o", out_dir.join("out.mp3").to_str().unwrap(), "--voice", "espeak", "--quiet"])
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();

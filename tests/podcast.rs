@@ -2,30 +2,11 @@
 //! re-rendering through the segment cache, recovery after a killed run, failures in the middle
 //! of a batch, and shards gathered into one feed.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn command(cache: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_readcast"));
-    command
-        .args(args)
-        .env("READCAST_CACHE", cache)
-        .env("READCAST_VOICES", std::env::temp_dir().join("readcast-tests-no-voices"))
-        .stdin(Stdio::null());
-    command
-}
-
-fn readcast(cache: &Path, args: &[&str]) -> Output {
-    command(cache, args).output().expect("readcast runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
+mod common;
+use common::{command, readcast, root, text};
 
 /// "cache 12 hits, 3 misses" from the batch summary.
 fn cache_counts(stderr: &str) -> (usize, usize) {

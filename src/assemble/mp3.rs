@@ -254,9 +254,16 @@ pub fn write_planned_mp3<'f>(
         }
         Ok(())
     });
+    written_outcome(written, misaligned, frames_written.map(|frames| frames * frame), plan.sample_rate, path)
+}
+
+/// What [`write_planned_mp3`] returns after writing pieces as they were encoded: the duration
+/// (from the `samples` the frames hold, or decoded where they could not be counted), or
+/// `None` where a piece did not line up and nothing was written.
+fn written_outcome(written: Result<()>, misaligned: bool, samples: Option<usize>, rate: u32, path: &Path) -> Result<Option<f64>> {
     match (written, misaligned) {
-        (Ok(()), _) => match frames_written {
-            Some(frames) => Ok(Some((frames * frame) as f64 / f64::from(plan.sample_rate))),
+        (Ok(()), _) => match samples {
+            Some(samples) => Ok(Some(samples as f64 / f64::from(rate))),
             None => crate::synth::decode::duration_of_file(path).map(Some),
         },
         (Err(_), true) => Ok(None),
@@ -332,14 +339,7 @@ fn write_streamed<'f>(
         }
         Ok(())
     });
-    match (written, misaligned) {
-        (Ok(()), _) => match frames_written {
-            Some(frames) => Ok(Some((frames * frame) as f64 / f64::from(plan.sample_rate))),
-            None => crate::synth::decode::duration_of_file(path).map(Some),
-        },
-        (Err(_), true) => Ok(None),
-        (Err(error), false) => Err(error),
-    }
+    written_outcome(written, misaligned, frames_written.map(|frames| frames * frame), plan.sample_rate, path)
 }
 
 /// Encodes finished segments ([`super::assemble_parts`]) as [`write_planned_mp3`] does, or,

@@ -123,13 +123,18 @@ impl Drop for EnginePool<'_> {
 /// finished chunk (for progress display).
 pub fn synthesize(chunks: &[Chunk], voice: &Voice, jobs: usize, on_done: &(dyn Fn() + Sync)) -> Result<Vec<Segment>> {
     let jobs = jobs.max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
+    let pool = synthesis_pool(jobs)?;
+    let engines = EnginePool::new(voice, jobs);
+    pool.install(|| synthesize_with(chunks, &engines, None, on_done))
+}
+
+/// A pool of `jobs` named synthesis threads.
+fn synthesis_pool(jobs: usize) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .thread_name(|i| format!("readcast-synth-{i}"))
         .build()
-        .map_err(|e| Error::engine(format!("could not start {jobs} synthesis threads: {e}")))?;
-    let engines = EnginePool::new(voice, jobs);
-    pool.install(|| synthesize_with(chunks, &engines, None, on_done))
+        .map_err(|e| Error::engine(format!("could not start {jobs} synthesis threads: {e}")))
 }
 
 /// The segment cache keys of chunks spoken by `voice`.
@@ -159,11 +164,7 @@ pub fn synthesize_each(chunks: &[Chunk], engines: &EnginePool, cache: Option<&ca
 /// however long the narration. The segments are those [`synthesize`] returns.
 pub fn synthesize_streaming(chunks: &[Chunk], voice: &Voice, jobs: usize, on_ready: &(dyn Fn(usize, &Segment) + Sync)) -> Result<()> {
     let jobs = jobs.max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .thread_name(|i| format!("readcast-synth-{i}"))
-        .build()
-        .map_err(|e| Error::engine(format!("could not start {jobs} synthesis threads: {e}")))?;
+    let pool = synthesis_pool(jobs)?;
     let engines = EnginePool::new(voice, jobs);
     pool.install(|| synthesize_kept(chunks, &engines, None, on_ready, false)).map(drop)
 }
