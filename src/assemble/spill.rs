@@ -40,14 +40,15 @@ impl Spill {
             1 => Profile { shape: Shape::of(&placed, &self.settings), energy: Vec::new() },
             _ => Profile::of(&placed, &self.settings),
         };
-        let bytes: Vec<u8> = placed.iter().flat_map(|sample| sample.to_le_bytes()).collect();
+        // In the machine's own byte order: the file is read back by this process only.
+        let bytes: &[u8] = bytemuck::cast_slice(&placed);
         let offset = {
             let mut end = self.end.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             let offset = *end;
             *end += bytes.len() as u64;
             offset
         };
-        write_at(&self.file, &bytes, offset).map_err(|e| Error::io(std::env::temp_dir(), e))?;
+        write_at(&self.file, bytes, offset).map_err(|e| Error::io(std::env::temp_dir(), e))?;
         let mut slots = self.placed.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let count = slots.len();
         let slot = slots.get_mut(index).ok_or_else(|| Error::engine(format!("segment {} of {count}", index + 1)))?;
@@ -64,9 +65,9 @@ impl Spill {
                 _ => return Err(Error::engine(format!("segment {} was never made", index + 1))),
             }
         };
-        let mut bytes = vec![0; frames * 4];
-        read_at(&self.file, &mut bytes, offset).map_err(|e| Error::io(std::env::temp_dir(), e))?;
-        Ok(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+        let mut samples = vec![0f32; frames];
+        read_at(&self.file, bytemuck::cast_slice_mut(&mut samples), offset).map_err(|e| Error::io(std::env::temp_dir(), e))?;
+        Ok(samples)
     }
 
     /// Lays the segments out and measures the narration, as [`super::assemble_parts`] does

@@ -57,7 +57,9 @@ pub fn write_planned_wav<'f>(plan: &Plan, path: &Path, store: Option<(&[String],
         if samples.len() != plan.shapes[index].frames {
             return Err(Error::engine(format!("segment {} is {} frames long, not the {} planned", index + 1, samples.len(), plan.shapes[index].frames)));
         }
-        Ok(to_i16(&samples).flat_map(i16::to_le_bytes).collect())
+        let mut bytes = vec![0u8; samples.len() * 2];
+        bytes.chunks_exact_mut(2).zip(to_i16(&samples)).for_each(|(out, sample)| out.copy_from_slice(&sample.to_le_bytes()));
+        Ok(bytes)
     };
     let channels = usize::from(plan.channels.max(1));
     if plan.frames * channels * 2 > u32::MAX as usize - 36 {
@@ -81,44 +83,53 @@ pub fn write_planned_wav<'f>(plan: &Plan, path: &Path, store: Option<(&[String],
         }
         Ok(Some(bytes))
     };
-    // A few segments per thread at a time, made in parallel and written in order: memory
-    // holds those segments, however long the narration.
+    // A few segments per thread at a time, made in parallel and written in order while the
+    // next few are made: memory holds those segments, however long the narration.
     let window = 4 * rayon::current_num_threads();
+    let count = plan.starts.len();
+    let windows: Vec<std::ops::Range<usize>> = (0..count).step_by(window.max(1)).map(|first| first..(first + window).min(count)).collect();
+    let make_window = |indices: Option<&std::ops::Range<usize>>| -> Result<Vec<Option<Vec<u8>>>> {
+        indices.map_or(Ok(Vec::new()), |indices| indices.clone().into_par_iter().map(make).collect())
+    };
     write_atomically(path, |writer| {
         let io = |e| Error::io(path, e);
         writer.write_all(&wav_header(plan.frames * channels, plan.sample_rate, plan.channels)).map_err(io)?;
         let mut at = 0;
-        let count = plan.starts.len();
-        for first in (0..count).step_by(window.max(1)) {
-            let indices = first..(first + window).min(count);
-            let made: Vec<Option<Vec<u8>>> = indices.clone().into_par_iter().map(make).collect::<Result<_>>()?;
-            for (index, made) in indices.zip(made) {
-                let start = plan.starts[index];
-                write_silence(writer, (start - at) * channels).map_err(io)?;
-                let len = plan.shapes[index].frames * 2;
-                let copied = match (&made, store) {
-                    (None, Some((keys, store))) => {
-                        writer.flush().map_err(io)?;
-                        store.copy_to(&keys[index], len, writer.get_mut()).map_err(io)?
-                    }
-                    _ => false,
-                };
-                if !copied {
-                    // Made in this run, or gone from the store since it was found there.
-                    let bytes = match made {
-                        Some(bytes) => bytes,
-                        None => bytes_of(index)?,
+        let mut made_now = make_window(windows.first())?;
+        for (number, indices) in windows.iter().enumerate() {
+            let mut write_window = |made_now: Vec<Option<Vec<u8>>>| -> Result<()> {
+                for (index, made) in indices.clone().zip(made_now) {
+                    let start = plan.starts[index];
+                    write_silence(writer, (start - at) * channels).map_err(io)?;
+                    let len = plan.shapes[index].frames * 2;
+                    let copied = match (&made, store) {
+                        (None, Some((keys, store))) => {
+                            writer.flush().map_err(io)?;
+                            store.copy_to(&keys[index], len, writer.get_mut()).map_err(io)?
+                        }
+                        _ => false,
                     };
-                    if channels == 1 {
-                        writer.write_all(&bytes).map_err(io)?;
-                    } else {
-                        for sample in bytes.chunks_exact(2) {
-                            (0..channels).try_for_each(|_| writer.write_all(sample)).map_err(io)?;
+                    if !copied {
+                        // Made in this run, or gone from the store since it was found there.
+                        let bytes = match made {
+                            Some(bytes) => bytes,
+                            None => bytes_of(index)?,
+                        };
+                        if channels == 1 {
+                            writer.write_all(&bytes).map_err(io)?;
+                        } else {
+                            for sample in bytes.chunks_exact(2) {
+                                (0..channels).try_for_each(|_| writer.write_all(sample)).map_err(io)?;
+                            }
                         }
                     }
+                    at = start + plan.shapes[index].frames;
                 }
-                at = start + plan.shapes[index].frames;
-            }
+                Ok(())
+            };
+            let (written, next) = rayon::join(|| write_window(made_now), || make_window(windows.get(number + 1)));
+            written?;
+            made_now = next?;
         }
         write_silence(writer, (plan.frames - at) * channels).map_err(io)
     })

@@ -131,8 +131,13 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
         disclosure_position: if args.disclosure_at_end { DisclosurePosition::End } else { DisclosurePosition::Start },
     };
     let script = pipeline::prepare(&article, &voice, &normalizer, &options)?;
+    let sample_rate = args.sample_rate.unwrap_or(voice.sample_rate);
     let settings = AssembleSettings {
-        sample_rate: args.sample_rate.unwrap_or(voice.sample_rate),
+        sample_rate,
+        // Segments start on the grid a WAV batch puts them on, at most 20 ms, dividing the
+        // loudness step: each segment's loudness is measured once, as it is made, and WAV and
+        // MP3 hold the same narration. (MP3 pieces are cut inside pauses.)
+        frame_grid: readcast::assemble::loudness_grid(sample_rate),
         channels: args.channels,
         pause_sentence: args.pause_sentence,
         pause_paragraph: args.pause_paragraph,
