@@ -13,6 +13,7 @@ pub mod chunk;
 pub mod error;
 pub mod extract;
 pub mod lint;
+pub mod narrator;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;

@@ -139,6 +139,87 @@ pub fn write_atomically(path: &Path, fill: impl FnOnce(&mut BufWriter<&mut std::
     Ok(())
 }
 
+/// Where an output goes: a file, written atomically ([`write_atomically`]), or a stream such
+/// as standard output, written as it is made.
+pub enum Sink<'a> {
+    Path(&'a Path),
+    Stream(&'a mut (dyn Write + Send)),
+}
+
+impl Sink<'_> {
+    /// What messages call it.
+    pub fn name(&self) -> PathBuf {
+        match self {
+            Sink::Path(path) => path.to_path_buf(),
+            Sink::Stream(_) => PathBuf::from("standard output"),
+        }
+    }
+
+    /// The file it is, if it is one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Sink::Path(path) => Some(path),
+            Sink::Stream(_) => None,
+        }
+    }
+}
+
+/// An output being written by [`write_sink`]: buffered, over a temporary file or a stream.
+pub enum Out<'a, 'f> {
+    File(&'a mut BufWriter<&'f mut std::fs::File>),
+    Stream(&'a mut BufWriter<&'f mut (dyn Write + Send)>),
+}
+
+impl Out<'_, '_> {
+    /// The temporary file under a file output, with everything written so far flushed into
+    /// it (to copy into it without passing through memory); `None` for a stream.
+    pub fn file(&mut self) -> std::io::Result<Option<&mut std::fs::File>> {
+        match self {
+            Out::File(writer) => {
+                writer.flush()?;
+                Ok(Some(writer.get_mut()))
+            }
+            Out::Stream(_) => Ok(None),
+        }
+    }
+}
+
+impl Write for Out<'_, '_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Out::File(writer) => writer.write(bytes),
+            Out::Stream(writer) => writer.write(bytes),
+        }
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        match self {
+            Out::File(writer) => writer.write_all(bytes),
+            Out::Stream(writer) => writer.write_all(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Out::File(writer) => writer.flush(),
+            Out::Stream(writer) => writer.flush(),
+        }
+    }
+}
+
+/// Writes `sink` by calling `fill`: a file atomically, as [`write_atomically`] does; a stream
+/// as it goes (what was written before a failure stays written).
+pub fn write_sink(sink: Sink<'_>, fill: impl FnOnce(&mut Out) -> Result<()>) -> Result<()> {
+    match sink {
+        Sink::Path(path) => write_atomically(path, |writer| fill(&mut Out::File(writer))),
+        Sink::Stream(stream) => {
+            let mut writer = BufWriter::with_capacity(1 << 16, stream);
+            fill(&mut Out::Stream(&mut writer))?;
+            writer.flush().map_err(|e| Error::io("standard output", e))
+        }
+    }
+}
+
 /// Writes bytes to `path` atomically.
 pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomically(path, |writer| writer.write_all(bytes).map_err(|e| Error::io(path, e)))

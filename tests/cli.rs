@@ -186,10 +186,21 @@ fn captions_and_timings_follow_the_audio() {
     let duration = samples.len() as f64 / f64::from(rate);
     let captions = std::fs::read_to_string(&vtt).unwrap();
     assert!(captions.starts_with("WEBVTT\n\n"));
-    assert!(captions.contains("Samuel Reyes won 5,214 votes, just 87 more than his rival, the electoral commission said at 11:45 PM."));
-    // One cue per sentence: header (title, byline, date), disclosure, and the body's sentences.
-    let cues = captions.matches(" --> ").count();
-    assert_eq!(cues, 18, "{captions}");
+    // Cues of at most two lines of 42 characters and 7 seconds: a sentence longer than that is
+    // split, at a clause where it can be. The header (title, byline, date), the disclosure and
+    // the body's 14 sentences make 18 sentences.
+    let cues: Vec<&str> = captions.trim_start_matches("WEBVTT\n\n").split("\n\n").filter(|cue| !cue.is_empty()).collect();
+    assert!(cues.len() > 18, "{captions}");
+    for cue in &cues {
+        let lines: Vec<&str> = cue.lines().collect();
+        let (start, end) = lines[1].split_once(" --> ").unwrap();
+        let seconds = |t: &str| t.split(':').fold(0.0, |total, part| total * 60.0 + part.parse::<f64>().unwrap());
+        assert!(seconds(end) - seconds(start) <= 7.0 + 1e-3, "{cue}");
+        assert!((1..=2).contains(&(lines.len() - 2)) && lines[2..].iter().all(|line| line.chars().count() <= 42), "{cue}");
+    }
+    let words: Vec<&str> = cues.iter().flat_map(|cue| cue.lines().skip(2).flat_map(str::split_whitespace)).collect();
+    assert!(words.join(" ").contains("Samuel Reyes won 5,214 votes, just 87 more than his rival, the electoral commission said at 11:45 PM."));
+    assert!(cues.iter().any(|cue| cue.lines().nth(2).is_some_and(|line| line.starts_with("Samuel Reyes"))) && cues.iter().any(|cue| cue.ends_with("rival,")), "split after a clause: {captions}");
     let timings = readcast::assemble::captions::read_timings(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert!(!timings.is_empty());
     let mut previous_end = 0.0;
@@ -463,4 +474,42 @@ fn extract_explains_what_it_dropped_and_reads_a_lone_paragraph() {
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert_eq!(text(&output.stdout), "The harbor reopened on Monday, three days after the storm.\n");
     assert!(text(&output.stderr).contains("check that this is the story"), "{}", text(&output.stderr));
+}
+
+#[test]
+fn audio_to_standard_output_srt_captions_and_a_json_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = root().join("samples/markdown-election.md");
+    let wav = dir.path().join("file.wav");
+    let srt = dir.path().join("file.srt");
+    let output = readcast(&["narrate", input.to_str().unwrap(), "-o", wav.to_str().unwrap(), "--voice", "espeak", "--captions", srt.to_str().unwrap(), "--json"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    // One line of JSON on stdout.
+    let summary: serde_json::Value = serde_json::from_str(text(&output.stdout).trim()).unwrap();
+    assert_eq!((summary["file"].as_str(), summary["format"].as_str(), summary["voice"].as_str(), summary["sentences"].as_u64()), (wav.to_str(), Some("wav"), Some("espeak"), Some(18)));
+    let seconds = read_wav(&wav).0.len() as f64 / 22_050.0;
+    assert!((summary["duration"].as_f64().unwrap() - seconds).abs() < 0.01 && summary["seconds"].as_f64().unwrap() > 0.0, "{summary}");
+    let srt_text = std::fs::read_to_string(&srt).unwrap();
+    assert!(srt_text.starts_with("1\n00:00:00,000 --> 00:00:0") && !srt_text.contains("WEBVTT"), "{srt_text}");
+    // -o - writes the same WAV to standard output, and an MP3 that decodes to the same length.
+    let streamed = readcast(&["narrate", input.to_str().unwrap(), "-o", "-", "--format", "wav", "--voice", "espeak"]);
+    assert!(streamed.status.success(), "{}", text(&streamed.stderr));
+    assert!(streamed.stdout == std::fs::read(&wav).unwrap(), "the WAV on standard output is the file's");
+    let mp3 = readcast(&["narrate", input.to_str().unwrap(), "-o", "-", "--format", "mp3", "--bitrate", "48", "--voice", "espeak"]);
+    assert!(mp3.status.success(), "{}", text(&mp3.stderr));
+    let path = dir.path().join("streamed.mp3");
+    std::fs::write(&path, &mp3.stdout).unwrap();
+    let decoded = readcast::synth::decode::decode_file(&path).unwrap();
+    assert!((decoded.duration_seconds() - seconds).abs() < 0.15, "{} vs {seconds}", decoded.duration_seconds());
+    // Formats that cannot be told, or that disagree, are input errors.
+    for (args, message) in [
+        (vec!["-o", "-"], "--format wav or --format mp3"),
+        (vec!["-o", "x.wav", "--format", "mp3"], "--format mp3 but the output is named x.wav"),
+        (vec!["-o", "-", "--format", "wav", "--json"], "--json prints to standard output"),
+        (vec!["-o", "x.wav", "--captions", "x.txt"], "name the captions .vtt (WebVTT) or .srt (SubRip)"),
+    ] {
+        let output = readcast(&[&["narrate", input.to_str().unwrap(), "--voice", "espeak"], args.as_slice()].concat());
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(text(&output.stderr).contains(message), "{args:?}: {}", text(&output.stderr));
+    }
 }

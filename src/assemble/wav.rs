@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::{Narration, PieceStore, Plan};
 use crate::error::{Error, Result};
-use crate::output::write_atomically;
+use crate::output::{write_atomically, write_sink, Sink};
 
 /// The narration as 16-bit PCM samples, rounded half away from zero. (Adding the half with
 /// the sample's sign and truncating rounds the same as `f32::round`, without a call into libm
@@ -50,6 +50,14 @@ pub fn write_wav(narration: &Narration, path: &Path) -> Result<()> {
 /// without passing through memory; only the other segments are finished, and stored for the
 /// next run.
 pub fn write_planned_wav<'f>(plan: &Plan, path: &Path, store: Option<(&[String], &dyn PieceStore)>, finished: &(dyn Fn(usize) -> Result<Cow<'f, [f32]>> + Sync)) -> Result<()> {
+    write_planned_wav_to(plan, Sink::Path(path), store, finished)
+}
+
+/// [`write_planned_wav`] to a file or a stream. (A stream cannot take pieces from the store
+/// without passing them through memory; it reads them.)
+pub fn write_planned_wav_to<'f>(plan: &Plan, sink: Sink<'_>, store: Option<(&[String], &dyn PieceStore)>, finished: &(dyn Fn(usize) -> Result<Cow<'f, [f32]>> + Sync)) -> Result<()> {
+    let name = sink.name();
+    let path = name.as_path();
     let keys: Option<Vec<String>> = store.map(|(segment_keys, _)| segment_keys.iter().map(|key| piece_key(plan, key)).collect());
     let store = keys.as_deref().zip(store.map(|(_, store)| store));
     let bytes_of = |index: usize| -> Result<Vec<u8>> {
@@ -66,14 +74,15 @@ pub fn write_planned_wav<'f>(plan: &Plan, path: &Path, store: Option<(&[String],
         return Err(Error::input(format!("{}: a WAV file holds at most 4 GiB of samples; this narration needs more (write MP3)", path.display())));
     }
     // Segments not in the store, made in memory; in stereo, all of them (stored pieces are
-    // mono and cannot be copied as they are).
+    // mono and cannot be copied as they are), and for a stream.
+    let file_output = sink.path().is_some();
     let make = |index: usize| -> Result<Option<Vec<u8>>> {
         let len = plan.shapes[index].frames * 2;
         if let Some((keys, store)) = store {
-            if channels == 1 && store.holds(&keys[index], len) {
+            if channels == 1 && file_output && store.holds(&keys[index], len) {
                 return Ok(None);
             }
-            if let Some(bytes) = (channels > 1).then(|| store.get(&keys[index])).flatten().filter(|bytes| bytes.len() == len) {
+            if let Some(bytes) = (channels > 1 || !file_output).then(|| store.get(&keys[index])).flatten().filter(|bytes| bytes.len() == len) {
                 return Ok(Some(bytes));
             }
         }
@@ -91,7 +100,7 @@ pub fn write_planned_wav<'f>(plan: &Plan, path: &Path, store: Option<(&[String],
     let make_window = |indices: Option<&std::ops::Range<usize>>| -> Result<Vec<Option<Vec<u8>>>> {
         indices.map_or(Ok(Vec::new()), |indices| indices.clone().into_par_iter().map(make).collect())
     };
-    write_atomically(path, |writer| {
+    write_sink(sink, |writer| {
         let io = |e| Error::io(path, e);
         writer.write_all(&wav_header(plan.frames * channels, plan.sample_rate, plan.channels)).map_err(io)?;
         let mut at = 0;
@@ -103,10 +112,10 @@ pub fn write_planned_wav<'f>(plan: &Plan, path: &Path, store: Option<(&[String],
                     write_silence(writer, (start - at) * channels).map_err(io)?;
                     let len = plan.shapes[index].frames * 2;
                     let copied = match (&made, store) {
-                        (None, Some((keys, store))) => {
-                            writer.flush().map_err(io)?;
-                            store.copy_to(&keys[index], len, writer.get_mut()).map_err(io)?
-                        }
+                        (None, Some((keys, store))) => match writer.file().map_err(io)? {
+                            Some(file) => store.copy_to(&keys[index], len, file).map_err(io)?,
+                            None => false,
+                        },
                         _ => false,
                     };
                     if !copied {

@@ -1,14 +1,13 @@
 //! `readcast narrate`: one article to a WAV or MP3 file, with optional captions and timings.
 
-use std::borrow::Cow;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use readcast::assemble::{captions, mp3, wav, AssembleSettings};
 use readcast::error::{Result, EXIT_OK};
-use readcast::pipeline::{self, DisclosurePosition, ScriptOptions, DEFAULT_DISCLOSURE};
+use readcast::narrator::{AudioFormat, CaptionFormat, DisclosurePosition, Narrator, ScriptOptions, Settings, DEFAULT_DISCLOSURE};
+use readcast::output::Sink;
 use readcast::voice::{best_voice, find_voice, Voice};
 
 use super::text::read_article;
@@ -18,17 +17,21 @@ use super::VoiceArgs;
 pub struct NarrateArgs {
     /// The article: a file, an http(s) URL, or - for standard input.
     input: String,
-    /// The audio file to write: WAV or MP3, by its extension (.wav, .mp3).
+    /// The audio file to write: WAV or MP3, by its extension (.wav, .mp3); - for standard
+    /// output (with --format).
     #[arg(short, long)]
     output: PathBuf,
-    /// MP3 bitrate in kbps (32 to 192; default 64), for .mp3 output.
+    /// The audio format: wav or mp3 (default: the output's extension).
+    #[arg(long, value_parser = ["wav", "mp3", "text", "html", "markdown"], hide_possible_values = true)]
+    format: Option<String>,
+    /// MP3 bitrate in kbps (32 to 192; default 64), for MP3 output.
     #[arg(long)]
     bitrate: Option<u32>,
     #[command(flatten)]
     voice: VoiceArgs,
     /// Force the input format instead of detecting it.
     #[arg(long, value_parser = ["text", "html", "markdown"])]
-    format: Option<String>,
+    input_format: Option<String>,
     /// Synthesis threads, 1 to 256 (default: all cores).
     #[arg(short, long, value_parser = super::parse_jobs)]
     jobs: Option<usize>,
@@ -50,8 +53,9 @@ pub struct NarrateArgs {
     /// Pause before a section heading and after the header, in seconds (0 to 10).
     #[arg(long, default_value_t = 1.0, allow_hyphen_values = true, value_parser = super::parse_pause)]
     pause_section: f32,
-    /// Write WebVTT captions (one cue per sentence) to this file.
-    #[arg(long, value_name = "FILE.vtt")]
+    /// Write captions to this file: WebVTT (.vtt) or SubRip (.srt), cues of at most two lines
+    /// of 42 characters and 7 seconds.
+    #[arg(long, value_name = "FILE.vtt|FILE.srt")]
     captions: Option<PathBuf>,
     /// Write per-segment timings (text, start, end) as JSON to this file.
     #[arg(long, value_name = "FILE.json")]
@@ -86,6 +90,9 @@ pub struct NarrateArgs {
     /// Print what is being done.
     #[arg(short, long)]
     verbose: bool,
+    /// Print a one-line JSON summary: file, format, duration, voice, sentences, seconds taken.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Picks the voice the user named, or the best one available, saying which.
@@ -111,10 +118,17 @@ pub fn choose_voice(name: Option<&str>, quiet: bool) -> Result<Voice> {
 /// `readcast narrate`.
 pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     let started = std::time::Instant::now();
-    let format = OutputFormat::of(&args.output)?;
-    let outputs: Vec<&std::path::Path> = std::iter::once(&args.output).chain(&args.captions).chain(&args.timings).map(|path| path.as_path()).collect();
+    let (audio_format, input_format) = formats(args)?;
+    let to_stdout = args.output.as_os_str() == "-";
+    if to_stdout && args.json {
+        return Err(readcast::Error::input("--json prints to standard output, where -o - writes the audio: name an output file"));
+    }
+    let outputs: Vec<&Path> = std::iter::once(&args.output).filter(|_| !to_stdout).chain(&args.captions).chain(&args.timings).map(|path| path.as_path()).collect();
     readcast::output::check_distinct(&outputs)?;
-    let article = read_article(&args.input, args.format.as_deref(), args.quiet)?;
+    if let Some(path) = &args.captions {
+        CaptionFormat::of(path)?;
+    }
+    let article = read_article(&args.input, input_format.as_deref(), args.quiet)?;
     let mut voice = choose_voice(args.voice.voice.as_deref(), args.quiet)?;
     let piper_options = args.length_scale.is_some() || args.noise_scale.is_some() || args.noise_w.is_some() || args.speaker.is_some();
     if piper_options && voice.engine != readcast::voice::EngineKind::Piper {
@@ -124,102 +138,106 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     voice.noise_scale = args.noise_scale.or(voice.noise_scale);
     voice.noise_w = args.noise_w.or(voice.noise_w);
     voice.speaker = args.speaker.clone().or(voice.speaker.take());
-    let normalizer = pipeline::normalizer_for(&voice, &args.voice.lexicons)?;
-    let options = ScriptOptions {
-        header: !args.no_header,
-        disclosure: (!args.no_disclosure).then(|| args.disclosure.clone()),
-        disclosure_position: if args.disclosure_at_end { DisclosurePosition::End } else { DisclosurePosition::Start },
-    };
-    let script = pipeline::prepare(&article, &voice, &normalizer, &options)?;
-    let sample_rate = args.sample_rate.unwrap_or(voice.sample_rate);
-    let settings = AssembleSettings {
-        sample_rate,
-        // Segments start on the grid a WAV batch puts them on, at most 20 ms, dividing the
-        // loudness step: each segment's loudness is measured once, as it is made, and WAV and
-        // MP3 hold the same narration. (MP3 pieces are cut inside pauses.)
-        frame_grid: readcast::assemble::loudness_grid(sample_rate),
+    let voice_name = voice.name.clone();
+    if let Some(rate) = args.sample_rate {
+        super::check_sample_rate(rate)?;
+    }
+    let settings = Settings {
+        script: ScriptOptions {
+            header: !args.no_header,
+            disclosure: (!args.no_disclosure).then(|| args.disclosure.clone()),
+            disclosure_position: if args.disclosure_at_end { DisclosurePosition::End } else { DisclosurePosition::Start },
+        },
+        sample_rate: args.sample_rate,
         channels: args.channels,
+        loudness: args.loudness,
         pause_sentence: args.pause_sentence,
         pause_paragraph: args.pause_paragraph,
         pause_section: args.pause_section,
-        target_lufs: args.loudness,
-        ..AssembleSettings::default()
+        jobs: args.jobs,
+        lexicons: args.voice.lexicons.clone(),
     };
-    super::check_sample_rate(settings.sample_rate)?;
-    let kbps = args.bitrate.unwrap_or(64);
-    match format {
-        OutputFormat::Mp3 => mp3::check_settings(settings.sample_rate, kbps)?,
-        OutputFormat::Wav if args.bitrate.is_some() => return Err(readcast::Error::input("--bitrate applies to MP3 output (name the file .mp3)")),
-        OutputFormat::Wav => {}
-    }
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let narrator = Narrator::new(voice, settings)?;
+    narrator.check_format(audio_format)?;
+    let script = narrator.prepare(&article)?;
     if args.verbose {
+        let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         eprintln!("readcast: {} sentences in {} segments, {} threads", script.utterances.len(), script.chunks.len(), jobs);
     }
     let progress = progress_bar(script.chunks.len() as u64, args.quiet);
     let prepared = started.elapsed();
-    // Each segment goes to a temporary file as it is made; the writers read it back when
-    // they reach it: memory holds a few segments, however long the article.
-    let (plan, spill) = pipeline::render_spilled(&script, &voice, &settings, jobs, &|| progress.inc(1))?;
+    let narrated = narrator.narrate_script(&article, script, &|| progress.inc(1))?;
     progress.finish_and_clear();
     let synthesized = started.elapsed();
-    let finished = |index: usize| spill.finished(&plan, index).map(Cow::Owned);
-    // Sidecars follow the audio as played: an MP3 starts with the encoder's lead-in.
-    let (sentences, timings) = match format {
-        OutputFormat::Mp3 => (mp3::as_played(&plan.sentences, plan.sample_rate), mp3::as_played(&plan.segments, plan.sample_rate)),
-        OutputFormat::Wav => (plan.sentences.clone(), plan.segments.clone()),
+    let duration = if to_stdout {
+        let mut stdout = std::io::stdout();
+        narrated.write_audio_to(audio_format, Sink::Stream(&mut stdout))?
+    } else {
+        narrated.write_audio(audio_format, &args.output)?
     };
-    match format {
-        OutputFormat::Wav => wav::write_planned_wav(&plan, &args.output, None, &finished)?,
-        OutputFormat::Mp3 => {
-            let tags = mp3::Mp3Tags {
-                title: article.title.clone(),
-                artist: article.byline.clone(),
-                date: article.date.as_deref().and_then(readcast::podcast::iso_date),
-                album: None,
-                chapters: script.chapters_in(&sentences),
-            };
-            mp3::write_finished_mp3_with(&plan, &finished, &args.output, kbps, &tags)?;
-        }
-    }
     if let Some(path) = &args.captions {
-        captions::write_vtt(&sentences, path)?;
+        narrated.write_captions(audio_format, path)?;
     }
     if let Some(path) = &args.timings {
-        captions::write_timings(&timings, path)?;
+        narrated.write_timings(audio_format, path)?;
     }
+    let elapsed = started.elapsed().as_secs_f64();
     if args.verbose {
-        let elapsed = started.elapsed().as_secs_f64();
         eprintln!(
             "readcast: wrote {} ({:.1} s of audio in {:.2} s, {:.0}x realtime; read and prepared {:.3} s, synthesized and measured {:.3} s, finished and wrote {:.3} s)",
-            args.output.display(),
-            plan.duration_seconds(),
+            if to_stdout { "standard output".to_string() } else { args.output.display().to_string() },
+            duration,
             elapsed,
-            plan.duration_seconds() / elapsed.max(1e-9),
+            duration / elapsed.max(1e-9),
             prepared.as_secs_f64(),
             (synthesized - prepared).as_secs_f64(),
             elapsed - synthesized.as_secs_f64(),
         );
     }
+    if args.json {
+        let summary = serde_json::json!({
+            "file": args.output.display().to_string(),
+            "format": audio_format.extension(),
+            "duration": (duration * 1000.0).round() / 1000.0,
+            "voice": voice_name,
+            "sentences": narrated.sentence_count(),
+            "seconds": (elapsed * 1000.0).round() / 1000.0,
+        });
+        super::print(&format!("{summary}\n"))?;
+    }
     Ok(EXIT_OK)
 }
 
-/// The kinds of audio file `narrate` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum OutputFormat {
-    Wav,
-    Mp3,
-}
-
-impl OutputFormat {
-    /// The format a file's name asks for.
-    fn of(path: &Path) -> Result<OutputFormat> {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-            Some("wav") => Ok(OutputFormat::Wav),
-            Some("mp3") => Ok(OutputFormat::Mp3),
-            _ => Err(readcast::Error::input(format!("{}: name the output .wav or .mp3 (the file's extension picks its format)", path.display()))),
+/// The audio format (from `--format` or the output's extension) and the input format
+/// (`--input-format`, or an input format given to `--format` as before).
+fn formats(args: &NarrateArgs) -> Result<(AudioFormat, Option<String>)> {
+    let kbps = args.bitrate.unwrap_or(AudioFormat::DEFAULT_KBPS);
+    let mut input = args.input_format.clone();
+    let mut asked = None;
+    if let Some(format) = args.format.as_deref() {
+        match format {
+            "text" | "html" | "markdown" if input.is_none() => {
+                if !args.quiet {
+                    eprintln!("readcast: --format {format} names the input format, which is now --input-format {format}; --format names the audio format (wav, mp3)");
+                }
+                input = Some(format.to_string());
+            }
+            other => asked = Some(AudioFormat::named(other, kbps)?),
         }
     }
+    let format = if args.output.as_os_str() == "-" {
+        asked.ok_or_else(|| readcast::Error::input("-o - writes the audio to standard output: say which format with --format wav or --format mp3"))?
+    } else {
+        let named = AudioFormat::of(&args.output, kbps)?;
+        if let Some(asked) = asked.filter(|asked| asked.extension() != named.extension()) {
+            return Err(readcast::Error::input(format!("--format {} but the output is named {}: name it .{}", asked.extension(), args.output.display(), asked.extension())));
+        }
+        named
+    };
+    if format == AudioFormat::Wav && args.bitrate.is_some() {
+        return Err(readcast::Error::input("--bitrate applies to MP3 output (name the file .mp3, or --format mp3)"));
+    }
+    Ok((format, input))
 }
 
 /// A progress bar on a terminal; hidden when stderr is piped or with --quiet.

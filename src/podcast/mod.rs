@@ -28,28 +28,7 @@ use episode::{parse_date, slug, written_date, Episode};
 /// Set by a Ctrl-C handler: no new article is started, the current ones finish.
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// Audio container of the episodes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AudioFormat {
-    Wav,
-    Mp3 { kbps: u32 },
-}
-
-impl AudioFormat {
-    fn extension(self) -> &'static str {
-        match self {
-            AudioFormat::Wav => "wav",
-            AudioFormat::Mp3 { .. } => "mp3",
-        }
-    }
-
-    fn mime_type(self) -> &'static str {
-        match self {
-            AudioFormat::Wav => "audio/wav",
-            AudioFormat::Mp3 { .. } => "audio/mpeg",
-        }
-    }
-}
+pub use crate::narrator::AudioFormat;
 
 /// How a batch is rendered.
 pub struct BatchOptions {
