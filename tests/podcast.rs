@@ -70,14 +70,14 @@ fn feed_reads_back_with_true_lengths_durations_and_stable_guids() {
 
     // A fresh render elsewhere gives the same guids; a rerun here renders nothing.
     let again = work.path().join("again");
-    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", again.to_str().unwrap(), "--voice", "espeak", "--no-cache"]);
+    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", again.to_str().unwrap(), "--voice", "espeak", "--base-url", "https://example.com/pod", "--no-cache"]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let other = rss::Channel::read_from(&std::fs::read(again.join("feed.xml")).unwrap()[..]).unwrap();
     let mut other_guids: Vec<String> = other.items().iter().map(|i| i.guid().unwrap().value().to_string()).collect();
     other_guids.sort();
     guids.sort();
     assert_eq!(guids, other_guids);
-    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak"]);
+    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--base-url", "https://example.com/pod"]);
     assert!(text(&output.stderr).contains("0 rendered, 4 up to date"), "{}", text(&output.stderr));
 }
 
@@ -88,7 +88,7 @@ fn editing_one_sentence_synthesizes_only_that_sentence() {
     std::fs::create_dir_all(&articles).unwrap();
     let story = std::fs::read_to_string(root().join("samples/clean-library.txt")).unwrap();
     std::fs::write(articles.join("story.txt"), &story).unwrap();
-    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--format", "wav"]);
+    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--base-url", "https://example.com/pod", "--format", "wav"]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let (_, first_misses) = cache_counts(&text(&output.stderr));
     assert!(first_misses > 10);
@@ -97,7 +97,7 @@ fn editing_one_sentence_synthesizes_only_that_sentence() {
     std::fs::write(articles.join("story.txt"), edited).unwrap();
     let second_started = std::time::SystemTime::now();
     std::thread::sleep(std::time::Duration::from_millis(30));
-    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--format", "wav"]);
+    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--base-url", "https://example.com/pod", "--format", "wav"]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let stderr = text(&output.stderr);
     assert!(stderr.contains("1 rendered"), "{stderr}");
@@ -115,7 +115,7 @@ fn editing_one_sentence_synthesizes_only_that_sentence() {
     let pruned = readcast(&cache, &["cache", "prune", "--max-mib", &format!("{:.9}", used as f64 / 1_048_576.0)]);
     assert!(pruned.status.success(), "{}", text(&pruned.stderr));
     assert!(text(&pruned.stdout).contains("removed 1 segments, 1 loudness profiles, 1 episode pieces and 0 optimized voice models"), "{}", text(&pruned.stdout));
-    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", work.path().join("again").to_str().unwrap(), "--voice", "espeak", "--format", "wav"]);
+    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", work.path().join("again").to_str().unwrap(), "--voice", "espeak", "--base-url", "https://example.com/pod", "--format", "wav"]);
     assert_eq!(cache_counts(&text(&output.stderr)), (first_misses, 0), "{}", text(&output.stderr));
     let bad = readcast(&cache, &["cache", "prune", "--max-mib", "lots"]);
     assert_eq!(bad.status.code(), Some(2));
@@ -143,7 +143,7 @@ fn edit_reuses_profiles_and_pieces_and_equals_a_render_without_the_cache(format:
     let story = std::fs::read_to_string(root().join("samples/clean-library.txt")).unwrap();
     std::fs::write(articles.join("story.txt"), &story).unwrap();
     let batch = |out: &Path, extra: &[&str]| {
-        let mut args = vec!["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--format", format];
+        let mut args = vec!["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--base-url", "https://example.com/pod", "--format", format];
         args.extend_from_slice(extra);
         let output = readcast(&cache, &args);
         assert!(output.status.success(), "{}", text(&output.stderr));
@@ -199,7 +199,7 @@ fn concurrent_batches_share_the_cache_without_corrupting_it() {
     let (articles, cache) = (work.path().join("articles"), work.path().join("cache"));
     copy_samples(&articles);
     let out = |name: &str| work.path().join(name);
-    let batch = |name: &str| command(&cache, &["batch", articles.to_str().unwrap(), "--out", out(name).to_str().unwrap(), "--voice", "espeak", "--jobs", "1"]);
+    let batch = |name: &str| command(&cache, &["batch", articles.to_str().unwrap(), "--out", out(name).to_str().unwrap(), "--voice", "espeak", "--base-url", "https://example.com/pod", "--jobs", "1"]);
     // Two runs at once write the same segments and MP3 pieces into one cache.
     let (first, second) = (batch("a").stderr(Stdio::piped()).spawn().unwrap(), batch("b").stderr(Stdio::piped()).spawn().unwrap());
     for child in [first, second] {
@@ -232,7 +232,7 @@ fn a_failing_article_is_reported_and_the_rest_complete() {
     copy_samples(&articles);
     std::fs::write(articles.join("empty.txt"), "\n\n").unwrap();
     std::fs::write(articles.join("list.list"), format!("{}\n{}\nmissing.md\n", articles.join("clean-library.txt").display(), articles.join("empty.txt").display())).unwrap();
-    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), articles.join("list.list").to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--format", "wav"]);
+    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), articles.join("list.list").to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--base-url", "https://example.com/pod", "--format", "wav"]);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
     let stderr = text(&output.stderr);
     assert!(stderr.contains("empty.txt: ") && stderr.contains("no article text found"), "{stderr}");
@@ -272,7 +272,7 @@ fn a_killed_batch_leaves_no_partial_episode_and_a_rerun_finishes_from_the_cache(
     for i in 0..24 {
         std::fs::write(articles.join(format!("story-{i:02}.txt")), story.replace("Varna", &format!("Varna {i}"))).unwrap();
     }
-    let mut child = command(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--jobs", "2"])
+    let mut child = command(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--base-url", "https://example.com/pod", "--jobs", "2"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -291,7 +291,7 @@ fn a_killed_batch_leaves_no_partial_episode_and_a_rerun_finishes_from_the_cache(
             assert_eq!(std::fs::metadata(&audio).unwrap().len(), episode["audio_bytes"].as_u64().unwrap());
         }
     }
-    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--jobs", "2"]);
+    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--base-url", "https://example.com/pod", "--jobs", "2"]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     let stderr = text(&output.stderr);
     let (hits, _) = cache_counts(&stderr);
@@ -304,4 +304,57 @@ fn a_killed_batch_leaves_no_partial_episode_and_a_rerun_finishes_from_the_cache(
     assert!(leftovers.is_empty(), "{leftovers:?}");
     let channel = rss::Channel::read_from(&std::fs::read(out.join("feed.xml")).unwrap()[..]).unwrap();
     assert_eq!(channel.items().len(), 24);
+}
+
+#[test]
+fn a_moved_folder_keeps_its_episodes_and_the_feed_needs_an_absolute_base_url() {
+    let work = tempfile::tempdir().unwrap();
+    let (articles, out, cache) = (work.path().join("articles"), work.path().join("pod"), work.path().join("cache"));
+    copy_samples(&articles);
+    // A page that names its canonical address: the feed item links to it.
+    let page = std::fs::read_to_string(articles.join("html-heatwave.html")).unwrap();
+    let page = page.replacen("<head>", "<head><link rel=\"canonical\" href=\"https://news.example.com/2026/heatwave\">", 1);
+    std::fs::write(articles.join("html-heatwave.html"), page).unwrap();
+    // No base URL: refused before any work, saying how to set one.
+    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("set base_url in podcast.toml or pass --base-url"), "{}", text(&output.stderr));
+    assert!(!out.join("episodes").exists());
+    let relative = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--base-url", "pod/"]);
+    assert_eq!(relative.status.code(), Some(2), "{}", text(&relative.stderr));
+
+    let batch = |articles: &Path| readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--base-url", "https://example.com/pod"]);
+    let output = batch(&articles);
+    assert!(text(&output.stderr).contains("4 rendered"), "{}", text(&output.stderr));
+    let guids = |xml: &[u8]| -> Vec<String> {
+        let mut guids: Vec<String> = rss::Channel::read_from(xml).unwrap().items().iter().map(|i| i.guid().unwrap().value().to_string()).collect();
+        guids.sort();
+        guids
+    };
+    let before = guids(&std::fs::read(out.join("feed.xml")).unwrap());
+    let feed = rss::Channel::read_from(&std::fs::read(out.join("feed.xml")).unwrap()[..]).unwrap();
+    assert!(feed.items().iter().any(|item| item.link() == Some("https://news.example.com/2026/heatwave")), "the item links to the article");
+    // The same articles from another folder are the same episodes: nothing is rendered again
+    // and the feed lists each once.
+    let moved = work.path().join("moved");
+    std::fs::rename(&articles, &moved).unwrap();
+    let output = batch(&moved);
+    assert!(text(&output.stderr).contains("0 rendered, 4 up to date"), "{}", text(&output.stderr));
+    assert_eq!(guids(&std::fs::read(out.join("feed.xml")).unwrap()), before);
+    // An edited title is a new episode that replaces the old one.
+    let markdown = moved.join("markdown-election.md");
+    let edited = std::fs::read_to_string(&markdown).unwrap().replacen("Coastal town elects", "Coastal town picks", 1);
+    std::fs::write(&markdown, edited).unwrap();
+    let output = batch(&moved);
+    assert!(text(&output.stderr).contains("1 rendered, 3 up to date"), "{}", text(&output.stderr));
+    let after = guids(&std::fs::read(out.join("feed.xml")).unwrap());
+    assert_eq!(after.len(), 4);
+    assert_eq!(after.iter().filter(|guid| before.contains(guid)).count(), 3);
+    let files: Vec<String> = std::fs::read_dir(out.join("episodes")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    assert_eq!(files.iter().filter(|name| name.ends_with(".mp3")).count(), 4, "{files:?}");
+    // max_episodes keeps the feed to the newest.
+    std::fs::write(out.join("podcast.toml"), "max_episodes = 2\n").unwrap();
+    let output = readcast(&cache, &["feed", out.to_str().unwrap(), "--base-url", "https://example.com/pod"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(guids(&std::fs::read(out.join("feed.xml")).unwrap()).len(), 2);
 }

@@ -107,6 +107,10 @@ pub fn batch(args: &BatchArgs) -> Result<i32> {
         _ => AudioFormat::Mp3 { kbps: args.bitrate },
     };
     let channel = feed::Channel::load(&args.podcast.clone().unwrap_or_else(|| args.out.join("podcast.toml")))?;
+    // The feed's enclosure URLs are checked before any work (a shard writes no feed).
+    if shard.is_none() {
+        feed::base_url(&channel, args.base_url.as_deref())?;
+    }
     let voice = choose_voice(args.voice.voice.as_deref(), args.quiet)?;
     let sample_rate = args.sample_rate.unwrap_or(voice.sample_rate);
     super::check_sample_rate(sample_rate)?;

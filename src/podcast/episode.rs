@@ -27,6 +27,9 @@ pub struct Episode {
     /// Where the article came from, and the hash of everything that shaped the audio.
     pub source: String,
     pub render_hash: String,
+    /// The article's canonical address, when known: the feed item's link.
+    #[serde(default)]
+    pub link: Option<String>,
 }
 
 impl Episode {

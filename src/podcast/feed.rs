@@ -40,6 +40,9 @@ pub struct Channel {
     /// Where the episode files will be served from; `--base-url` overrides it.
     #[serde(default)]
     pub base_url: Option<String>,
+    /// The feed lists at most this many episodes, the newest (the others' files stay).
+    #[serde(default)]
+    pub max_episodes: Option<usize>,
 }
 
 fn default_title() -> String {
@@ -132,6 +135,7 @@ pub fn build(channel: &Channel, episodes: &[Episode], base_url: &str) -> String 
             item.set_description(episode.description.clone());
             item.set_pub_date(episode.pub_date.clone());
             item.set_guid(Guid { value: episode.id.clone(), permalink: false });
+            item.set_link(episode.link.clone());
             item.set_enclosure(Enclosure {
                 url: url(base_url, &episode.audio_file),
                 length: episode.audio_bytes.to_string(),
@@ -185,10 +189,26 @@ pub fn build(channel: &Channel, episodes: &[Episode], base_url: &str) -> String 
     crate::extract::without_control_chars(&rss.to_string()).into_owned()
 }
 
-/// Writes `dir/feed.xml` from the finished episodes in `dir`; returns how many it lists.
+/// Where the episode files are served from: `base_url` (`--base-url`), else the channel's.
+/// Podcast apps fetch enclosures by absolute URL, so anything but an http(s) URL is an input
+/// error that says how to set one.
+pub fn base_url(channel: &Channel, base_url: Option<&str>) -> Result<String> {
+    let base = base_url.map(str::to_string).or_else(|| channel.base_url.clone());
+    match base {
+        Some(base) if url::Url::parse(&base).is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.has_host()) => Ok(base),
+        Some(base) => Err(Error::input(format!("base URL '{base}' is not an http(s) URL: podcast apps fetch episodes by absolute URL (set base_url in podcast.toml or --base-url)"))),
+        None => Err(Error::input("feed.xml needs to say where episodes/ will be served from: set base_url in podcast.toml or pass --base-url https://...")),
+    }
+}
+
+/// Writes `dir/feed.xml` from the finished episodes in `dir` (the newest `max_episodes`);
+/// returns how many it lists.
 pub fn write(dir: &Path, channel: &Channel, base_url: Option<&str>) -> Result<usize> {
-    let base = base_url.map(str::to_string).or_else(|| channel.base_url.clone()).unwrap_or_else(|| ".".to_string());
-    let episodes = episodes(dir)?;
+    let base = self::base_url(channel, base_url)?;
+    let mut episodes = episodes(dir)?;
+    if let Some(most) = channel.max_episodes {
+        episodes.truncate(most);
+    }
     let xml = build(channel, &episodes, &base);
     crate::output::write_bytes(&dir.join("feed.xml"), format!("{xml}\n").as_bytes())?;
     Ok(episodes.len())
@@ -215,10 +235,23 @@ mod tests {
             chapters_file: "a1.chapters.json".into(),
             source: "a.txt".into(),
             render_hash: "x".into(),
+            link: Some("https://example.com/news/a".into()),
         };
         let xml = build(&channel, &[episode], "https://example.com/pod");
         let parsed = rss::Channel::read_from(xml.as_bytes()).expect("the feed parses");
         assert_eq!(parsed.title(), "Morning [1mbriefing");
         assert_eq!(parsed.items()[0].title(), Some("A  title"));
+        assert_eq!(parsed.items()[0].link(), Some("https://example.com/news/a"));
+    }
+
+    #[test]
+    fn enclosures_need_an_absolute_base_url() {
+        let channel = Channel::default();
+        assert!(base_url(&channel, None).unwrap_err().to_string().contains("set base_url in podcast.toml or pass --base-url"));
+        for relative in [".", "pod/", "file:///srv/pod", "https://"] {
+            assert!(base_url(&channel, Some(relative)).is_err(), "{relative}");
+        }
+        assert_eq!(base_url(&Channel { base_url: Some("https://cdn.example.com/pod".into()), ..Channel::default() }, None).unwrap(), "https://cdn.example.com/pod");
+        assert_eq!(base_url(&channel, Some("http://example.com")).unwrap(), "http://example.com");
     }
 }

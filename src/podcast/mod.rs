@@ -95,7 +95,19 @@ pub fn collect_inputs(inputs: &[String]) -> Result<Vec<Source>> {
     Ok(sources)
 }
 
-/// A stable id for an article, from where it comes from.
+/// The id of an article's episode (the feed's guid, and part of its file names): from the
+/// article's canonical address where it has one, else from its title and date (else its
+/// title and text). Not from where the file lies: a moved folder gives the same episodes.
+pub fn episode_id(article: &extract::Article) -> String {
+    let described = match (&article.url, &article.title, &article.date) {
+        (Some(url), _, _) => format!("url|{url}"),
+        (None, Some(title), Some(date)) => format!("title|{title}|{date}"),
+        (None, title, _) => format!("text|{}|{}", title.as_deref().unwrap_or(""), article.to_plain_text()),
+    };
+    blake3::hash(described.as_bytes()).to_hex()[..16].to_string()
+}
+
+/// A stable id for an article's source, which picks its shard (before it is read).
 pub fn article_id(source: &Source) -> String {
     let name = match source {
         Source::Path(path) => std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()).display().to_string(),
@@ -140,7 +152,7 @@ pub fn run(inputs: &[Source], voice: &Voice, normalizer: &crate::normalize::Norm
             let name = source.display_name();
             // A bug that panics on one article fails that article, not the batch: the others
             // are rendered and the feed is written.
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render_article(source, &id, voice, normalizer, &engines, options)))
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render_article(source, voice, normalizer, &engines, options)))
                 .unwrap_or_else(|panic| Err(Error::engine(format!("readcast failed on this article ({}); please report it", panic_message(&panic)))));
             let mut report = report.lock().unwrap_or_else(|p| p.into_inner());
             match outcome {
@@ -176,9 +188,10 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// Renders one article unless its episode is up to date; `true` when it rendered.
-fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::normalize::Normalizer, engines: &EnginePool, options: &BatchOptions) -> Result<(Episode, bool)> {
+fn render_article(source: &Source, voice: &Voice, normalizer: &crate::normalize::Normalizer, engines: &EnginePool, options: &BatchOptions) -> Result<(Episode, bool)> {
     let document = extract::read_source(source)?;
     let article = extract::extract(&document, &ExtractOptions::default())?;
+    let id = &episode_id(&article);
     let title = article.title.clone().unwrap_or_else(|| source.display_name());
     // Tests of a debug build make an article panic by its title, to check that a bug in one
     // article fails that article only.
@@ -206,7 +219,13 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
     if let Some(existing) = &previous {
         let audio_ok = std::fs::metadata(episodes_dir.join(&existing.audio_file)).is_ok_and(|m| m.len() == existing.audio_bytes);
         if existing.render_hash == render_hash && audio_ok {
-            return Ok((existing.clone(), false));
+            // The article moved (its folder, say): the episode is the same, from a new place.
+            let mut existing = existing.clone();
+            if existing.source != source.display_name() {
+                existing.source = source.display_name();
+                existing.save(&metadata_path)?;
+            }
+            return Ok((existing, false));
         }
     }
 
@@ -315,9 +334,11 @@ fn render_article(source: &Source, id: &str, voice: &Voice, normalizer: &crate::
         chapters_file,
         source: source.display_name(),
         render_hash,
+        link: article.url.clone(),
     };
     // Last: the metadata file is what makes the episode count as finished.
     episode.save(&metadata_path)?;
+    remove_superseded(&episodes_dir, &episode, &stem);
     Ok((episode, true))
 }
 
@@ -434,6 +455,27 @@ impl PieceStore for CachedPieces<'_> {
 
     fn copy_to(&self, key: &str, len: usize, out: &mut std::fs::File) -> std::io::Result<bool> {
         self.0.copy_entry(self.1, key, len as u64, out)
+    }
+}
+
+/// Removes the episodes an episode replaces: those of the same source under another name (its
+/// title was edited, or an older readcast named it by the file's path), so that the feed does
+/// not list the article twice.
+fn remove_superseded(folder: &Path, episode: &Episode, stem: &str) {
+    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        if !name.ends_with(".json") || name.ends_with(".chapters.json") || name == format!("{stem}.json") {
+            continue;
+        }
+        let Ok(other) = Episode::load(&path) else { continue };
+        if other.source == episode.source && other.id != episode.id {
+            // The metadata first: without it the rest is not an episode.
+            let _ = std::fs::remove_file(&path);
+            for file in [&other.audio_file, &other.captions_file, &other.chapters_file] {
+                let _ = std::fs::remove_file(folder.join(file));
+            }
+        }
     }
 }
 
