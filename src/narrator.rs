@@ -28,6 +28,7 @@ use crate::normalize::Normalizer;
 use crate::output::Sink;
 use crate::pipeline::{self, Script};
 use crate::voice::Voice;
+use serde::Deserialize;
 
 pub use crate::assemble::captions::CaptionFormat;
 pub use crate::pipeline::{DisclosurePosition, ScriptOptions, DEFAULT_DISCLOSURE};
@@ -158,6 +159,11 @@ impl Narrator {
         &self.settings
     }
 
+    /// How it joins segments (the frame grid is the one [`Narrator::narrate`] uses).
+    pub fn assemble_settings(&self) -> &AssembleSettings {
+        &self.assemble
+    }
+
     /// The sample rate of the audio it makes.
     pub fn sample_rate(&self) -> u32 {
         self.assemble.sample_rate
@@ -277,5 +283,154 @@ impl Narrated {
     /// Writes the segment timings of the audio in `format` as JSON: `[{"text", "start", "end"}]`.
     pub fn write_timings(&self, format: AudioFormat, path: &Path) -> Result<()> {
         captions::write_timings(&self.segments(format), path)
+    }
+}
+
+/// Settings as a file or the command line gives them, each one optional: the user's config
+/// (`$XDG_CONFIG_HOME/readcast/config.toml`), a show's `podcast.toml`, or flags. The first
+/// that says something wins ([`Preferences::over`]): flag > config or podcast.toml > voice
+/// manifest > default.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Preferences {
+    /// Voice name or manifest path.
+    pub voice: Option<String>,
+    /// Words per minute ("200") or a factor of the voice's pace ("1.2x").
+    pub rate: Option<String>,
+    /// 0 to 99; 50 is the voice's own.
+    pub pitch: Option<u32>,
+    /// Read title, byline and date first.
+    pub header: Option<bool>,
+    /// The AI disclosure line; "" reads none.
+    pub disclosure: Option<String>,
+    pub disclosure_at_end: Option<bool>,
+    pub sample_rate: Option<u32>,
+    pub channels: Option<u16>,
+    pub loudness: Option<f64>,
+    pub pause_sentence: Option<f32>,
+    pub pause_paragraph: Option<f32>,
+    pub pause_section: Option<f32>,
+    /// Extra pronunciation lexicons (relative to the file that names them); those of every
+    /// layer are read.
+    #[serde(default)]
+    pub lexicons: Vec<PathBuf>,
+    /// The ONNX Runtime library for Piper voices, where `ORT_DYLIB_PATH` is unset.
+    pub onnxruntime: Option<PathBuf>,
+}
+
+impl Preferences {
+    /// The names a settings file may use, besides a podcast.toml's own.
+    pub const KEYS: [&'static str; 15] = [
+        "voice", "rate", "pitch", "header", "disclosure", "disclosure_at_end", "sample_rate", "channels", "loudness", "pause_sentence", "pause_paragraph",
+        "pause_section", "lexicons", "onnxruntime", "jobs",
+    ];
+
+    /// `self` where it says something, else `lower`; lexicons of both.
+    pub fn over(self, lower: Preferences) -> Preferences {
+        let mut lexicons = lower.lexicons;
+        lexicons.extend(self.lexicons);
+        Preferences {
+            voice: self.voice.or(lower.voice),
+            rate: self.rate.or(lower.rate),
+            pitch: self.pitch.or(lower.pitch),
+            header: self.header.or(lower.header),
+            disclosure: self.disclosure.or(lower.disclosure),
+            disclosure_at_end: self.disclosure_at_end.or(lower.disclosure_at_end),
+            sample_rate: self.sample_rate.or(lower.sample_rate),
+            channels: self.channels.or(lower.channels),
+            loudness: self.loudness.or(lower.loudness),
+            pause_sentence: self.pause_sentence.or(lower.pause_sentence),
+            pause_paragraph: self.pause_paragraph.or(lower.pause_paragraph),
+            pause_section: self.pause_section.or(lower.pause_section),
+            lexicons,
+            onnxruntime: self.onnxruntime.or(lower.onnxruntime),
+        }
+    }
+
+    /// Parses settings in TOML; `name` and paths in it are relative to `folder`.
+    pub fn from_toml(text: &str, name: &str, folder: &Path) -> Result<Preferences> {
+        let mut preferences: Preferences = toml::from_str(text).map_err(|e| Error::input(format!("{name}: {e}")))?;
+        preferences.resolve(folder);
+        Ok(preferences)
+    }
+
+    /// The preferences among a table's keys ([`Preferences::KEYS`]), taken out of it.
+    pub fn take_from(table: &mut toml::Table, name: &str, folder: &Path) -> Result<Preferences> {
+        let mut own = toml::Table::new();
+        for key in Preferences::KEYS {
+            if let Some(value) = table.remove(key) {
+                own.insert(key.to_string(), value);
+            }
+        }
+        // `jobs` belongs to the command line only.
+        if own.remove("jobs").is_some() {
+            return Err(Error::input(format!("{name}: jobs is set with --jobs, not in a file")));
+        }
+        let mut preferences: Preferences = own.try_into().map_err(|e| Error::input(format!("{name}: {e}")))?;
+        preferences.resolve(folder);
+        Ok(preferences)
+    }
+
+    fn resolve(&mut self, folder: &Path) {
+        for path in self.lexicons.iter_mut().chain(self.onnxruntime.as_mut()) {
+            if path.is_relative() {
+                *path = folder.join(&*path);
+            }
+        }
+    }
+
+    /// The user's config file: `$READCAST_CONFIG`, else `config.toml` in readcast's folder
+    /// of the user's config folder (`$XDG_CONFIG_HOME/readcast/` on Linux).
+    pub fn user_file() -> Option<PathBuf> {
+        std::env::var_os("READCAST_CONFIG").map(PathBuf::from).or_else(|| dirs::config_dir().map(|dir| dir.join("readcast").join("config.toml")))
+    }
+
+    /// The user's config ([`Preferences::user_file`]); none there gives none.
+    pub fn user() -> Result<Preferences> {
+        let Some(path) = Preferences::user_file() else { return Ok(Preferences::default()) };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Preferences::from_toml(&text, &format!("{}: not a valid readcast config", path.display()), path.parent().unwrap_or(Path::new("."))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Preferences::default()),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+
+    /// The settings these preferences make over the defaults (the voice's own sample rate
+    /// where none is given). Also names the ONNX Runtime library, if they do.
+    pub fn settings(&self) -> Settings {
+        if let Some(path) = &self.onnxruntime {
+            crate::synth::piper::set_library(path);
+        }
+        let defaults = Settings::default();
+        Settings {
+            script: ScriptOptions {
+                header: self.header.unwrap_or(defaults.script.header),
+                disclosure: match &self.disclosure {
+                    Some(line) if line.trim().is_empty() => None,
+                    Some(line) => Some(line.clone()),
+                    None => defaults.script.disclosure,
+                },
+                disclosure_position: if self.disclosure_at_end.unwrap_or(false) { DisclosurePosition::End } else { DisclosurePosition::Start },
+            },
+            sample_rate: self.sample_rate,
+            channels: self.channels.unwrap_or(defaults.channels),
+            loudness: self.loudness,
+            pause_sentence: self.pause_sentence.unwrap_or(defaults.pause_sentence),
+            pause_paragraph: self.pause_paragraph.unwrap_or(defaults.pause_paragraph),
+            pause_section: self.pause_section.unwrap_or(defaults.pause_section),
+            jobs: None,
+            lexicons: self.lexicons.clone(),
+        }
+    }
+
+    /// Sets the rate and pitch they give on `voice` ([`Voice::set_rate`], [`Voice::set_pitch`]).
+    pub fn tune(&self, voice: &mut Voice) -> Result<()> {
+        if let Some(rate) = &self.rate {
+            voice.set_rate(rate.parse::<crate::voice::Rate>().map_err(Error::input)?)?;
+        }
+        if let Some(pitch) = self.pitch {
+            voice.set_pitch(pitch)?;
+        }
+        Ok(())
     }
 }

@@ -15,6 +15,7 @@ fn readcast(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_readcast"))
         .args(args)
         .env("READCAST_VOICES", no_installed_voices())
+        .env("READCAST_CONFIG", std::env::temp_dir().join("readcast-tests-no-config.toml"))
         .stdin(Stdio::null())
         .output()
         .expect("readcast runs")
@@ -25,6 +26,7 @@ fn readcast_stdin(args: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_readcast"))
         .args(args)
         .env("READCAST_VOICES", no_installed_voices())
+        .env("READCAST_CONFIG", std::env::temp_dir().join("readcast-tests-no-config.toml"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -255,7 +257,7 @@ fn bad_input_is_one_clear_line_and_exit_2() {
         (vec!["narrate", good.to_str().unwrap(), "-o", mp3_out.to_str().unwrap(), "--voice", "espeak", "--sample-rate", "96000"], "MP3 has no 96000 Hz"),
         (vec!["narrate", good.to_str().unwrap(), "-o", mp3_out.to_str().unwrap(), "--voice", "espeak", "--bitrate", "192"], "at most 160 kbps"),
         (vec!["narrate", good.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak", "--bitrate", "64"], "--bitrate applies to MP3"),
-        (vec!["batch", good.to_str().unwrap(), "--out", pod_out.to_str().unwrap(), "--voice", "espeak", "--sample-rate", "44000"], "MP3 has no 44000 Hz"),
+        (vec!["batch", good.to_str().unwrap(), "--out", pod_out.to_str().unwrap(), "--voice", "espeak", "--base-url", "https://example.com/pod", "--sample-rate", "44000"], "MP3 has no 44000 Hz"),
         (vec!["inspect", good.to_str().unwrap()], "not a supported audio file"),
         (vec!["check", empty.to_str().unwrap()], "not a valid check manifest"),
     ];
@@ -512,4 +514,82 @@ fn audio_to_standard_output_srt_captions_and_a_json_summary() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(text(&output.stderr).contains(message), "{args:?}: {}", text(&output.stderr));
     }
+}
+
+/// readcast with a user config file and installed voices of the test's own.
+fn readcast_with(config: &Path, voices: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_readcast"))
+        .args(args)
+        .env("READCAST_VOICES", voices)
+        .env("READCAST_CONFIG", config)
+        .stdin(Stdio::null())
+        .output()
+        .expect("readcast runs")
+}
+
+#[test]
+fn settings_come_from_flags_then_the_config_file_then_the_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_temp(dir.path(), "a.txt", "Tram line approved\n\nThe council voted on Tuesday. Work starts soon.\n\nThe line opens in 2028.");
+    let config = dir.path().join("config.toml");
+    let out = dir.path().join("out.wav");
+    let seconds_with = |config: &Path, extra: &[&str]| -> f64 {
+        let output = readcast_with(config, &no_installed_voices(), &[&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--json"], extra].concat());
+        assert!(output.status.success(), "{extra:?}: {}", text(&output.stderr));
+        serde_json::from_str::<serde_json::Value>(text(&output.stdout).trim()).unwrap()["duration"].as_f64().unwrap()
+    };
+    let plain = seconds_with(&dir.path().join("none.toml"), &["--voice", "espeak"]);
+    // The config names the voice and longer pauses.
+    std::fs::write(&config, "voice = \"espeak\"\npause_sentence = 2.0\npause_paragraph = 2.0\npause_section = 3.0\n").unwrap();
+    let configured = seconds_with(&config, &[]);
+    assert!(configured > plain + 3.0, "{configured} vs {plain}");
+    // Flags win over the config.
+    let flagged = seconds_with(&config, &["--pause-sentence", "0.35", "--pause-paragraph", "0.7", "--pause-section", "1"]);
+    assert!((flagged - plain).abs() < 0.01, "{flagged} vs {plain}");
+    // An empty disclosure line in the config reads none, as --no-disclosure does.
+    std::fs::write(&config, "disclosure = \"\"\n").unwrap();
+    let without = seconds_with(&config, &["--voice", "espeak"]);
+    assert!((without - seconds_with(&dir.path().join("none.toml"), &["--voice", "espeak", "--no-disclosure"])).abs() < 0.01 && without < plain - 1.0, "{without} vs {plain}");
+    // A config with an unknown setting is an input error naming it.
+    std::fs::write(&config, "pause_sentense = 1\n").unwrap();
+    let output = readcast_with(&config, &no_installed_voices(), &["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("pause_sentense"), "{}", text(&output.stderr));
+}
+
+#[test]
+fn rate_and_pitch_work_for_every_voice_kind_that_has_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = root().join("samples/clean-library.txt");
+    let out = dir.path().join("out.wav");
+    let length = |args: &[&str]| -> usize {
+        let output = readcast(&[&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak"], args].concat());
+        assert!(output.status.success(), "{args:?}: {}", text(&output.stderr));
+        read_wav(&out).0.len()
+    };
+    let normal = length(&[]);
+    let fast = length(&["--rate", "1.5x"]);
+    let slow = length(&["--rate", "120"]);
+    assert!((fast as f64) < normal as f64 * 0.8 && (slow as f64) > normal as f64 * 1.2, "{fast} {normal} {slow}");
+    let high = readcast(&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak", "--pitch", "90"]);
+    assert!(high.status.success());
+    // A command voice takes them through {rate} and {pitch}, or says it cannot.
+    let voices = dir.path().join("voices");
+    std::fs::create_dir_all(&voices).unwrap();
+    std::fs::write(voices.join("plain.toml"), "name = \"plain\"\nengine = \"command\"\ncommand = [\"true\", \"{out}\"]\n").unwrap();
+    std::fs::write(voices.join("missing-piper.toml"), "name = \"missing-piper\"\nengine = \"piper\"\nmodel = \"nowhere.onnx\"\n").unwrap();
+    let none = dir.path().join("none.toml");
+    for (args, message) in [
+        (vec!["--voice", "plain", "--rate", "200"], "without a {rate} placeholder"),
+        (vec!["--voice", "plain", "--pitch", "60"], "without a {pitch} placeholder"),
+        (vec!["--voice", "espeak", "--rate", "9000"], "80 to 450 words per minute"),
+    ] {
+        let output = readcast_with(&none, &voices, &[&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap()], args.as_slice()].concat());
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", text(&output.stderr));
+        assert!(text(&output.stderr).contains(message), "{args:?}: {}", text(&output.stderr));
+    }
+    // An installed voice better than the one used is named, with why it was skipped.
+    let output = readcast_with(&none, &voices, &["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("voice 'missing-piper' is installed but skipped: the model"), "{}", text(&output.stderr));
 }

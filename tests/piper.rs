@@ -36,6 +36,7 @@ fn readcast(assets: &Assets, voices: &Path, args: &[&str]) -> Output {
         .args(args)
         .env("ORT_DYLIB_PATH", &assets.runtime)
         .env("READCAST_VOICES", voices)
+        .env("READCAST_CONFIG", std::env::temp_dir().join("readcast-tests-no-config.toml"))
         .env("READCAST_CACHE", voices.join("cache"))
         .stdin(Stdio::null())
         .output()

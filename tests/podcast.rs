@@ -358,3 +358,33 @@ fn a_moved_folder_keeps_its_episodes_and_the_feed_needs_an_absolute_base_url() {
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert_eq!(guids(&std::fs::read(out.join("feed.xml")).unwrap()).len(), 2);
 }
+
+#[test]
+fn podcast_toml_and_batch_flags_set_how_episodes_are_narrated() {
+    let work = tempfile::tempdir().unwrap();
+    let (articles, out, cache) = (work.path().join("articles"), work.path().join("pod"), work.path().join("cache"));
+    std::fs::create_dir_all(&articles).unwrap();
+    std::fs::copy(root().join("samples/clean-library.txt"), articles.join("library.txt")).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("podcast.toml"), "title = \"Library news\"\nbase_url = \"https://example.com/pod\"\nvoice = \"espeak\"\ndisclosure = \"Read by a machine.\"\npause_sentence = 1.0\n").unwrap();
+    let captions = || -> (String, f64) {
+        let folder = out.join("episodes");
+        let vtt = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|e| e == "vtt")).unwrap();
+        let json = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|e| e == "json") && !p.to_string_lossy().ends_with(".chapters.json")).unwrap();
+        let episode: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+        (std::fs::read_to_string(vtt).unwrap(), episode["duration_seconds"].as_f64().unwrap())
+    };
+    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--format", "wav"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    // podcast.toml names the voice: readcast does not pick one.
+    assert!(!text(&output.stderr).contains("using voice"), "{}", text(&output.stderr));
+    let (vtt, slow) = captions();
+    assert!(vtt.contains("Read by a machine.") && !vtt.contains("created with AI assistance"), "{vtt}");
+    // Flags win over podcast.toml, and a change of settings renders the episode again.
+    let output = readcast(&cache, &["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--format", "wav", "--pause-sentence", "0.2", "--no-header", "--disclosure", "Machine read.", "--rate", "1.3x"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("1 rendered"), "{}", text(&output.stderr));
+    let (vtt, fast) = captions();
+    assert!(vtt.contains("Machine read.") && !vtt.contains("Read by a machine."), "{vtt}");
+    assert!(fast < slow * 0.8, "{fast} vs {slow}");
+}

@@ -13,6 +13,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use readcast::error::{Error, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK};
+use readcast::narrator::{Narrator, Preferences};
+use readcast::voice::EngineKind;
 
 const EXIT_CODES: &str = "Exit codes:
   0  success
@@ -69,6 +71,105 @@ struct VoiceArgs {
     /// Extra pronunciation lexicon (TOML); may be repeated.
     #[arg(long = "lexicon", value_name = "FILE")]
     lexicons: Vec<PathBuf>,
+}
+
+/// How articles are narrated: flags shared by `narrate` and `batch`. Each one left out comes
+/// from podcast.toml (batch), the user's config file, the voice's manifest, or the default.
+#[derive(Debug, Args, Clone)]
+struct NarrationArgs {
+    /// Speaking rate: words per minute (200) or a factor of the voice's pace (1.2x).
+    #[arg(long, value_parser = parse_rate)]
+    rate: Option<String>,
+    /// Pitch, 0 to 99 (50 is the voice's own; espeak voices, and commands with {pitch}).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=99))]
+    pitch: Option<u32>,
+    /// Output sample rate in Hz (default: the voice's, 22050 for the espeak voices).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(8000..=192_000))]
+    sample_rate: Option<u32>,
+    /// Output channels: 1 (mono, -19 LUFS; the default) or 2 (stereo, -16 LUFS).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=2))]
+    channels: Option<u16>,
+    /// Integrated loudness target in LUFS, -70 to 0 (default: -19 mono, -16 stereo).
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_loudness)]
+    loudness: Option<f64>,
+    /// Pause after a sentence, in seconds (0 to 10; default 0.35).
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_pause)]
+    pause_sentence: Option<f32>,
+    /// Pause after a paragraph, in seconds (0 to 10; default 0.7).
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_pause)]
+    pause_paragraph: Option<f32>,
+    /// Pause before a section heading and after the header, in seconds (0 to 10; default 1).
+    #[arg(long, allow_hyphen_values = true, value_parser = parse_pause)]
+    pause_section: Option<f32>,
+    /// Do not read the title, byline and date first.
+    #[arg(long)]
+    no_header: bool,
+    /// The AI disclosure line to read (default: "This audio was created with AI assistance.").
+    #[arg(long)]
+    disclosure: Option<String>,
+    /// Read no disclosure line.
+    #[arg(long, conflicts_with = "disclosure")]
+    no_disclosure: bool,
+    /// Read the disclosure line at the end instead of the start.
+    #[arg(long)]
+    disclosure_at_end: bool,
+    /// Piper voices: speaking pace, larger is slower (the voice's length_scale, 0.1 to 10).
+    #[arg(long, value_parser = parse_length_scale, conflicts_with = "rate")]
+    length_scale: Option<f32>,
+    /// Piper voices: voice variation (0 to 2); 0 with --noise-w 0 gives the same audio every run.
+    #[arg(long, value_parser = parse_noise)]
+    noise_scale: Option<f32>,
+    /// Piper voices: duration variation (0 to 2).
+    #[arg(long, value_parser = parse_noise)]
+    noise_w: Option<f32>,
+    /// Piper voices: speaker name or id of a multi-speaker voice.
+    #[arg(long)]
+    speaker: Option<String>,
+}
+
+impl NarrationArgs {
+    /// The flags' layer of preferences.
+    fn preferences(&self, voice: &VoiceArgs) -> Preferences {
+        Preferences {
+            voice: voice.voice.clone(),
+            rate: self.rate.clone(),
+            pitch: self.pitch,
+            header: self.no_header.then_some(false),
+            disclosure: if self.no_disclosure { Some(String::new()) } else { self.disclosure.clone() },
+            disclosure_at_end: self.disclosure_at_end.then_some(true),
+            sample_rate: self.sample_rate,
+            channels: self.channels,
+            loudness: self.loudness,
+            pause_sentence: self.pause_sentence,
+            pause_paragraph: self.pause_paragraph,
+            pause_section: self.pause_section,
+            lexicons: voice.lexicons.clone(),
+            onnxruntime: None,
+        }
+    }
+
+    /// The narrator `preferences` (all layers) ask for, with these flags' Piper settings, on
+    /// `jobs` threads; says which voice it picked, and the better ones it skipped, unless quiet.
+    fn narrator(&self, preferences: &Preferences, jobs: Option<usize>, quiet: bool) -> readcast::Result<Narrator> {
+        let mut settings = preferences.settings();
+        settings.jobs = jobs;
+        let mut voice = narrate::choose_voice(preferences.voice.as_deref(), quiet)?;
+        let piper_options = self.length_scale.is_some() || self.noise_scale.is_some() || self.noise_w.is_some() || self.speaker.is_some();
+        if piper_options && voice.engine != EngineKind::Piper {
+            return Err(Error::input(format!("--length-scale, --noise-scale, --noise-w and --speaker apply to Piper voices, not '{}'", voice.name)));
+        }
+        voice.length_scale = self.length_scale.or(voice.length_scale);
+        voice.noise_scale = self.noise_scale.or(voice.noise_scale);
+        voice.noise_w = self.noise_w.or(voice.noise_w);
+        voice.speaker = self.speaker.clone().or(voice.speaker.take());
+        preferences.tune(&mut voice)?;
+        Narrator::new(voice, settings)
+    }
+}
+
+/// `--rate`: words per minute or a factor.
+fn parse_rate(text: &str) -> Result<String, String> {
+    text.parse::<readcast::voice::Rate>().map(|_| text.to_string())
 }
 
 /// Runs the command line and returns the process exit code.
@@ -154,14 +255,6 @@ fn parse_length_scale(text: &str) -> Result<f32, String> {
 fn parse_noise(text: &str) -> Result<f32, String> {
     let noise = finite(text)? as f32;
     if (0.0..=2.0).contains(&noise) { Ok(noise) } else { Err(format!("{noise}: use 0 to 2")) }
-}
-
-/// `--sample-rate` within what readcast writes.
-fn check_sample_rate(rate: u32) -> readcast::Result<()> {
-    if !(8000..=192_000).contains(&rate) {
-        return Err(Error::input(format!("--sample-rate {rate} is out of range (8000 to 192000)")));
-    }
-    Ok(())
 }
 
 /// Writes to stdout; a closed pipe (`| head`) ends the command quietly.

@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use readcast::error::{Result, EXIT_OK};
-use readcast::narrator::{AudioFormat, CaptionFormat, DisclosurePosition, Narrator, ScriptOptions, Settings, DEFAULT_DISCLOSURE};
+use readcast::narrator::{AudioFormat, CaptionFormat, Preferences};
 use readcast::output::Sink;
-use readcast::voice::{best_voice, find_voice, Voice};
+use readcast::voice::{best_voice_explained, find_voice, Voice};
 
 use super::text::read_article;
-use super::VoiceArgs;
+use super::{NarrationArgs, VoiceArgs};
 
 #[derive(Debug, Args)]
 pub struct NarrateArgs {
@@ -35,24 +35,8 @@ pub struct NarrateArgs {
     /// Synthesis threads, 1 to 256 (default: all cores).
     #[arg(short, long, value_parser = super::parse_jobs)]
     jobs: Option<usize>,
-    /// Output sample rate in Hz (default: the voice's, 22050 for the espeak voices).
-    #[arg(long)]
-    sample_rate: Option<u32>,
-    /// Output channels: 1 (mono, -19 LUFS) or 2 (stereo, -16 LUFS).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=2))]
-    channels: u16,
-    /// Integrated loudness target in LUFS, -70 to 0 (default: -19 mono, -16 stereo).
-    #[arg(long, allow_hyphen_values = true, value_parser = super::parse_loudness)]
-    loudness: Option<f64>,
-    /// Pause after a sentence, in seconds (0 to 10).
-    #[arg(long, default_value_t = 0.35, allow_hyphen_values = true, value_parser = super::parse_pause)]
-    pause_sentence: f32,
-    /// Pause after a paragraph, in seconds (0 to 10).
-    #[arg(long, default_value_t = 0.7, allow_hyphen_values = true, value_parser = super::parse_pause)]
-    pause_paragraph: f32,
-    /// Pause before a section heading and after the header, in seconds (0 to 10).
-    #[arg(long, default_value_t = 1.0, allow_hyphen_values = true, value_parser = super::parse_pause)]
-    pause_section: f32,
+    #[command(flatten)]
+    narration: NarrationArgs,
     /// Write captions to this file: WebVTT (.vtt) or SubRip (.srt), cues of at most two lines
     /// of 42 characters and 7 seconds.
     #[arg(long, value_name = "FILE.vtt|FILE.srt")]
@@ -60,30 +44,6 @@ pub struct NarrateArgs {
     /// Write per-segment timings (text, start, end) as JSON to this file.
     #[arg(long, value_name = "FILE.json")]
     timings: Option<PathBuf>,
-    /// Do not read the title, byline and date first.
-    #[arg(long)]
-    no_header: bool,
-    /// The AI disclosure line to read.
-    #[arg(long, default_value = DEFAULT_DISCLOSURE)]
-    disclosure: String,
-    /// Read no disclosure line.
-    #[arg(long)]
-    no_disclosure: bool,
-    /// Read the disclosure line at the end instead of the start.
-    #[arg(long)]
-    disclosure_at_end: bool,
-    /// Piper voices: speaking pace, larger is slower (the voice's length_scale, 0.1 to 10).
-    #[arg(long, value_parser = super::parse_length_scale)]
-    length_scale: Option<f32>,
-    /// Piper voices: voice variation (0 to 2); 0 with --noise-w 0 gives the same audio every run.
-    #[arg(long, value_parser = super::parse_noise)]
-    noise_scale: Option<f32>,
-    /// Piper voices: duration variation (0 to 2).
-    #[arg(long, value_parser = super::parse_noise)]
-    noise_w: Option<f32>,
-    /// Piper voices: speaker name or id of a multi-speaker voice.
-    #[arg(long)]
-    speaker: Option<String>,
     /// No progress bar and no messages.
     #[arg(short, long)]
     quiet: bool,
@@ -106,8 +66,11 @@ pub fn choose_voice(name: Option<&str>, quiet: bool) -> Result<Voice> {
             Ok(voice)
         }
         None => {
-            let voice = best_voice()?;
+            let (voice, skipped) = best_voice_explained()?;
             if !quiet {
+                for (name, why) in skipped {
+                    eprintln!("readcast: voice '{name}' is installed but skipped: {why}");
+                }
                 eprintln!("readcast: using voice '{}' ({})", voice.name, voice.description);
             }
             Ok(voice)
@@ -129,35 +92,9 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
         CaptionFormat::of(path)?;
     }
     let article = read_article(&args.input, input_format.as_deref(), args.quiet)?;
-    let mut voice = choose_voice(args.voice.voice.as_deref(), args.quiet)?;
-    let piper_options = args.length_scale.is_some() || args.noise_scale.is_some() || args.noise_w.is_some() || args.speaker.is_some();
-    if piper_options && voice.engine != readcast::voice::EngineKind::Piper {
-        return Err(readcast::Error::input(format!("--length-scale, --noise-scale, --noise-w and --speaker apply to Piper voices, not '{}'", voice.name)));
-    }
-    voice.length_scale = args.length_scale.or(voice.length_scale);
-    voice.noise_scale = args.noise_scale.or(voice.noise_scale);
-    voice.noise_w = args.noise_w.or(voice.noise_w);
-    voice.speaker = args.speaker.clone().or(voice.speaker.take());
-    let voice_name = voice.name.clone();
-    if let Some(rate) = args.sample_rate {
-        super::check_sample_rate(rate)?;
-    }
-    let settings = Settings {
-        script: ScriptOptions {
-            header: !args.no_header,
-            disclosure: (!args.no_disclosure).then(|| args.disclosure.clone()),
-            disclosure_position: if args.disclosure_at_end { DisclosurePosition::End } else { DisclosurePosition::Start },
-        },
-        sample_rate: args.sample_rate,
-        channels: args.channels,
-        loudness: args.loudness,
-        pause_sentence: args.pause_sentence,
-        pause_paragraph: args.pause_paragraph,
-        pause_section: args.pause_section,
-        jobs: args.jobs,
-        lexicons: args.voice.lexicons.clone(),
-    };
-    let narrator = Narrator::new(voice, settings)?;
+    let preferences = args.narration.preferences(&args.voice).over(Preferences::user()?);
+    let narrator = args.narration.narrator(&preferences, args.jobs, args.quiet)?;
+    let voice_name = narrator.voice().name.clone();
     narrator.check_format(audio_format)?;
     let script = narrator.prepare(&article)?;
     if args.verbose {

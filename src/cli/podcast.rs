@@ -5,14 +5,13 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use clap::{Args, Subcommand};
-use readcast::assemble::{mp3, AssembleSettings};
 use readcast::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK};
-use readcast::pipeline::{self, ScriptOptions};
-use readcast::podcast::{self, feed, AudioFormat, BatchOptions};
+use readcast::narrator::{AudioFormat, Preferences};
+use readcast::podcast::{self, feed, BatchOptions};
 use readcast::synth::cache::{CacheStats, SegmentCache};
 
-use super::narrate::{choose_voice, progress_bar};
-use super::{print, VoiceArgs};
+use super::narrate::progress_bar;
+use super::{print, NarrationArgs, VoiceArgs};
 
 #[derive(Debug, Args)]
 pub struct BatchArgs {
@@ -45,15 +44,14 @@ pub struct BatchArgs {
     /// Threads for articles and segments together, 1 to 256 (default: all cores).
     #[arg(short, long, value_parser = super::parse_jobs)]
     jobs: Option<usize>,
-    /// Output sample rate in Hz (default: the voice's).
-    #[arg(long)]
-    sample_rate: Option<u32>,
-    /// Read no AI disclosure line.
-    #[arg(long)]
-    no_disclosure: bool,
+    #[command(flatten)]
+    narration: NarrationArgs,
     /// No progress display and no summary.
     #[arg(short, long)]
     quiet: bool,
+    /// Print what is being done: the settings each layer gave, and each article as it is done.
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -106,18 +104,19 @@ pub fn batch(args: &BatchArgs) -> Result<i32> {
         "wav" => AudioFormat::Wav,
         _ => AudioFormat::Mp3 { kbps: args.bitrate },
     };
-    let channel = feed::Channel::load(&args.podcast.clone().unwrap_or_else(|| args.out.join("podcast.toml")))?;
+    let (channel, show) = feed::Channel::load_with_preferences(&args.podcast.clone().unwrap_or_else(|| args.out.join("podcast.toml")))?;
     // The feed's enclosure URLs are checked before any work (a shard writes no feed).
     if shard.is_none() {
         feed::base_url(&channel, args.base_url.as_deref())?;
     }
-    let voice = choose_voice(args.voice.voice.as_deref(), args.quiet)?;
-    let sample_rate = args.sample_rate.unwrap_or(voice.sample_rate);
-    super::check_sample_rate(sample_rate)?;
-    if let AudioFormat::Mp3 { kbps } = format {
-        mp3::check_settings(sample_rate, kbps)?;
+    // Flags, then podcast.toml, then the user's config, then the voice and the defaults.
+    let preferences = args.narration.preferences(&args.voice).over(show).over(Preferences::user()?);
+    if args.verbose {
+        eprintln!("readcast: settings {preferences:?}");
     }
-    let normalizer = pipeline::normalizer_for(&voice, &args.voice.lexicons)?;
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let narrator = args.narration.narrator(&preferences, Some(jobs), args.quiet)?;
+    narrator.check_format(format)?;
     let inputs = podcast::collect_inputs(&args.inputs)?;
     if inputs.is_empty() {
         return Err(Error::input("no articles found in the inputs"));
@@ -126,17 +125,18 @@ pub fn batch(args: &BatchArgs) -> Result<i32> {
     let options = BatchOptions {
         out: args.out.clone(),
         format,
-        script: ScriptOptions { disclosure: (!args.no_disclosure).then(|| pipeline::DEFAULT_DISCLOSURE.to_string()), ..ScriptOptions::default() },
-        assemble: AssembleSettings { sample_rate, ..AssembleSettings::default() },
         cache: (!args.no_cache).then(|| SegmentCache::new(SegmentCache::default_dir())),
         shard,
-        jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        jobs,
     };
     // Ctrl-C lets the articles in progress finish their files and starts no new one.
     let _ = ctrlc::set_handler(|| podcast::INTERRUPTED.store(true, Ordering::Relaxed));
     let progress = progress_bar(inputs.len() as u64, args.quiet);
     let audio_millis = AtomicU64::new(0);
-    let report = podcast::run(&inputs, &voice, &normalizer, &options, &|_name, seconds| {
+    let report = podcast::run(&inputs, &narrator, &options, &|name, seconds| {
+        if args.verbose {
+            progress.suspend(|| eprintln!("readcast: {name}: {seconds:.1} s of audio"));
+        }
         let total = audio_millis.fetch_add((seconds * 1000.0) as u64, Ordering::Relaxed) + (seconds * 1000.0) as u64;
         progress.set_message(format!("{:.1} min of audio", total as f64 / 60_000.0));
         progress.inc(1);

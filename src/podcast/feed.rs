@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::episode::{Episode, MONTHS};
 use crate::error::{Error, Result};
+use crate::narrator::Preferences;
 
 const PODCAST_NAMESPACE: &str = "https://podcastindex.org/namespace/1.0";
 
@@ -67,11 +68,22 @@ impl Default for Channel {
 impl Channel {
     /// Reads `podcast.toml`; a missing file gives the defaults.
     pub fn load(path: &Path) -> Result<Self> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str(&text).map_err(|e| Error::input(format!("{}: not a valid podcast.toml: {e}", path.display()))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Channel::default()),
-            Err(e) => Err(Error::io(path, e)),
-        }
+        Channel::load_with_preferences(path).map(|(channel, _)| channel)
+    }
+
+    /// Reads `podcast.toml`: the show, and how its episodes are narrated (`voice`,
+    /// `disclosure`, pauses, loudness...: [`Preferences`]). A missing file gives the defaults.
+    pub fn load_with_preferences(path: &Path) -> Result<(Self, Preferences)> {
+        let name = format!("{}: not a valid podcast.toml", path.display());
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Channel::default(), Preferences::default())),
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        let mut table: toml::Table = toml::from_str(&text).map_err(|e| Error::input(format!("{name}: {e}")))?;
+        let preferences = Preferences::take_from(&mut table, &name, path.parent().unwrap_or(Path::new(".")))?;
+        let channel = Channel::deserialize(table).map_err(|e| Error::input(format!("{name}: {e}")))?;
+        Ok((channel, preferences))
     }
 }
 

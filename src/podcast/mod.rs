@@ -19,10 +19,10 @@ use crate::assemble::{captions, chapters_json, mp3, place, wav, AssembleSettings
 use crate::chunk::Chunk;
 use crate::error::{Error, Result};
 use crate::extract::{self, ExtractOptions, Source};
-use crate::pipeline::{self, Script, ScriptOptions};
+use crate::pipeline::{self, Script};
 use crate::synth::cache::{Entry, SegmentCache};
 use crate::synth::{self, EnginePool};
-use crate::voice::Voice;
+use crate::narrator::Narrator;
 use episode::{parse_date, slug, written_date, Episode};
 
 /// Set by a Ctrl-C handler: no new article is started, the current ones finish.
@@ -30,12 +30,10 @@ pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 pub use crate::narrator::AudioFormat;
 
-/// How a batch is rendered.
+/// How a batch is rendered (how each article is narrated is the [`Narrator`]'s).
 pub struct BatchOptions {
     pub out: PathBuf,
     pub format: AudioFormat,
-    pub script: ScriptOptions,
-    pub assemble: AssembleSettings,
     pub cache: Option<SegmentCache>,
     /// Render only shard K of N (1-based), by article id.
     pub shard: Option<(u64, u64)>,
@@ -125,7 +123,8 @@ fn in_shard(id: &str, shard: Option<(u64, u64)>) -> bool {
 
 /// Renders every input into `options.out/episodes`, in parallel across articles and
 /// segments on `options.jobs` threads. One failing article is reported and the rest go on.
-pub fn run(inputs: &[Source], voice: &Voice, normalizer: &crate::normalize::Normalizer, options: &BatchOptions, on_article: &(dyn Fn(&str, f64) + Sync)) -> Result<BatchReport> {
+pub fn run(inputs: &[Source], narrator: &Narrator, options: &BatchOptions, on_article: &(dyn Fn(&str, f64) + Sync)) -> Result<BatchReport> {
+    let voice = narrator.voice();
     let episodes_dir = options.out.join("episodes");
     std::fs::create_dir_all(&episodes_dir).map_err(|e| Error::io(&episodes_dir, e))?;
     remove_stale_temp_files(&episodes_dir);
@@ -152,7 +151,7 @@ pub fn run(inputs: &[Source], voice: &Voice, normalizer: &crate::normalize::Norm
             let name = source.display_name();
             // A bug that panics on one article fails that article, not the batch: the others
             // are rendered and the feed is written.
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render_article(source, voice, normalizer, &engines, options)))
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render_article(source, narrator, &engines, options)))
                 .unwrap_or_else(|panic| Err(Error::engine(format!("readcast failed on this article ({}); please report it", panic_message(&panic)))));
             let mut report = report.lock().unwrap_or_else(|p| p.into_inner());
             match outcome {
@@ -188,7 +187,8 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// Renders one article unless its episode is up to date; `true` when it rendered.
-fn render_article(source: &Source, voice: &Voice, normalizer: &crate::normalize::Normalizer, engines: &EnginePool, options: &BatchOptions) -> Result<(Episode, bool)> {
+fn render_article(source: &Source, narrator: &Narrator, engines: &EnginePool, options: &BatchOptions) -> Result<(Episode, bool)> {
+    let voice = narrator.voice();
     let document = extract::read_source(source)?;
     let article = extract::extract(&document, &ExtractOptions::default())?;
     let id = &episode_id(&article);
@@ -204,14 +204,12 @@ fn render_article(source: &Source, voice: &Voice, normalizer: &crate::normalize:
 
     // Everything that shapes the files: the article, the voice, the options, the version.
     let fingerprint = format!(
-        "{}|{}|{:?}|{:?}|{:?}|{}|{}|{}",
+        "{}|{}|{:?}|{:?}|{:?}|{}",
         serde_json::to_string(&article).unwrap_or_default(),
         toml::to_string(voice).unwrap_or_default(),
         options.format,
-        options.script.disclosure,
-        options.script.header,
-        options.assemble.sample_rate,
-        options.assemble.channels,
+        narrator.settings().script,
+        narrator.assemble_settings(),
         env!("CARGO_PKG_VERSION"),
     );
     let render_hash = blake3::hash(fingerprint.as_bytes()).to_hex().to_string();
@@ -231,9 +229,9 @@ fn render_article(source: &Source, voice: &Voice, normalizer: &crate::normalize:
 
     // The first engine is made on another core while the text is prepared. An episode made
     // before is most likely made again after a small edit: one sentence to speak.
-    let (script, ()) = rayon::join(|| pipeline::prepare(&article, voice, normalizer, &options.script), || engines.warm(previous.is_some()));
+    let (script, ()) = rayon::join(|| narrator.prepare(&article), || engines.warm(previous.is_some()));
     let script = script?;
-    let mut assemble = options.assemble.clone();
+    let mut assemble = narrator.assemble_settings().clone();
     assemble.frame_grid = match options.format {
         // Segments on the MP3 frame grid: the encoder can take them as independent pieces.
         AudioFormat::Mp3 { .. } => mp3::frame_samples(assemble.sample_rate),

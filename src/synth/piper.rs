@@ -236,14 +236,27 @@ fn cpu_name() -> String {
         .unwrap_or_default()
 }
 
-/// Loads ONNX Runtime once per process, from `ORT_DYLIB_PATH` or the library search path.
+/// The ONNX Runtime library a user's config names, used where `ORT_DYLIB_PATH` is unset.
+static CONFIGURED_LIBRARY: OnceLock<PathBuf> = OnceLock::new();
+
+/// Names the ONNX Runtime library to load where `ORT_DYLIB_PATH` is unset (before the first
+/// Piper voice is loaded; later calls change nothing).
+pub fn set_library(path: &Path) {
+    let _ = CONFIGURED_LIBRARY.set(path.to_path_buf());
+}
+
+/// Loads ONNX Runtime once per process, from `ORT_DYLIB_PATH`, the configured library
+/// ([`set_library`]) or the library search path.
 pub fn runtime() -> std::result::Result<&'static ort::environment::Environment, String> {
     static RUNTIME: OnceLock<std::result::Result<ort::environment::Environment, String>> = OnceLock::new();
     RUNTIME
         .get_or_init(|| {
-            let path = std::env::var_os("ORT_DYLIB_PATH").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(ORT_LIBRARY));
+            let path = std::env::var_os("ORT_DYLIB_PATH")
+                .map(PathBuf::from)
+                .or_else(|| CONFIGURED_LIBRARY.get().cloned())
+                .unwrap_or_else(|| PathBuf::from(ORT_LIBRARY));
             let builder = ort::init_from(&path).map_err(|e| {
-                format!("ONNX Runtime (>= 1.31) was not found ({e}); install it (for example `pip install onnxruntime`) and set ORT_DYLIB_PATH to its library, e.g. .../onnxruntime/capi/libonnxruntime.so.1.32.0")
+                format!("ONNX Runtime (>= 1.31) was not found ({e}); install it (for example `pip install onnxruntime`) and set ORT_DYLIB_PATH (or onnxruntime in readcast's config.toml) to its library, e.g. .../onnxruntime/capi/libonnxruntime.so.1.32.0")
             })?;
             builder.with_name("readcast").build().map_err(|e| format!("ONNX Runtime could not start: {e}"))
         })

@@ -62,6 +62,38 @@ impl EngineKind {
     }
 }
 
+/// A speaking rate: words per minute, or a factor of the voice's own pace.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Rate {
+    WordsPerMinute(u32),
+    Factor(f32),
+}
+
+impl std::str::FromStr for Rate {
+    type Err = String;
+
+    /// "200" (words per minute, 80 to 450), or "1.2x" / "1.2" (a factor, 0.5 to 3).
+    fn from_str(text: &str) -> std::result::Result<Rate, String> {
+        let number = text.trim().trim_end_matches(['x', 'X']);
+        let value: f32 = number.parse().map_err(|_| format!("'{text}': a rate is words per minute (200) or a factor (1.2x)"))?;
+        if !value.is_finite() {
+            return Err(format!("'{text}': a rate is words per minute (200) or a factor (1.2x)"));
+        }
+        if text.trim().ends_with(['x', 'X']) || value <= 5.0 {
+            return if (0.5..=3.0).contains(&value) { Ok(Rate::Factor(value)) } else { Err(format!("'{text}': a rate factor of 0.5 to 3")) };
+        }
+        if (80.0..=450.0).contains(&value) {
+            Ok(Rate::WordsPerMinute(value.round() as u32))
+        } else {
+            Err(format!("'{text}': 80 to 450 words per minute"))
+        }
+    }
+}
+
+/// The words per minute a Piper voice speaks at its own length_scale, for rates in words per
+/// minute.
+const NOMINAL_WORDS_PER_MINUTE: f32 = 175.0;
+
 /// A voice manifest.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -194,6 +226,53 @@ impl Voice {
         EspeakSettings { language: self.language.clone(), words_per_minute: self.rate, pitch: self.pitch }
     }
 
+    /// Speaks at `rate`, through the engine's own control: the espeak voices' words per
+    /// minute, a Piper voice's length_scale (a factor of its own pace, 175 words per minute
+    /// taken as 1), a command's `{rate}` placeholder (words per minute). An input error says
+    /// why a voice cannot.
+    pub fn set_rate(&mut self, rate: Rate) -> Result<()> {
+        let wpm = |base: u32| match rate {
+            Rate::WordsPerMinute(wpm) => wpm,
+            Rate::Factor(factor) => (base as f32 * factor).round() as u32,
+        };
+        match self.engine {
+            EngineKind::Espeak | EngineKind::EspeakNg => self.rate = wpm(self.rate).clamp(80, 450),
+            EngineKind::Command => {
+                if !self.command.iter().any(|arg| arg.contains("{rate}")) {
+                    return Err(Error::input(format!("voice '{}' runs a command without a {{rate}} placeholder: add one to its manifest's command to set the rate", self.name)));
+                }
+                self.rate = wpm(self.rate);
+            }
+            EngineKind::Piper => {
+                let factor = match rate {
+                    Rate::WordsPerMinute(wpm) => wpm as f32 / NOMINAL_WORDS_PER_MINUTE,
+                    Rate::Factor(factor) => factor,
+                };
+                let own = match self.length_scale {
+                    Some(scale) => scale,
+                    None => crate::synth::piper::PiperConfig::load(&self.model_path().unwrap_or_default())?.inference.length_scale,
+                };
+                self.length_scale = Some((own / factor).clamp(0.1, 10.0));
+            }
+        }
+        Ok(())
+    }
+
+    /// Speaks at `pitch` (0 to 99, 50 the voice's own): the espeak voices' pitch, a command's
+    /// `{pitch}` placeholder. Piper voices have no pitch control (an input error).
+    pub fn set_pitch(&mut self, pitch: u32) -> Result<()> {
+        if pitch > 99 {
+            return Err(Error::input(format!("pitch {pitch}: use 0 to 99 (50 is the voice's own)")));
+        }
+        match self.engine {
+            EngineKind::Espeak | EngineKind::EspeakNg => self.pitch = pitch,
+            EngineKind::Command if self.command.iter().any(|arg| arg.contains("{pitch}")) => self.pitch = pitch,
+            EngineKind::Command => return Err(Error::input(format!("voice '{}' runs a command without a {{pitch}} placeholder: add one to its manifest's command to set the pitch", self.name))),
+            EngineKind::Piper => return Err(Error::input(format!("voice '{}' is a Piper voice, which has no pitch control (--rate works)", self.name))),
+        }
+        Ok(())
+    }
+
     /// A new engine instance for this voice.
     pub fn engine(&self) -> Result<Box<dyn Engine>> {
         self.engine_with_threads(1)
@@ -212,7 +291,7 @@ impl Voice {
                 self.availability().map_err(|why| Error::engine(format!("voice '{}': {why}", self.name)))?;
                 Box::new(CommandEngine::new(&CommandSettings {
                     program: self.command[0].clone(),
-                    args: self.command[1..].to_vec(),
+                    args: self.command[1..].iter().map(|arg| arg.replace("{rate}", &self.rate.to_string()).replace("{pitch}", &self.pitch.to_string())).collect(),
                     stdin: self.stdin,
                     sample_rate: self.sample_rate,
                     timeout: Duration::from_secs(self.timeout_seconds),
@@ -313,12 +392,22 @@ pub fn find_voice(name: &str) -> Result<Voice> {
 /// The best voice this machine can run: a Piper voice (when one is installed and ONNX Runtime
 /// is found), then the platform espeak-ng, then the embedded voice.
 pub fn best_voice() -> Result<Voice> {
-    let mut voices: Vec<Voice> = all_voices()?
-        .into_iter()
-        .filter(|v| v.engine != EngineKind::Command && v.availability().is_ok())
-        .collect();
+    best_voice_explained().map(|(voice, _)| voice)
+}
+
+/// [`best_voice`], with the better voices it skipped and why each cannot run here (a Piper
+/// voice without ONNX Runtime, say), for a note to the user.
+pub fn best_voice_explained() -> Result<(Voice, Vec<(String, String)>)> {
+    let mut voices: Vec<Voice> = all_voices()?.into_iter().filter(|v| v.engine != EngineKind::Command).collect();
     voices.sort_by_key(|v| v.engine.preference());
-    voices.into_iter().next().ok_or_else(|| Error::engine("no voice is available"))
+    let mut skipped = Vec::new();
+    for voice in voices {
+        match voice.availability() {
+            Ok(()) => return Ok((voice, skipped)),
+            Err(why) => skipped.push((voice.name.clone(), why)),
+        }
+    }
+    Err(Error::engine("no voice is available"))
 }
 
 #[cfg(test)]

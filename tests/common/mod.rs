@@ -15,6 +15,7 @@ pub fn command(cache: &Path, args: &[&str]) -> Command {
         .args(args)
         .env("READCAST_CACHE", cache)
         .env("READCAST_VOICES", std::env::temp_dir().join("readcast-tests-no-voices"))
+        .env("READCAST_CONFIG", std::env::temp_dir().join("readcast-tests-no-config.toml"))
         .stdin(Stdio::null());
     command
 }
