@@ -12,6 +12,7 @@ pub mod check;
 pub mod chunk;
 pub mod error;
 pub mod extract;
+pub mod inspect;
 pub mod lint;
 pub mod narrator;
 pub mod normalize;

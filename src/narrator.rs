@@ -31,6 +31,7 @@ use crate::voice::Voice;
 use serde::Deserialize;
 
 pub use crate::assemble::captions::CaptionFormat;
+pub use crate::assemble::{LOUDNESS_RANGE, PAUSE_RANGE};
 pub use crate::pipeline::{DisclosurePosition, ScriptOptions, DEFAULT_DISCLOSURE};
 
 /// Audio container of a narration.
@@ -214,6 +215,11 @@ impl Narrated {
     /// Length of the narration in seconds (an MP3 adds its lead-in and rounds up to frames).
     pub fn duration_seconds(&self) -> f64 {
         self.plan.duration_seconds()
+    }
+
+    /// Frames of the narration (samples per channel), as a WAV of it holds.
+    pub fn frames(&self) -> usize {
+        self.plan.frames
     }
 
     /// Sentences read.

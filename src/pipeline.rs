@@ -11,6 +11,8 @@ use crate::synth::cache::SegmentCache;
 use crate::synth::{synthesize, synthesize_streaming, synthesize_with, EnginePool};
 use crate::voice::Voice;
 
+pub use crate::synth::engine_text;
+
 /// The default disclosure line read with every narration.
 pub const DEFAULT_DISCLOSURE: &str = "This audio was created with AI assistance.";
 

@@ -359,7 +359,20 @@ fn sentences_extract_and_inspect() {
     assert!(readcast(&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak"]).status.success());
     let output = readcast(&["inspect", out.to_str().unwrap()]);
     let report = text(&output.stdout);
-    assert!(report.contains("wav, 22050 Hz, 1 channel,"), "{report}");
+    assert!(report.contains("wav, 22050 Hz, 1 channel,") && report.contains(" LUFS, true peak "), "{report}");
+    // --json: a line per file, with its loudness and true peak.
+    let output = readcast(&["inspect", "--json", out.to_str().unwrap(), out.to_str().unwrap()]);
+    let lines: Vec<serde_json::Value> = text(&output.stdout).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!((lines[0]["format"].as_str(), lines[0]["sample_rate"].as_u64(), lines[0]["channels"].as_u64()), (Some("wav"), Some(22_050), Some(1)));
+    assert!((lines[0]["loudness_lufs"].as_f64().unwrap() + 19.0).abs() < 0.5 && lines[0]["true_peak_dbtp"].as_f64().unwrap() <= -0.9, "{}", lines[0]);
+    // voices and doctor say the same as JSON.
+    let voices: serde_json::Value = serde_json::from_slice(&readcast(&["voices", "--json"]).stdout).unwrap();
+    let espeak = voices.as_array().unwrap().iter().find(|voice| voice["name"] == "espeak").unwrap();
+    assert_eq!((espeak["engine"].as_str(), espeak["available"].as_bool()), (Some("espeak"), Some(true)));
+    let doctor: serde_json::Value = serde_json::from_slice(&readcast(&["doctor", "--json"]).stdout).unwrap();
+    assert!(doctor["findings"].as_array().unwrap().iter().any(|finding| finding["what"] == "embedded espeak" && finding["ok"] == true), "{doctor}");
+    assert!(doctor["default_voice"].is_string(), "{doctor}");
 }
 
 #[test]

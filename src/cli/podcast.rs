@@ -7,8 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use clap::{Args, Subcommand};
 use readcast::error::{Error, Result, EXIT_CHECK_FAILED, EXIT_OK};
 use readcast::narrator::{AudioFormat, Preferences};
-use readcast::podcast::{self, feed, BatchOptions};
-use readcast::synth::cache::{CacheStats, SegmentCache};
+use readcast::podcast::{self, feed, BatchOptions, CacheStats, SegmentCache};
 
 use super::narrate::progress_bar;
 use super::{print, NarrationArgs, VoiceArgs};

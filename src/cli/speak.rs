@@ -36,7 +36,7 @@ pub fn speak(args: &SpeakArgs) -> Result<i32> {
             eprintln!("{}", utterance.written);
         }
         speech
-            .speak(readcast::synth::engine_text(&utterance.spoken), false)
+            .speak(readcast::pipeline::engine_text(&utterance.spoken), false)
             .map_err(|e| Error::engine(format!("platform speech failed: {e}")))?;
     }
     // The service speaks asynchronously; wait until it is done, where it can say so. A service

@@ -20,7 +20,7 @@ use crate::chunk::Chunk;
 use crate::error::{Error, Result};
 use crate::extract::{self, ExtractOptions, Source};
 use crate::pipeline::{self, Script};
-use crate::synth::cache::{Entry, SegmentCache};
+use crate::synth::cache::Entry;
 use crate::synth::{self, EnginePool};
 use crate::narrator::Narrator;
 use episode::{parse_date, slug, written_date, Episode};
@@ -29,6 +29,8 @@ use episode::{parse_date, slug, written_date, Episode};
 pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 pub use crate::narrator::AudioFormat;
+/// The cache batches keep segments, profiles and episode pieces in.
+pub use crate::synth::cache::{CacheStats, SegmentCache};
 
 /// How a batch is rendered (how each article is narrated is the [`Narrator`]'s).
 pub struct BatchOptions {

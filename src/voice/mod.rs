@@ -430,3 +430,42 @@ mod tests {
         assert!(find_voice("no-such-voice").unwrap_err().to_string().contains("unknown voice"));
     }
 }
+
+/// One line of `readcast doctor`: whether a part works here, and what to do if not.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Finding {
+    pub ok: bool,
+    pub what: String,
+    pub detail: String,
+}
+
+/// Which engines and voices work here, and how to make the others work.
+pub fn doctor() -> Result<Vec<Finding>> {
+    let mut findings = Vec::new();
+    let mut line = |ok: bool, what: &str, detail: String| findings.push(Finding { ok, what: what.to_string(), detail });
+    match crate::synth::espeak::data_dir() {
+        Ok(dir) => line(true, "embedded espeak", format!("data unpacked in {}", dir.display())),
+        Err(e) => line(false, "embedded espeak", e.to_string()),
+    }
+    if espeak_ng::available() {
+        line(true, "platform espeak-ng", "the espeak-ng program is installed".into());
+    } else {
+        line(false, "platform espeak-ng", "not installed (Debian/Ubuntu: apt-get install espeak-ng)".into());
+    }
+    match piper::runtime() {
+        Ok(_) => line(true, "ONNX Runtime", format!("loaded ({})", std::env::var("ORT_DYLIB_PATH").unwrap_or_else(|_| "configured or system library".into()))),
+        Err(why) => line(false, "ONNX Runtime", why),
+    }
+    let voices = all_voices()?;
+    if !voices.iter().any(|v| v.engine == EngineKind::Piper) {
+        let folder = user_voice_dir().map(|d| d.display().to_string()).unwrap_or_default();
+        line(false, "piper voices", format!("none installed in {folder} (readcast voices install VOICE.onnx|FOLDER|WHEEL)"));
+    }
+    for voice in voices.iter().filter(|v| matches!(v.engine, EngineKind::Piper | EngineKind::Command)) {
+        match voice.availability() {
+            Ok(()) => line(true, &format!("voice {}", voice.name), voice.description.clone()),
+            Err(why) => line(false, &format!("voice {}", voice.name), why),
+        }
+    }
+    Ok(findings)
+}
