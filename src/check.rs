@@ -82,6 +82,19 @@ pub fn save(path: &Path, manifest: &Manifest) -> Result<()> {
     crate::output::write_bytes(path, format!("{header}{text}").as_bytes())
 }
 
+/// Narrates `input` with the voice named `voice_name` as `readcast narrate` does with default
+/// settings; returns its frames and sample rate.
+pub fn render_frames(input: &Path, voice_name: &str, sample_rate: Option<u32>, jobs: usize) -> Result<(u64, u32)> {
+    let voice = crate::voice::find_voice(voice_name)?;
+    voice.availability().map_err(|why| Error::engine(format!("voice '{}' cannot run here: {why}", voice.name)))?;
+    let document = crate::extract::read_source(&crate::extract::Source::Path(input.to_path_buf()))?;
+    let article = crate::extract::extract(&document, &crate::extract::ExtractOptions::default())?;
+    let settings = crate::narrator::Settings { sample_rate, jobs: Some(jobs), ..crate::narrator::Settings::default() };
+    let narrator = crate::narrator::Narrator::new(voice, settings)?;
+    let narrated = narrator.narrate(&article)?;
+    Ok((narrated.frames() as u64, narrator.sample_rate()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,15 +109,3 @@ mod tests {
     }
 }
 
-/// Narrates `input` with the voice named `voice_name` as `readcast narrate` does with default
-/// settings; returns its frames and sample rate.
-pub fn render_frames(input: &Path, voice_name: &str, sample_rate: Option<u32>, jobs: usize) -> Result<(u64, u32)> {
-    let voice = crate::voice::find_voice(voice_name)?;
-    voice.availability().map_err(|why| Error::engine(format!("voice '{}' cannot run here: {why}", voice.name)))?;
-    let document = crate::extract::read_source(&crate::extract::Source::Path(input.to_path_buf()))?;
-    let article = crate::extract::extract(&document, &crate::extract::ExtractOptions::default())?;
-    let settings = crate::narrator::Settings { sample_rate, jobs: Some(jobs), ..crate::narrator::Settings::default() };
-    let narrator = crate::narrator::Narrator::new(voice, settings)?;
-    let narrated = narrator.narrate(&article)?;
-    Ok((narrated.frames() as u64, narrator.sample_rate()))
-}

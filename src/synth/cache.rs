@@ -591,7 +591,8 @@ mod tests {
         let cache = SegmentCache::new(dir.path());
         let key = format!("ab{}", "0".repeat(62));
         let segment = Segment { samples: (0..1000).map(|i| (i as f32 * 0.01).sin()).collect(), sample_rate: 22_050 };
-        let damages: [(&str, fn(&mut Vec<u8>)); 4] = [
+        type Damage = fn(&mut Vec<u8>);
+        let damages: [(&str, Damage); 4] = [
             ("one flipped byte", |bytes| bytes[20] ^= 1),
             ("truncated", |bytes| bytes.truncate(bytes.len() / 2)),
             ("zeroed", |bytes| bytes.iter_mut().for_each(|b| *b = 0)),
