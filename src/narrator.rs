@@ -69,12 +69,21 @@ impl AudioFormat {
         }
     }
 
+    pub fn is_mp3(self) -> bool {
+        matches!(self, AudioFormat::Mp3 { .. })
+    }
+
     pub fn mime_type(self) -> &'static str {
         match self {
             AudioFormat::Wav => "audio/wav",
             AudioFormat::Mp3 { .. } => "audio/mpeg",
         }
     }
+}
+
+/// The MP3 sample rate nearest `rate` (the higher of two as near): MP3 has only nine.
+pub fn mp3_sample_rate_near(rate: u32) -> u32 {
+    mp3::SAMPLE_RATES.iter().copied().min_by_key(|&candidate| (candidate.abs_diff(rate), std::cmp::Reverse(candidate))).unwrap_or(22_050)
 }
 
 /// How articles are narrated: what is read besides the body, and how the audio is joined.

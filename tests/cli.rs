@@ -601,6 +601,18 @@ fn rate_and_pitch_work_for_every_voice_kind_that_has_them() {
         assert_eq!(output.status.code(), Some(2), "{args:?}: {}", text(&output.stderr));
         assert!(text(&output.stderr).contains(message), "{args:?}: {}", text(&output.stderr));
     }
+    // A voice at a rate MP3 does not have gives an MP3 at the nearest rate it has, with a note;
+    // a rate asked for is kept.
+    std::fs::write(voices.join("odd.toml"), "name = \"odd\"\nengine = \"espeak\"\nsample_rate = 20000\n").unwrap();
+    let mp3 = dir.path().join("out.mp3");
+    let output = readcast_with(&none, &voices, &["narrate", input.to_str().unwrap(), "-o", mp3.to_str().unwrap(), "--voice", "odd"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("voice 'odd' speaks at 20000 Hz, which MP3 does not have: the MP3 is at 22050 Hz"), "{}", text(&output.stderr));
+    assert_eq!(readcast::synth::decode::decode_file(&mp3).unwrap().sample_rate, 22_050);
+    let output = readcast_with(&none, &voices, &["narrate", input.to_str().unwrap(), "-o", mp3.to_str().unwrap(), "--voice", "espeak", "--sample-rate", "44100", "--channels", "2"]);
+    assert!(output.status.success() && !text(&output.stderr).contains("MP3 does not have"), "{}", text(&output.stderr));
+    let decoded = readcast::synth::decode::decode_file(&mp3).unwrap();
+    assert_eq!((decoded.sample_rate, decoded.channels), (44_100, 2));
     // An installed voice better than the one used is named, with why it was skipped.
     let output = readcast_with(&none, &voices, &["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert!(output.status.success(), "{}", text(&output.stderr));

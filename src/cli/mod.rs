@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use readcast::error::{Error, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK};
-use readcast::narrator::{Narrator, Preferences};
+use readcast::narrator::{mp3_sample_rate_near, AudioFormat, Narrator, Preferences};
 use readcast::voice::EngineKind;
 
 const EXIT_CODES: &str = "Exit codes:
@@ -150,10 +150,19 @@ impl NarrationArgs {
 
     /// The narrator `preferences` (all layers) ask for, with these flags' Piper settings, on
     /// `jobs` threads; says which voice it picked, and the better ones it skipped, unless quiet.
-    fn narrator(&self, preferences: &Preferences, jobs: Option<usize>, quiet: bool) -> readcast::Result<Narrator> {
+    /// For MP3 without a sample rate asked for, a voice at a rate MP3 does not have is
+    /// resampled to the nearest one MP3 has, with a note.
+    fn narrator(&self, preferences: &Preferences, jobs: Option<usize>, format: AudioFormat, quiet: bool) -> readcast::Result<Narrator> {
         let mut settings = preferences.settings();
         settings.jobs = jobs;
         let mut voice = narrate::choose_voice(preferences.voice.as_deref(), quiet)?;
+        if format.is_mp3() && settings.sample_rate.is_none() && mp3_sample_rate_near(voice.sample_rate) != voice.sample_rate {
+            let rate = mp3_sample_rate_near(voice.sample_rate);
+            if !quiet {
+                eprintln!("readcast: voice '{}' speaks at {} Hz, which MP3 does not have: the MP3 is at {rate} Hz (--sample-rate picks another)", voice.name, voice.sample_rate);
+            }
+            settings.sample_rate = Some(rate);
+        }
         let piper_options = self.length_scale.is_some() || self.noise_scale.is_some() || self.noise_w.is_some() || self.speaker.is_some();
         if piper_options && voice.engine != EngineKind::Piper {
             return Err(Error::input(format!("--length-scale, --noise-scale, --noise-w and --speaker apply to Piper voices, not '{}'", voice.name)));

@@ -93,7 +93,7 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     }
     let article = read_article(&args.input, input_format.as_deref(), args.quiet)?;
     let preferences = args.narration.preferences(&args.voice).over(Preferences::user()?);
-    let narrator = args.narration.narrator(&preferences, args.jobs, args.quiet)?;
+    let narrator = args.narration.narrator(&preferences, args.jobs, audio_format, args.quiet)?;
     let voice_name = narrator.voice().name.clone();
     narrator.check_format(audio_format)?;
     let script = narrator.prepare(&article)?;

@@ -114,7 +114,7 @@ pub fn batch(args: &BatchArgs) -> Result<i32> {
         eprintln!("readcast: settings {preferences:?}");
     }
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let narrator = args.narration.narrator(&preferences, Some(jobs), args.quiet)?;
+    let narrator = args.narration.narrator(&preferences, Some(jobs), format, args.quiet)?;
     narrator.check_format(format)?;
     let inputs = podcast::collect_inputs(&args.inputs)?;
     if inputs.is_empty() {
