@@ -45,7 +45,7 @@ fulls=""
 for round in $(seq "$rounds"); do
   rm -rf "$work/cache" "$work/pod"
   cp "$work/original.txt" "$work/articles/long.txt"
-  full=$(wall $bin batch "$work/articles" --out "$work/pod" --voice "$voice" --format "$format")
+  full=$(wall $bin batch "$work/articles" --out "$work/pod" --voice "$voice" --format "$format" --base-url https://example.com/pod)
   fulls="$fulls $full"
   [ "$round" = 1 ] && full_summary=$(tail -1 "$work/err" | sed 's/^readcast: //')
   # Edits one after another, each of one sentence: it gets a phrase before its final period.
@@ -59,7 +59,7 @@ end = sentence.rfind(".")
 assert sentence in text and end > 0, sentence
 open(path, "w").write(text.replace(sentence, sentence[:end] + ", as reported" + sentence[end:], 1))
 ' "$work/articles/long.txt"
-    edit=$(wall $bin batch "$work/articles" --out "$work/pod" --voice "$voice" --format "$format")
+    edit=$(wall $bin batch "$work/articles" --out "$work/pod" --voice "$voice" --format "$format" --base-url https://example.com/pod)
     printf '%s\t%s\t%s\t%s\n' "$line" "${#sentence}" "$edit" "$(tail -1 "$work/err" | sed 's/^readcast: //')" >>"$work/edits"
   done
 done

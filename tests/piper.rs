@@ -129,6 +129,14 @@ fn zero_noise_gives_the_same_audio_every_run() {
     let output = readcast(&assets, voices.path(), &["narrate", input.to_str().unwrap(), "-o", slow.to_str().unwrap(), "--voice", "joe", "--noise-scale", "0", "--noise-w", "0", "--length-scale", "1.5"]);
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(std::fs::metadata(&slow).unwrap().len() > files[0].len() as u64 * 5 / 4);
+    // --rate works through the voice's length_scale; Piper has no pitch, and says so.
+    let fast = dir.path().join("fast.wav");
+    let output = readcast(&assets, voices.path(), &["narrate", input.to_str().unwrap(), "-o", fast.to_str().unwrap(), "--voice", "joe", "--noise-scale", "0", "--noise-w", "0", "--rate", "1.5x"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(std::fs::metadata(&fast).unwrap().len() < std::fs::metadata(&slow).unwrap().len() * 3 / 4);
+    let output = readcast(&assets, voices.path(), &["narrate", input.to_str().unwrap(), "-o", fast.to_str().unwrap(), "--voice", "joe", "--pitch", "60"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("has no pitch control"), "{}", text(&output.stderr));
 }
 
 #[test]
