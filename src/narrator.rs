@@ -32,6 +32,7 @@ use serde::Deserialize;
 
 pub use crate::assemble::captions::CaptionFormat;
 pub use crate::assemble::{LOUDNESS_RANGE, PAUSE_RANGE};
+pub use crate::synth::cache::SegmentCache;
 pub use crate::pipeline::{DisclosurePosition, ScriptOptions, DEFAULT_DISCLOSURE};
 
 /// Audio container of a narration.
@@ -130,6 +131,7 @@ pub struct Narrator {
     settings: Settings,
     normalizer: Normalizer,
     assemble: AssembleSettings,
+    cache: Option<SegmentCache>,
 }
 
 impl Narrator {
@@ -158,7 +160,20 @@ impl Narrator {
             return Err(Error::input("1 to 256 synthesis threads"));
         }
         let normalizer = pipeline::normalizer_for(&voice, &settings.lexicons)?;
-        Ok(Narrator { voice, settings, normalizer, assemble })
+        Ok(Narrator { voice, settings, normalizer, assemble, cache: None })
+    }
+
+    /// Takes the sentences `cache` holds from it and stores the others there (the cache
+    /// `batch` keeps; [`SegmentCache::user`] is the user's): an article narrated again after
+    /// an edit synthesizes only what changed. The audio is the same.
+    pub fn with_cache(mut self, cache: SegmentCache) -> Narrator {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// The cache it uses, if any (for its hit and miss counts).
+    pub fn cache(&self) -> Option<&SegmentCache> {
+        self.cache.as_ref()
     }
 
     pub fn voice(&self) -> &Voice {
@@ -205,7 +220,7 @@ impl Narrator {
     /// synthesized (for a progress bar).
     pub fn narrate_script(&self, article: &Article, script: Script, on_segment: &(dyn Fn() + Sync)) -> Result<Narrated> {
         let jobs = self.settings.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-        let (plan, spill) = pipeline::render_spilled(&script, &self.voice, &self.assemble, jobs, on_segment)?;
+        let (plan, spill) = pipeline::render_spilled(&script, &self.voice, &self.assemble, jobs, self.cache.as_ref(), on_segment)?;
         Ok(Narrated { plan, spill, script, title: article.title.clone(), byline: article.byline.clone(), date: article.date.clone() })
     }
 }

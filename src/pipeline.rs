@@ -155,10 +155,10 @@ pub fn render(script: &Script, voice: &Voice, settings: &AssembleSettings, jobs:
 /// file as it is made, and plans the narration: memory holds the segments in flight and the
 /// plan, whatever the article's length. The writers read the segments back
 /// ([`Spill::finished`]); the audio is that of [`render`].
-pub fn render_spilled(script: &Script, voice: &Voice, settings: &AssembleSettings, jobs: usize, on_chunk_done: &(dyn Fn() + Sync)) -> Result<(Plan, Spill)> {
+pub fn render_spilled(script: &Script, voice: &Voice, settings: &AssembleSettings, jobs: usize, cache: Option<&SegmentCache>, on_chunk_done: &(dyn Fn() + Sync)) -> Result<(Plan, Spill)> {
     let spill = Spill::new(script.chunks.len(), settings)?;
     let failed: std::sync::Mutex<Option<Error>> = std::sync::Mutex::new(None);
-    synthesize_streaming(&script.chunks, voice, jobs, &|index, segment| {
+    synthesize_streaming(&script.chunks, voice, jobs, cache, &|index, segment| {
         if let Err(error) = spill.put(index, segment) {
             failed.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get_or_insert(error);
         }

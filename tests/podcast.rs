@@ -388,3 +388,28 @@ fn podcast_toml_and_batch_flags_set_how_episodes_are_narrated() {
     assert!(vtt.contains("Machine read.") && !vtt.contains("Read by a machine."), "{vtt}");
     assert!(fast < slow * 0.8, "{fast} vs {slow}");
 }
+
+#[test]
+fn narrate_with_the_cache_takes_unchanged_sentences_from_it_and_sounds_the_same() {
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let input = work.path().join("a.txt");
+    std::fs::copy(root().join("samples/clean-library.txt"), &input).unwrap();
+    let narrate = |out: &str, extra: &[&str]| {
+        let out = work.path().join(out);
+        let output = readcast(&cache, &[&["narrate", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--voice", "espeak", "--verbose"], extra].concat());
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        (std::fs::read(out).unwrap(), text(&output.stderr))
+    };
+    let (plain, _) = narrate("plain.mp3", &[]);
+    let (first, stderr) = narrate("first.mp3", &["--cache"]);
+    assert!(stderr.contains("cache 0 hits"), "{stderr}");
+    let (second, stderr) = narrate("second.mp3", &["--cache"]);
+    assert!(stderr.contains(" 0 misses"), "{stderr}");
+    assert!(plain == first && first == second, "the cache changes no byte");
+    // After an edit, only the edited sentence is synthesized.
+    let edited = std::fs::read_to_string(&input).unwrap().replacen("library", "city library", 1);
+    std::fs::write(&input, edited).unwrap();
+    let (_, stderr) = narrate("edited.mp3", &["--cache"]);
+    assert!(stderr.contains(" 1 misses"), "{stderr}");
+}

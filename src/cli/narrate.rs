@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use readcast::error::{Result, EXIT_OK};
-use readcast::narrator::{AudioFormat, CaptionFormat, Preferences};
+use readcast::narrator::{AudioFormat, CaptionFormat, Preferences, SegmentCache};
 use readcast::output::Sink;
 use readcast::voice::{best_voice_explained, find_voice, Voice};
 
@@ -50,6 +50,10 @@ pub struct NarrateArgs {
     /// Print what is being done.
     #[arg(short, long)]
     verbose: bool,
+    /// Keep synthesized sentences in the segment cache (the one batch uses) and take those
+    /// it holds from it: narrating an edited article again synthesizes only what changed.
+    #[arg(long)]
+    cache: bool,
     /// Print a one-line JSON summary: file, format, duration, voice, sentences, seconds taken.
     #[arg(long)]
     json: bool,
@@ -93,7 +97,10 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     }
     let article = read_article(&args.input, input_format.as_deref(), args.quiet)?;
     let preferences = args.narration.preferences(&args.voice).over(Preferences::user()?);
-    let narrator = args.narration.narrator(&preferences, args.jobs, audio_format, args.quiet)?;
+    let mut narrator = args.narration.narrator(&preferences, args.jobs, audio_format, args.quiet)?;
+    if args.cache {
+        narrator = narrator.with_cache(SegmentCache::user());
+    }
     let voice_name = narrator.voice().name.clone();
     narrator.check_format(audio_format)?;
     let script = narrator.prepare(&article)?;
@@ -130,6 +137,9 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
             (synthesized - prepared).as_secs_f64(),
             elapsed - synthesized.as_secs_f64(),
         );
+    }
+    if let (true, Some(cache)) = (args.verbose, narrator.cache()) {
+        eprintln!("readcast: cache {} hits, {} misses", cache.hits(), cache.misses());
     }
     if args.json {
         let summary = serde_json::json!({

@@ -161,12 +161,13 @@ pub fn synthesize_each(chunks: &[Chunk], engines: &EnginePool, cache: Option<&ca
 
 /// Synthesizes chunks on `jobs` threads and hands each segment to `on_ready(index, segment)`
 /// as soon as it is there, in any order, keeping none: memory holds the segments being made,
-/// however long the narration. The segments are those [`synthesize`] returns.
-pub fn synthesize_streaming(chunks: &[Chunk], voice: &Voice, jobs: usize, on_ready: &(dyn Fn(usize, &Segment) + Sync)) -> Result<()> {
+/// however long the narration. The segments are those [`synthesize`] returns; with a cache,
+/// those it holds are taken from it and the others are stored in it.
+pub fn synthesize_streaming(chunks: &[Chunk], voice: &Voice, jobs: usize, cache: Option<&cache::SegmentCache>, on_ready: &(dyn Fn(usize, &Segment) + Sync)) -> Result<()> {
     let jobs = jobs.max(1);
     let pool = synthesis_pool(jobs)?;
     let engines = EnginePool::new(voice, jobs);
-    pool.install(|| synthesize_kept(chunks, &engines, None, on_ready, false)).map(drop)
+    pool.install(|| synthesize_kept(chunks, &engines, cache, on_ready, false)).map(drop)
 }
 
 /// [`synthesize_each`]; with `keep` false, the segments are handed to `on_ready` only, and
