@@ -82,6 +82,11 @@ impl AudioFormat {
     }
 }
 
+/// Synthesis threads when none are asked for: one per core.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// The MP3 sample rate nearest `rate` (the higher of two as near): MP3 has only nine.
 pub fn mp3_sample_rate_near(rate: u32) -> u32 {
     mp3::SAMPLE_RATES.iter().copied().min_by_key(|&candidate| (candidate.abs_diff(rate), std::cmp::Reverse(candidate))).unwrap_or(22_050)
@@ -219,7 +224,7 @@ impl Narrator {
     /// Narrates a prepared script of `article`, calling `on_segment` as each of its chunks is
     /// synthesized (for a progress bar).
     pub fn narrate_script(&self, article: &Article, script: Script, on_segment: &(dyn Fn() + Sync)) -> Result<Narrated> {
-        let jobs = self.settings.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let jobs = self.settings.jobs.unwrap_or_else(default_jobs);
         let (plan, spill) = pipeline::render_spilled(&script, &self.voice, &self.assemble, jobs, self.cache.as_ref(), on_segment)?;
         Ok(Narrated { plan, spill, script, title: article.title.clone(), byline: article.byline.clone(), date: article.date.clone() })
     }
@@ -350,9 +355,9 @@ pub struct Preferences {
 
 impl Preferences {
     /// The names a settings file may use, besides a podcast.toml's own.
-    pub const KEYS: [&'static str; 15] = [
+    pub const KEYS: [&'static str; 14] = [
         "voice", "rate", "pitch", "header", "disclosure", "disclosure_at_end", "sample_rate", "channels", "loudness", "pause_sentence", "pause_paragraph",
-        "pause_section", "lexicons", "onnxruntime", "jobs",
+        "pause_section", "lexicons", "onnxruntime",
     ];
 
     /// `self` where it says something, else `lower`; lexicons of both.
@@ -391,10 +396,6 @@ impl Preferences {
             if let Some(value) = table.remove(key) {
                 own.insert(key.to_string(), value);
             }
-        }
-        // `jobs` belongs to the command line only.
-        if own.remove("jobs").is_some() {
-            return Err(Error::input(format!("{name}: jobs is set with --jobs, not in a file")));
         }
         let mut preferences: Preferences = own.try_into().map_err(|e| Error::input(format!("{name}: {e}")))?;
         preferences.resolve(folder);

@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use super::wav::{to_i16, to_i16_vec};
 use super::{Chapter, Narration, PieceStore, Plan, Timing};
 use crate::error::{Error, Result};
-use crate::output::{write_sink, Sink};
+use crate::output::{write_atomically, Sink};
 
 /// Changes whenever the bytes encoded for the same samples could change.
 const PIECE_VERSION: &str = "lame-3.100-q7-cbr-2";
@@ -136,7 +136,7 @@ pub fn write_mp3(narration: &Narration, path: &Path, kbps: u32, tags: &Mp3Tags, 
         Some(pieces) => pieces,
         None => vec![stream.encode(&pcm)?],
     };
-    write_file(Sink::Path(path), &audio, tags, narration.duration_seconds(), narration.sample_rate)
+    write_file(path, &audio, tags, narration.duration_seconds(), narration.sample_rate)
 }
 
 /// Encodes a planned narration (see [`Plan`]) as [`write_mp3`] does, from
@@ -158,22 +158,6 @@ pub fn write_planned_mp3<'f>(
     store: Option<(&[String], &dyn PieceStore)>,
     finished: &(dyn Fn(usize) -> Result<Cow<'f, [f32]>> + Sync),
 ) -> Result<Option<f64>> {
-    write_planned_mp3_to(plan, Sink::Path(path), kbps, tags, store, finished)
-}
-
-/// [`write_planned_mp3`] to a file or a stream. A stream's pieces that do not line up are an
-/// error: what was written cannot be taken back.
-pub fn write_planned_mp3_to<'f>(
-    plan: &Plan,
-    sink: Sink<'_>,
-    kbps: u32,
-    tags: &Mp3Tags,
-    store: Option<(&[String], &dyn PieceStore)>,
-    finished: &(dyn Fn(usize) -> Result<Cow<'f, [f32]>> + Sync),
-) -> Result<Option<f64>> {
-    let name = sink.name();
-    let path = name.as_path();
-    let file = sink.path().map(Path::to_path_buf);
     check_settings(plan.sample_rate, kbps)?;
     let brate = bitrate(kbps)?;
     let channels = usize::from(plan.channels.max(1));
@@ -183,7 +167,7 @@ pub fn write_planned_mp3_to<'f>(
     // another fed to the encoder as they go where a piece is long (no pauses to cut at).
     let longest = planned.iter().map(|(frames, _)| frames.len()).max().unwrap_or(0);
     if store.is_none() && longest > STREAMED_PIECE_SECONDS * plan.sample_rate as usize {
-        return write_streamed(plan, &planned, sink, tags, brate, finished);
+        return write_streamed(plan, &planned, path, tags, brate, finished);
     }
     let ranges: Vec<Range<usize>> = planned.iter().map(|(frames, _)| frames.clone()).collect();
     let keys: Option<Vec<String>> = store.map(|(segment_keys, _)| {
@@ -241,7 +225,7 @@ pub fn write_planned_mp3_to<'f>(
         // An episode of a batch: all its pieces at once, the cached ones read while the others
         // are encoded.
         return match stream.encode_pieces(&ranges, 0..ranges.len(), store, &prepare, &render)? {
-            Some(pieces) => write_file(sink, &pieces, tags, plan.duration_seconds(), plan.sample_rate).map(Some),
+            Some(pieces) => write_file(path, &pieces, tags, plan.duration_seconds(), plan.sample_rate).map(Some),
             None => Ok(None),
         };
     }
@@ -251,7 +235,7 @@ pub fn write_planned_mp3_to<'f>(
     let tag = id3_tag(tags, plan.duration_seconds());
     let mut misaligned = false;
     let mut frames_written = Some(0);
-    let written = write_sink(sink, |file| {
+    let written = write_atomically(path, |file| {
         write_tag(&tag, file, path)?;
         let mut first = 0;
         while first < ranges.len() {
@@ -270,23 +254,20 @@ pub fn write_planned_mp3_to<'f>(
         }
         Ok(())
     });
-    written_outcome(written, misaligned, frames_written.map(|frames| frames * frame), plan, file.as_deref())
+    written_outcome(written, misaligned, frames_written.map(|frames| frames * frame), plan.sample_rate, path)
 }
 
 /// What [`write_planned_mp3`] returns after writing pieces as they were encoded: the duration
 /// (from the `samples` the frames hold, or decoded where they could not be counted), or
 /// `None` where a piece did not line up and nothing was written.
-/// A stream (`file` `None`) whose frames could not be counted has the plan's duration; one
-/// whose pieces did not line up fails.
-fn written_outcome(written: Result<()>, misaligned: bool, samples: Option<usize>, plan: &Plan, file: Option<&Path>) -> Result<Option<f64>> {
-    match (written, misaligned, file) {
-        (Ok(()), _, _) => match (samples, file) {
-            (Some(samples), _) => Ok(Some(samples as f64 / f64::from(plan.sample_rate))),
-            (None, Some(path)) => crate::synth::decode::duration_of_file(path).map(Some),
-            (None, None) => Ok(Some(plan.duration_seconds())),
+fn written_outcome(written: Result<()>, misaligned: bool, samples: Option<usize>, rate: u32, path: &Path) -> Result<Option<f64>> {
+    match (written, misaligned) {
+        (Ok(()), _) => match samples {
+            Some(samples) => Ok(Some(samples as f64 / f64::from(rate))),
+            None => crate::synth::decode::duration_of_file(path).map(Some),
         },
-        (Err(_), true, Some(_)) => Ok(None),
-        (Err(error), _, _) => Err(error),
+        (Err(_), true) => Ok(None),
+        (Err(error), false) => Err(error),
     }
 }
 
@@ -299,7 +280,7 @@ const STREAMED_PIECE_SECONDS: usize = 120;
 fn write_streamed<'f>(
     plan: &Plan,
     planned: &[(Range<usize>, Range<usize>)],
-    sink: Sink<'_>,
+    path: &Path,
     tags: &Mp3Tags,
     brate: Bitrate,
     finished: &(dyn Fn(usize) -> Result<Cow<'f, [f32]>> + Sync),
@@ -307,14 +288,11 @@ fn write_streamed<'f>(
     let channels = usize::from(plan.channels.max(1));
     let frame = frame_samples(plan.sample_rate);
     let window = 4 * rayon::current_num_threads();
-    let name = sink.name();
-    let path = name.as_path();
-    let file_path = sink.path().map(Path::to_path_buf);
     let fail = |e: String| Error::engine(format!("{}: MP3 {e}", path.display()));
     let tag = id3_tag(tags, plan.duration_seconds());
     let mut misaligned = false;
     let mut frames_written = Some(0);
-    let written = write_sink(sink, |file| {
+    let written = write_atomically(path, |file| {
         write_tag(&tag, file, path)?;
         let mut out: Vec<u8> = Vec::new();
         let mut pcm: Vec<i16> = Vec::new();
@@ -361,7 +339,7 @@ fn write_streamed<'f>(
         }
         Ok(())
     });
-    written_outcome(written, misaligned, frames_written.map(|frames| frames * frame), plan, file_path.as_deref())
+    written_outcome(written, misaligned, frames_written.map(|frames| frames * frame), plan.sample_rate, path)
 }
 
 /// Encodes finished segments ([`super::assemble_parts`]) as [`write_planned_mp3`] does, or,
@@ -375,28 +353,27 @@ pub fn write_finished_mp3(plan: &Plan, finished: &[Vec<f32>], path: &Path, kbps:
 /// needed (read back from a [`super::spill::Spill`], say). Only where the pieces do not line
 /// up does the narration come whole into memory.
 pub fn write_finished_mp3_with<'f>(plan: &Plan, finished: &(dyn Fn(usize) -> Result<Cow<'f, [f32]>> + Sync), path: &Path, kbps: u32, tags: &Mp3Tags) -> Result<f64> {
-    write_finished_mp3_to(plan, finished, Sink::Path(path), kbps, tags)
+    match write_planned_mp3(plan, path, kbps, tags, None, finished)? {
+        Some(duration) => Ok(duration),
+        None => {
+            let whole: Vec<Vec<f32>> = (0..plan.starts.len()).map(|index| finished(index).map(Cow::into_owned)).collect::<Result<_>>()?;
+            write_mp3(&plan.narration(&whole), path, kbps, tags, None)
+        }
+    }
 }
 
 /// [`write_finished_mp3_with`] to a file or a stream. A stream gets the file once it is
 /// whole (its pieces may not line up, and what a stream was sent cannot be taken back); the
 /// file is a temporary one, so memory still holds a few segments only.
 pub fn write_finished_mp3_to<'f>(plan: &Plan, finished: &(dyn Fn(usize) -> Result<Cow<'f, [f32]>> + Sync), sink: Sink<'_>, kbps: u32, tags: &Mp3Tags) -> Result<f64> {
-    let path = match sink {
-        Sink::Path(path) => path,
+    match sink {
+        Sink::Path(path) => write_finished_mp3_with(plan, finished, path, kbps, tags),
         Sink::Stream(stream) => {
             let temp = tempfile::Builder::new().prefix(".readcast-").suffix(".part").tempfile().map_err(|e| Error::io(std::env::temp_dir(), e))?;
             let duration = write_finished_mp3_with(plan, finished, temp.path(), kbps, tags)?;
             let mut file = std::fs::File::open(temp.path()).map_err(|e| Error::io(temp.path(), e))?;
             std::io::copy(&mut file, stream).and_then(|_| stream.flush()).map_err(|e| Error::io("standard output", e))?;
-            return Ok(duration);
-        }
-    };
-    match write_planned_mp3(plan, path, kbps, tags, None, finished)? {
-        Some(duration) => Ok(duration),
-        None => {
-            let whole: Vec<Vec<f32>> = (0..plan.starts.len()).map(|index| finished(index).map(Cow::into_owned)).collect::<Result<_>>()?;
-            write_mp3(&plan.narration(&whole), path, kbps, tags, None)
+            Ok(duration)
         }
     }
 }
@@ -442,18 +419,15 @@ fn planned_pieces(plan: &Plan, frame: usize) -> Vec<(Range<usize>, Range<usize>)
 
 /// The ID3 tag and the frames (in pieces, one after another), written atomically; returns
 /// the duration of the frames.
-fn write_file(sink: Sink<'_>, pieces: &[Vec<u8>], tags: &Mp3Tags, duration: f64, rate: u32) -> Result<f64> {
+fn write_file(path: &Path, pieces: &[Vec<u8>], tags: &Mp3Tags, duration: f64, rate: u32) -> Result<f64> {
     let tag = id3_tag(tags, duration);
-    let name = sink.name();
-    let file = sink.path().map(Path::to_path_buf);
-    write_sink(sink, |out| {
-        write_tag(&tag, out, &name)?;
-        write_pieces(pieces, out, &name)
+    write_atomically(path, |file| {
+        write_tag(&tag, file, path)?;
+        write_pieces(pieces, file, path)
     })?;
-    match (pieces.iter().map(|piece| frame_count(piece)).sum::<Option<usize>>(), file) {
-        (Some(frames), _) => Ok((frames * frame_samples(rate)) as f64 / f64::from(rate)),
-        (None, Some(path)) => crate::synth::decode::duration_of_file(&path),
-        (None, None) => Ok(duration),
+    match pieces.iter().map(|piece| frame_count(piece)).sum::<Option<usize>>() {
+        Some(frames) => Ok((frames * frame_samples(rate)) as f64 / f64::from(rate)),
+        None => crate::synth::decode::duration_of_file(path),
     }
 }
 

@@ -144,7 +144,7 @@ pub fn inspect(args: &InspectArgs) -> Result<i32> {
 pub fn check(args: &CheckArgs) -> Result<i32> {
     let manifest = check::load(&args.manifest)?;
     let base = args.manifest.parent().unwrap_or(Path::new("."));
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let jobs = args.jobs.unwrap_or_else(readcast::narrator::default_jobs);
     let mut failures = 0;
     let mut updated = Vec::new();
     let mut report = String::new();

@@ -105,7 +105,7 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     narrator.check_format(audio_format)?;
     let script = narrator.prepare(&article)?;
     if args.verbose {
-        let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let jobs = args.jobs.unwrap_or_else(readcast::narrator::default_jobs);
         eprintln!("readcast: {} sentences in {} segments, {} threads", script.utterances.len(), script.chunks.len(), jobs);
     }
     let progress = progress_bar(script.chunks.len() as u64, args.quiet);

@@ -113,7 +113,7 @@ pub fn batch(args: &BatchArgs) -> Result<i32> {
     if args.verbose {
         eprintln!("readcast: settings {preferences:?}");
     }
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let jobs = args.jobs.unwrap_or_else(readcast::narrator::default_jobs);
     let narrator = args.narration.narrator(&preferences, Some(jobs), format, args.quiet)?;
     narrator.check_format(format)?;
     let inputs = podcast::collect_inputs(&args.inputs)?;

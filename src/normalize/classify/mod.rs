@@ -22,29 +22,7 @@ mod symbol;
 // One file per token class: each adds its matchers to the `Classifier` and keeps its own
 // word lists; they share what this file holds.
 #[allow(unused_imports)]
-use web::*;
-#[allow(unused_imports)]
-use telephone::*;
-#[allow(unused_imports)]
-use date::*;
-#[allow(unused_imports)]
-use time::*;
-#[allow(unused_imports)]
-use money::*;
-#[allow(unused_imports)]
-use measure::*;
-#[allow(unused_imports)]
-use range::*;
-#[allow(unused_imports)]
-use cardinal::*;
-#[allow(unused_imports)]
-use roman::*;
-#[allow(unused_imports)]
-use abbreviation::*;
-#[allow(unused_imports)]
-use acronym::*;
-#[allow(unused_imports)]
-use symbol::*;
+use self::{abbreviation::*, acronym::*, cardinal::*, date::*, measure::*, money::*, range::*, roman::*, symbol::*, telephone::*, time::*, web::*};
 
 pub use cardinal::parse_number;
 pub use measure::height;
