@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Peak memory and wall time of `readcast narrate` on a 100,000-word article (about ten hours of
-# audio with the embedded voice), WAV and MP3. Goal: under 300 MB peak RSS for both.
+# Peak memory and wall time of `readcast narrate` and `readcast batch --no-cache` on a
+# 100,000-word article (about ten hours of audio with the embedded voice), WAV and MP3.
+# Goal: under 300 MB peak RSS for narrate.
 # Usage: benches/memory.sh [WORDS] (default 100000). Needs GNU time (/usr/bin/time, Debian's
 # package "time").
 set -euo pipefail
@@ -27,4 +28,12 @@ for format in wav mp3; do
   /usr/bin/time -f "$format: %e s wall, peak RSS %M KB" target/release/readcast narrate "$work/article.txt" \
     -o "$work/out.$format" --voice espeak --quiet
   echo "$format: $(du -m "$work/out.$format" | cut -f1) MB written"
+done
+# batch renders each article through the same narrator: its episode streams too (the MP3's
+# segments sit on the MP3 frame grid, whose loudness profiles are finer).
+mkdir -p "$work/in"
+mv "$work/article.txt" "$work/in/"
+for format in wav mp3; do
+  /usr/bin/time -f "batch $format: %e s wall, peak RSS %M KB" target/release/readcast batch "$work/in" \
+    --out "$work/pod-$format" --format "$format" --no-cache --base-url https://example.com/pod --voice espeak --quiet
 done

@@ -17,6 +17,7 @@ pub mod lint;
 pub mod narrator;
 pub mod normalize;
 pub mod output;
+pub mod page;
 pub mod pipeline;
 pub mod podcast;
 pub mod synth;

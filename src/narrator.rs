@@ -19,16 +19,22 @@
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Deserialize;
 
 use crate::assemble::spill::Spill;
-use crate::assemble::{captions, loudness_grid, mp3, wav, AssembleSettings, Chapter, Plan, Timing};
+use crate::assemble::{captions, chapters_json, loudness_grid, mp3, place, wav, AssembleSettings, Chapter, PieceStore, Plan, Profile, Timing};
 use crate::error::{Error, Result};
 use crate::extract::Article;
 use crate::normalize::Normalizer;
 use crate::output::Sink;
+use crate::page::{PageChapter, ReadAlong};
 use crate::pipeline::{self, Script};
+use crate::synth::cache::Entry;
+use crate::synth::{self, EnginePool};
 use crate::voice::Voice;
-use serde::Deserialize;
 
 pub use crate::assemble::captions::CaptionFormat;
 pub use crate::assemble::{LOUDNESS_RANGE, PAUSE_RANGE};
@@ -130,13 +136,18 @@ impl Default for Settings {
     }
 }
 
-/// A voice with its settings, ready to narrate articles.
+/// A voice with its settings, ready to narrate articles: its synthesis threads and engines
+/// (one per thread, loaded on first use) serve every narration it makes.
 pub struct Narrator {
     voice: Voice,
     settings: Settings,
     normalizer: Normalizer,
     assemble: AssembleSettings,
-    cache: Option<SegmentCache>,
+    cache: Option<Arc<SegmentCache>>,
+    /// The format the narrations will be written in, where known ([`Narrator::for_format`]).
+    format: Option<AudioFormat>,
+    pool: rayon::ThreadPool,
+    engines: EnginePool,
 }
 
 impl Narrator {
@@ -165,20 +176,50 @@ impl Narrator {
             return Err(Error::input("1 to 256 synthesis threads"));
         }
         let normalizer = pipeline::normalizer_for(&voice, &settings.lexicons)?;
-        Ok(Narrator { voice, settings, normalizer, assemble, cache: None })
+        let jobs = settings.jobs.unwrap_or_else(default_jobs);
+        let pool = synth::synthesis_pool(jobs)?;
+        let engines = EnginePool::new(voice.clone(), jobs);
+        Ok(Narrator { voice, settings, normalizer, assemble, cache: None, format: None, pool, engines })
     }
 
     /// Takes the sentences `cache` holds from it and stores the others there (the cache
-    /// `batch` keeps; [`SegmentCache::user`] is the user's): an article narrated again after
-    /// an edit synthesizes only what changed. The audio is the same.
+    /// `batch` keeps; [`SegmentCache::user`] is the user's), with their loudness profiles and
+    /// the encoded pieces of the audio: an article narrated again after an edit synthesizes
+    /// and encodes only what changed. The audio is the same.
     pub fn with_cache(mut self, cache: SegmentCache) -> Narrator {
-        self.cache = Some(cache);
+        self.cache = Some(Arc::new(cache));
+        self
+    }
+
+    /// Says the format the narrations will be written in. For MP3, segments are then placed
+    /// on the MP3 frame grid, so that a cache finds the encoded pieces of the sentences after
+    /// an edit too (and the audio is the same with a cache or without). The loudness profiles
+    /// on that grid are finer, so a narration of many hours takes more memory: without a
+    /// cache, leave the format unsaid.
+    pub fn for_format(mut self, format: AudioFormat) -> Narrator {
+        self.format = Some(format);
+        self.regrid()
+    }
+
+    /// Narrations made at the same time share the threads (a batch): an engine made for a
+    /// narration with little to synthesize then keeps to one thread, where otherwise it may
+    /// use the idle threads' cores.
+    pub fn concurrent(mut self, concurrent: bool) -> Narrator {
+        self.engines = EnginePool::new(self.voice.clone(), self.threads()).lending_idle_cores(!concurrent);
+        self
+    }
+
+    fn regrid(mut self) -> Narrator {
+        self.assemble.frame_grid = match self.format {
+            Some(AudioFormat::Mp3 { .. }) => mp3::frame_samples(self.assemble.sample_rate),
+            _ => loudness_grid(self.assemble.sample_rate),
+        };
         self
     }
 
     /// The cache it uses, if any (for its hit and miss counts).
     pub fn cache(&self) -> Option<&SegmentCache> {
-        self.cache.as_ref()
+        self.cache.as_deref()
     }
 
     pub fn voice(&self) -> &Voice {
@@ -189,6 +230,11 @@ impl Narrator {
         &self.settings
     }
 
+    /// Synthesis threads.
+    pub fn threads(&self) -> usize {
+        self.pool.current_num_threads()
+    }
+
     /// How it joins segments (the frame grid is the one [`Narrator::narrate`] uses).
     pub fn assemble_settings(&self) -> &AssembleSettings {
         &self.assemble
@@ -197,6 +243,18 @@ impl Narrator {
     /// The sample rate of the audio it makes.
     pub fn sample_rate(&self) -> u32 {
         self.assemble.sample_rate
+    }
+
+    /// Runs `work` on its threads: narrations started there share them (a batch narrates
+    /// several articles at once this way).
+    pub fn install<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+        self.pool.install(work)
+    }
+
+    /// Makes an engine now where that is cheap, so that it is ready when the text is (see
+    /// [`EnginePool::warm`]); `one_text` where a single sentence is likely to be spoken.
+    pub fn warm(&self, one_text: bool) {
+        self.engines.warm(one_text);
     }
 
     /// Whether it can write `format`: an input error that says why not (an MP3 bitrate or
@@ -224,16 +282,122 @@ impl Narrator {
     /// Narrates a prepared script of `article`, calling `on_segment` as each of its chunks is
     /// synthesized (for a progress bar).
     pub fn narrate_script(&self, article: &Article, script: Script, on_segment: &(dyn Fn() + Sync)) -> Result<Narrated> {
-        let jobs = self.settings.jobs.unwrap_or_else(default_jobs);
-        let (plan, spill) = pipeline::render_spilled(&script, &self.voice, &self.assemble, jobs, self.cache.as_ref(), on_segment)?;
-        Ok(Narrated { plan, spill, script, title: article.title.clone(), byline: article.byline.clone(), date: article.date.clone() })
+        let (plan, spill, cached) = self.install(|| self.render(&script, on_segment))?;
+        Ok(Narrated { plan, spill, cached, script, title: article.title.clone(), byline: article.byline.clone(), date: article.date.clone() })
+    }
+
+    /// Synthesizes the script, each placed segment to a temporary file as it is made, and
+    /// plans the narration: memory holds the segments in flight and the plan, whatever the
+    /// article's length. With a cache, a segment whose loudness profile is there (measured
+    /// from the very segment still there) is not even read: its samples are read when the
+    /// writers need them, and those of pieces in the cache never are.
+    fn render(&self, script: &Script, on_segment: &(dyn Fn() + Sync)) -> Result<(Plan, Spill, Option<CachedSegments>)> {
+        let settings = &self.assemble;
+        let spill = Spill::new(script.chunks.len(), settings)?;
+        let Some(cache) = &self.cache else {
+            self.make(&spill, script, &(0..script.chunks.len()).collect::<Vec<_>>(), None, on_segment)?;
+            let plan = spill.plan(&script.chunks, &script.utterances)?;
+            return Ok((plan, spill, None));
+        };
+        let segment_keys = synth::segment_keys(&script.chunks, &self.voice);
+        let profile_keys: Vec<String> = segment_keys.iter().map(|key| Profile::key(key, settings)).collect();
+        // A profile counts only with the very segment it was measured from still there: the
+        // samples may be needed, and a segment made again (by a voice with random variation,
+        // or by another run at the same time) need not come out the same length.
+        let read = |index: usize| -> Option<Profile> {
+            let checksum = cache.segment_checksum(&segment_keys[index])?;
+            let bytes = cache.get_entry(Entry::Profile, &profile_keys[index])?;
+            let (measured_from, profile) = bytes.split_at_checked(checksum.len())?;
+            (measured_from == checksum).then(|| Profile::from_bytes(profile)).flatten()
+        };
+        // The segments without a profile are made while the other profiles are read.
+        let present: Vec<bool> = profile_keys.par_iter().map(|key| cache.has_entry(Entry::Profile, key)).collect();
+        let (profiles, _) = crate::workers::read_while_making(&present, read, |indices| {
+            self.make(&spill, script, indices, Some((cache, &profile_keys)), on_segment).map(|()| Vec::<()>::new())
+        })?;
+        for (index, profile) in profiles.into_iter().enumerate() {
+            if let Some(profile) = profile {
+                cache.count(true);
+                spill.adopt(index, profile)?;
+                on_segment();
+            }
+        }
+        let plan = spill.plan(&script.chunks, &script.utterances)?;
+        Ok((plan, spill, Some(CachedSegments { cache: Arc::clone(cache), segment_keys, profile_keys })))
+    }
+
+    /// Synthesizes (or takes from the cache) the segments `indices` of the script into
+    /// `spill`, storing each one's profile in the cache where one is given.
+    fn make(&self, spill: &Spill, script: &Script, indices: &[usize], cache: Option<(&SegmentCache, &[String])>, on_segment: &(dyn Fn() + Sync)) -> Result<()> {
+        if indices.is_empty() {
+            return Ok(());
+        }
+        let chunks: Vec<_> = indices.iter().map(|&index| script.chunks[index].clone()).collect();
+        let failed: std::sync::Mutex<Option<Error>> = std::sync::Mutex::new(None);
+        synth::synthesize_streaming_with(&chunks, &self.engines, cache.map(|(cache, _)| cache), &|position, segment| {
+            let index = indices[position];
+            match spill.put(index, segment) {
+                // A full disk makes the cache useless, not the narration wrong.
+                Ok(profile) => {
+                    if let Some((cache, profile_keys)) = cache {
+                        let _ = cache.put_entry(Entry::Profile, &profile_keys[index], &[SegmentCache::checksum_of(segment).as_slice(), &profile.to_bytes()].concat());
+                    }
+                }
+                Err(error) => {
+                    failed.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get_or_insert(error);
+                }
+            }
+            on_segment();
+        })?;
+        match failed.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()) {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
     }
 }
 
-/// A narrated article: its plan, its segments (in a temporary file), and what it says.
+/// Where a narration made with a cache finds the segments it did not make: the cache, under
+/// their keys.
+struct CachedSegments {
+    cache: Arc<SegmentCache>,
+    segment_keys: Vec<String>,
+    /// Name each segment's placed audio (the segment and how it was placed): the pieces of
+    /// the audio are found by them.
+    profile_keys: Vec<String>,
+}
+
+/// Pieces of narrations (of one kind: MP3 frames or finished PCM) kept in the segment cache.
+struct CachedPieces<'c>(&'c SegmentCache, Entry);
+
+impl PieceStore for CachedPieces<'_> {
+    fn get(&self, key: &str) -> Option<Vec<u8>> {
+        self.0.get_entry(self.1, key)
+    }
+
+    fn put(&self, key: &str, bytes: &[u8]) {
+        // A full disk makes the cache useless, not the narration wrong.
+        let _ = self.0.put_entry(self.1, key, bytes);
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        self.0.has_entry(self.1, key)
+    }
+
+    fn holds(&self, key: &str, len: usize) -> bool {
+        self.0.holds_entry(self.1, key, len as u64)
+    }
+
+    fn copy_to(&self, key: &str, len: usize, out: &mut std::fs::File) -> std::io::Result<bool> {
+        self.0.copy_entry(self.1, key, len as u64, out)
+    }
+}
+
+/// A narrated article: its plan, its segments (in a temporary file, or the cache), and what
+/// it says.
 pub struct Narrated {
     plan: Plan,
     spill: Spill,
+    cached: Option<CachedSegments>,
     script: Script,
     title: Option<String>,
     byline: Option<String>,
@@ -254,6 +418,11 @@ impl Narrated {
     /// Sentences read.
     pub fn sentence_count(&self) -> usize {
         self.script.utterances.len()
+    }
+
+    /// The title its MP3 tag gives (the article's, unless set here).
+    pub fn set_title(&mut self, title: impl Into<String>) {
+        self.title = Some(title.into());
     }
 
     /// Where each sentence is heard in `format` (an MP3 starts with the encoder's lead-in).
@@ -278,17 +447,46 @@ impl Narrated {
         }
     }
 
+    /// Segment `index`, placed and finished: from the temporary file, or from the cache.
+    fn finished(&self, index: usize) -> Result<Vec<f32>> {
+        let cached = match &self.cached {
+            Some(cached) if !self.spill.holds(index) => cached,
+            _ => return self.spill.finished(&self.plan, index),
+        };
+        let lost = || Error::engine(format!("segment {} left the cache while its narration was made (was the cache cleared?); narrate again", index + 1));
+        let mut samples = place(&cached.cache.peek(&cached.segment_keys[index]).ok_or_else(lost)?, self.spill.settings())?;
+        if samples.len() != self.plan.shapes[index].frames {
+            // Another run replaced the segment meanwhile: the profile goes, so that the next
+            // run measures the segment again.
+            cached.cache.remove_entry(Entry::Profile, &cached.profile_keys[index]);
+            return Err(Error::engine(format!(
+                "segment {} is {} frames long in the cache, not the {} its profile says (another run replaced it meanwhile); its profile was removed: narrate again",
+                index + 1,
+                samples.len(),
+                self.plan.shapes[index].frames
+            )));
+        }
+        self.plan.finish(&mut samples)?;
+        Ok(samples)
+    }
+
     /// Writes the audio to a file, atomically; returns its duration as players find it.
     pub fn write_audio(&self, format: AudioFormat, path: &Path) -> Result<f64> {
         self.write_audio_to(format, Sink::Path(path))
     }
 
     /// Writes the audio to a file or a stream (standard output, a socket, a `Vec<u8>`).
+    /// With a cache, the pieces of audio it holds are taken from it, and the others stored.
     pub fn write_audio_to(&self, format: AudioFormat, sink: Sink<'_>) -> Result<f64> {
-        let finished = |index: usize| self.spill.finished(&self.plan, index).map(Cow::Owned);
+        let finished = |index: usize| self.finished(index).map(Cow::Owned);
+        let pieces = self.cached.as_ref().map(|cached| {
+            let kind = if format.is_mp3() { Entry::Piece } else { Entry::Pcm };
+            (cached.profile_keys.as_slice(), CachedPieces(&cached.cache, kind))
+        });
+        let store = pieces.as_ref().map(|(keys, pieces)| (*keys, pieces as &dyn PieceStore));
         match format {
             AudioFormat::Wav => {
-                wav::write_planned_wav_to(&self.plan, sink, None, &finished)?;
+                wav::write_planned_wav_to(&self.plan, sink, store, &finished)?;
                 Ok(self.plan.duration_seconds())
             }
             AudioFormat::Mp3 { kbps } => {
@@ -299,7 +497,7 @@ impl Narrated {
                     album: None,
                     chapters: self.chapters(format),
                 };
-                mp3::write_finished_mp3_to(&self.plan, &finished, sink, kbps, &tags)
+                mp3::write_finished_mp3_to(&self.plan, &finished, sink, kbps, &tags, store)
             }
         }
     }
@@ -318,6 +516,38 @@ impl Narrated {
     /// Writes the segment timings of the audio in `format` as JSON: `[{"text", "start", "end"}]`.
     pub fn write_timings(&self, format: AudioFormat, path: &Path) -> Result<()> {
         captions::write_timings(&self.segments(format), path)
+    }
+
+    /// The read-along player's view of the audio in `format` at `audio_url` (relative to the
+    /// page): each sentence as written and when it is heard.
+    pub fn read_along(&self, format: AudioFormat, audio_url: &str, duration: f64) -> ReadAlong {
+        let chapters = self.chapters(format).into_iter().map(|chapter| PageChapter { title: chapter.title, start: chapter.start }).collect();
+        let mut read_along = ReadAlong::new(&self.script.utterances, &self.sentences(format), &self.script.parts, chapters, audio_url, duration);
+        read_along.title = self.title.clone();
+        read_along.byline = self.byline.clone();
+        read_along.date = self.date.clone();
+        read_along
+    }
+
+    /// Writes a read-along page ([`crate::page::page`]) for the audio in `format` at `audio`
+    /// (`duration` seconds long, as [`Narrated::write_audio`] returned), found from the page
+    /// by its path relative to the page's folder.
+    pub fn write_page(&self, format: AudioFormat, audio: &Path, duration: f64, path: &Path) -> Result<()> {
+        let read_along = self.read_along(format, &crate::page::relative_url(path, audio), duration);
+        crate::output::write_bytes(path, crate::page::page(&read_along, "en").as_bytes())
+    }
+
+    /// Writes an embeddable player ([`crate::page::embed`]) to `path` and the read-along JSON
+    /// it reads to `json`, both naming the audio at `audio` relative to `path`'s folder.
+    pub fn write_embed(&self, format: AudioFormat, audio: &Path, duration: f64, path: &Path, json: &Path) -> Result<()> {
+        let read_along = self.read_along(format, &crate::page::relative_url(path, audio), duration);
+        crate::output::write_bytes(json, crate::page::timings_json(&read_along).as_bytes())?;
+        crate::output::write_bytes(path, crate::page::embed(&read_along.audio, &crate::page::relative_url(path, json)).as_bytes())
+    }
+
+    /// Writes the chapters of the audio in `format` as JSON (Podcasting 2.0 chapters).
+    pub fn write_chapters(&self, format: AudioFormat, path: &Path) -> Result<()> {
+        crate::output::write_bytes(path, chapters_json(&self.chapters(format)).as_bytes())
     }
 }
 

@@ -1,14 +1,11 @@
-//! One article through every stage: [`prepare`] makes the spoken script and its chunks,
-//! [`render`] synthesizes and assembles them.
+//! An article's spoken script: [`prepare`] makes it and its synthesis chunks, which a
+//! [`crate::narrator::Narrator`] synthesizes and assembles.
 
-use crate::assemble::spill::Spill;
-use crate::assemble::{assemble, AssembleSettings, Chapter, Narration, Plan, Timing};
+use crate::assemble::{Chapter, Timing};
 use crate::chunk::{chunks, split_sentences, Chunk, Pause, Utterance};
 use crate::error::{Error, Result};
 use crate::extract::{Article, BlockKind};
 use crate::normalize::Normalizer;
-use crate::synth::cache::SegmentCache;
-use crate::synth::{synthesize, synthesize_streaming, synthesize_with, EnginePool};
 use crate::voice::Voice;
 
 pub use crate::synth::engine_text;
@@ -47,6 +44,33 @@ pub struct Script {
     /// Chapter marks: the utterance each chapter starts at, and its title. The title starts
     /// the first chapter; each heading starts another.
     pub chapters: Vec<(usize, String)>,
+    /// What each run of utterances is on the page, in reading order.
+    pub parts: Vec<Part>,
+}
+
+/// What a part of the script is in the article: a read-along page shows each as the article
+/// does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "role")]
+pub enum Role {
+    Title,
+    Byline,
+    Date,
+    Disclosure,
+    Lede,
+    Heading { level: u8 },
+    Paragraph,
+    Quote,
+    ListItem,
+}
+
+/// A run of utterances with one role: a block of the article, or a line of its header.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Part {
+    #[serde(flatten)]
+    pub role: Role,
+    /// The utterances it holds (indices into [`Script::utterances`]).
+    pub utterances: std::ops::Range<usize>,
 }
 
 impl Script {
@@ -67,10 +91,18 @@ pub fn script(article: &Article, normalizer: &Normalizer, options: &ScriptOption
     script_with_chapters(article, normalizer, options).0
 }
 
-/// [`script`], with the chapter marks of [`Script::chapters`].
-pub fn script_with_chapters(article: &Article, normalizer: &Normalizer, options: &ScriptOptions) -> (Vec<Utterance>, Vec<(usize, String)>) {
+/// [`script`], with the chapter marks of [`Script::chapters`] and the parts of
+/// [`Script::parts`].
+pub fn script_with_chapters(article: &Article, normalizer: &Normalizer, options: &ScriptOptions) -> (Vec<Utterance>, Vec<(usize, String)>, Vec<Part>) {
     let mut utterances: Vec<Utterance> = Vec::new();
     let mut chapters: Vec<(usize, String)> = Vec::new();
+    let mut parts: Vec<Part> = Vec::new();
+    // Records the utterances pushed since `from` as one part.
+    let part = |role: Role, from: usize, utterances: &Vec<Utterance>, parts: &mut Vec<Part>| {
+        if utterances.len() > from {
+            parts.push(Part { role, utterances: from..utterances.len() });
+        }
+    };
     let title = article.title.clone().unwrap_or_else(|| "Introduction".to_string());
     chapters.push((0, title));
     let push = |written: &str, pause_after: Pause, utterances: &mut Vec<Utterance>| {
@@ -87,13 +119,19 @@ pub fn script_with_chapters(article: &Article, normalizer: &Normalizer, options:
     };
     if options.header {
         if let Some(title) = &article.title {
+            let from = utterances.len();
             push(title, Pause::Paragraph, &mut utterances);
+            part(Role::Title, from, &utterances, &mut parts);
         }
         if let Some(byline) = &article.byline {
+            let from = utterances.len();
             push(&format!("By {byline}"), Pause::Sentence, &mut utterances);
+            part(Role::Byline, from, &utterances, &mut parts);
         }
         if let Some(date) = &article.date {
+            let from = utterances.len();
             push(date, Pause::Sentence, &mut utterances);
+            part(Role::Date, from, &utterances, &mut parts);
         }
         if let Some(last) = utterances.last_mut() {
             last.pause_after = Pause::Section;
@@ -101,12 +139,16 @@ pub fn script_with_chapters(article: &Article, normalizer: &Normalizer, options:
     }
     let disclosure = options.disclosure.as_deref().filter(|d| !d.trim().is_empty());
     if let (Some(line), DisclosurePosition::Start) = (disclosure, options.disclosure_position) {
+        let from = utterances.len();
         push(line, Pause::Section, &mut utterances);
+        part(Role::Disclosure, from, &utterances, &mut parts);
     }
     if let Some(lede) = &article.lede {
+        let from = utterances.len();
         for sentence in split_sentences(lede) {
             push(&sentence, Pause::Sentence, &mut utterances);
         }
+        part(Role::Lede, from, &utterances, &mut parts);
         if let Some(last) = utterances.last_mut() {
             last.pause_after = Pause::Section;
         }
@@ -119,62 +161,40 @@ pub fn script_with_chapters(article: &Article, normalizer: &Normalizer, options:
         }
         let sentences = split_sentences(&block.text);
         let count = sentences.len();
+        let from = utterances.len();
         for (at, sentence) in sentences.iter().enumerate() {
             let pause = if at + 1 == count { end_pause } else { Pause::Sentence };
             push(sentence, pause, &mut utterances);
         }
+        let role = match block.kind {
+            BlockKind::Heading { level } => Role::Heading { level },
+            BlockKind::Paragraph => Role::Paragraph,
+            BlockKind::Quote => Role::Quote,
+            BlockKind::ListItem => Role::ListItem,
+        };
+        part(role, from, &utterances, &mut parts);
     }
     if let (Some(line), DisclosurePosition::End) = (disclosure, options.disclosure_position) {
         if let Some(last) = utterances.last_mut() {
             last.pause_after = Pause::Section;
         }
+        let from = utterances.len();
         push(line, Pause::Paragraph, &mut utterances);
+        part(Role::Disclosure, from, &utterances, &mut parts);
     }
     chapters.retain(|(start, _)| *start < utterances.len());
     chapters.dedup_by_key(|(start, _)| *start);
-    (utterances, chapters)
+    (utterances, chapters, parts)
 }
 
 /// Builds the script and chunks it for `voice`.
 pub fn prepare(article: &Article, voice: &Voice, normalizer: &Normalizer, options: &ScriptOptions) -> Result<Script> {
-    let (utterances, chapters) = script_with_chapters(article, normalizer, options);
+    let (utterances, chapters, parts) = script_with_chapters(article, normalizer, options);
     if utterances.is_empty() {
         return Err(Error::input("no article text found"));
     }
     let chunks = chunks(&utterances, voice.max_chars());
-    Ok(Script { utterances, chunks, chapters })
-}
-
-/// Synthesizes a script on `jobs` threads and assembles the narration.
-pub fn render(script: &Script, voice: &Voice, settings: &AssembleSettings, jobs: usize, on_chunk_done: &(dyn Fn() + Sync)) -> Result<Narration> {
-    let segments = synthesize(&script.chunks, voice, jobs, on_chunk_done)?;
-    assemble(&segments, &script.chunks, &script.utterances, settings)
-}
-
-/// Synthesizes a script on `jobs` threads with each placed segment written to a temporary
-/// file as it is made, and plans the narration: memory holds the segments in flight and the
-/// plan, whatever the article's length. The writers read the segments back
-/// ([`Spill::finished`]); the audio is that of [`render`].
-pub fn render_spilled(script: &Script, voice: &Voice, settings: &AssembleSettings, jobs: usize, cache: Option<&SegmentCache>, on_chunk_done: &(dyn Fn() + Sync)) -> Result<(Plan, Spill)> {
-    let spill = Spill::new(script.chunks.len(), settings)?;
-    let failed: std::sync::Mutex<Option<Error>> = std::sync::Mutex::new(None);
-    synthesize_streaming(&script.chunks, voice, jobs, cache, &|index, segment| {
-        if let Err(error) = spill.put(index, segment) {
-            failed.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get_or_insert(error);
-        }
-        on_chunk_done();
-    })?;
-    if let Some(error) = failed.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()) {
-        return Err(error);
-    }
-    let plan = spill.plan(&script.chunks, &script.utterances)?;
-    Ok((plan, spill))
-}
-
-/// Like [`render`], in the current rayon pool with shared engines and an optional cache.
-pub fn render_with(script: &Script, engines: &EnginePool, cache: Option<&SegmentCache>, settings: &AssembleSettings, on_chunk_done: &(dyn Fn() + Sync)) -> Result<Narration> {
-    let segments = synthesize_with(&script.chunks, engines, cache, on_chunk_done)?;
-    assemble(&segments, &script.chunks, &script.utterances, settings)
+    Ok(Script { utterances, chunks, chapters, parts })
 }
 
 /// The normalizer for a voice: its lexicons plus extra ones.

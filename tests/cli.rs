@@ -618,3 +618,38 @@ fn rate_and_pitch_work_for_every_voice_kind_that_has_them() {
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(text(&output.stderr).contains("voice 'missing-piper' is installed but skipped: the model"), "{}", text(&output.stderr));
 }
+
+#[test]
+fn a_read_along_page_shows_the_written_sentences_at_the_times_heard() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = root().join("samples/scraped-harbor.txt");
+    let (mp3, page, timings, embed) = (dir.path().join("a b.mp3"), dir.path().join("pages/a.html"), dir.path().join("a.json"), dir.path().join("player.html"));
+    std::fs::create_dir_all(dir.path().join("pages")).unwrap();
+    let args = ["narrate", input.to_str().unwrap(), "-o", mp3.to_str().unwrap(), "--voice", "espeak", "--page", page.to_str().unwrap(), "--timings", timings.to_str().unwrap(), "--embed", embed.to_str().unwrap()];
+    let output = readcast(&args);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let html = std::fs::read_to_string(&page).unwrap();
+    let document = scraper::Html::parse_document(&html);
+    assert!(document.errors.is_empty(), "{:?}", document.errors);
+    let select = |css: &str| document.select(&scraper::Selector::parse(css).unwrap()).collect::<Vec<_>>();
+    // The page finds its audio from its own folder.
+    assert_eq!(select("audio")[0].value().attr("src"), Some("../a%20b.mp3"));
+    // Written on the page, spoken in the audio: "$3.5 million" is one sentence of the page.
+    let sentences = select(".rc-s");
+    let money = sentences.iter().find(|s| s.text().collect::<String>().contains("$3.5 million")).expect("the written sentence");
+    assert!(!html.contains("three point five million dollars"));
+    // The times are those heard in the MP3 (after the encoder's lead-in), as in the timings.
+    let heard = readcast::assemble::captions::read_timings(&std::fs::read_to_string(&timings).unwrap()).unwrap();
+    let first: f64 = sentences[0].value().attr("data-start").unwrap().parse().unwrap();
+    assert!((first - heard[0].1).abs() < 0.002, "{first} vs {}", heard[0].1);
+    assert!(money.value().attr("data-end").unwrap().parse::<f64>().unwrap() > first);
+    // The player's JSON sits next to the audio, with both forms of each sentence.
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("a b.readalong.json")).unwrap()).unwrap();
+    let money = json["sentences"].as_array().unwrap().iter().find(|s| s["text"].as_str().unwrap().contains("$3.5 million")).unwrap();
+    assert!(money["spoken"].as_str().unwrap().contains("three point five million dollars"), "{money}");
+    assert!(std::fs::read_to_string(&embed).unwrap().contains("data-timings=\"a%20b.readalong.json\""));
+    // A page needs an audio file to play.
+    let output = readcast(&["narrate", input.to_str().unwrap(), "-o", "-", "--format", "mp3", "--voice", "espeak", "--page", page.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("--page"), "{}", text(&output.stderr));
+}

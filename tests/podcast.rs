@@ -413,3 +413,37 @@ fn narrate_with_the_cache_takes_unchanged_sentences_from_it_and_sounds_the_same(
     let (_, stderr) = narrate("edited.mp3", &["--cache"]);
     assert!(stderr.contains(" 1 misses"), "{stderr}");
 }
+
+#[test]
+fn batch_writes_a_read_along_page_per_episode_and_an_index_and_no_pages_removes_them() {
+    let work = tempfile::tempdir().unwrap();
+    let (articles, out, cache) = (work.path().join("articles"), work.path().join("pod"), work.path().join("cache"));
+    copy_samples(&articles);
+    let batch = |extra: &[&str]| {
+        let output = readcast(&cache, &[&["batch", articles.to_str().unwrap(), "--out", out.to_str().unwrap(), "--voice", "espeak", "--base-url", "https://cdn.example.com/pod/"], extra].concat());
+        assert!(output.status.success(), "{}", text(&output.stderr));
+    };
+    batch(&[]);
+    let pages: Vec<std::path::PathBuf> = std::fs::read_dir(out.join("episodes")).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "html")).collect();
+    assert_eq!(pages.len(), 4);
+    for page in &pages {
+        let html = std::fs::read_to_string(page).unwrap();
+        let document = scraper::Html::parse_document(&html);
+        assert!(document.errors.is_empty(), "{}: {:?}", page.display(), document.errors);
+        // The page plays the episode next to it.
+        let audio = document.select(&scraper::Selector::parse("audio").unwrap()).next().unwrap().value().attr("src").unwrap().to_string();
+        assert!(out.join("episodes").join(&audio).is_file(), "{audio}");
+    }
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(scraper::Html::parse_document(&index).errors.is_empty());
+    assert!(index.contains("https://cdn.example.com/pod/feed.xml"), "{index}");
+    // Newest first, as in the feed.
+    let xml = std::fs::read(out.join("feed.xml")).unwrap();
+    let channel = rss::Channel::read_from(&xml[..]).unwrap();
+    let positions: Vec<usize> = channel.items().iter().map(|item| index.find(&format!(">{}</a>", item.title().unwrap().replace('&', "&amp;"))).expect("each episode is listed")).collect();
+    assert!(positions.windows(2).all(|pair| pair[0] < pair[1]), "{positions:?}");
+
+    batch(&["--no-pages"]);
+    assert!(pages.iter().all(|page| !page.exists()), "--no-pages renders again without the pages");
+    assert!(!out.join("index.html").exists());
+}

@@ -346,14 +346,22 @@ fn write_streamed<'f>(
 /// where its pieces do not line up, the narration whole as [`write_mp3`] does. Returns the
 /// duration of the file.
 pub fn write_finished_mp3(plan: &Plan, finished: &[Vec<f32>], path: &Path, kbps: u32, tags: &Mp3Tags) -> Result<f64> {
-    write_finished_mp3_with(plan, &|index| Ok(Cow::Borrowed(finished[index].as_slice())), path, kbps, tags)
+    write_finished_mp3_with(plan, &|index| Ok(Cow::Borrowed(finished[index].as_slice())), path, kbps, tags, None)
 }
 
 /// [`write_finished_mp3`], with segment `index` finished by `finished(index)` when it is
-/// needed (read back from a [`super::spill::Spill`], say). Only where the pieces do not line
-/// up does the narration come whole into memory.
-pub fn write_finished_mp3_with<'f>(plan: &Plan, finished: &(dyn Fn(usize) -> Result<Cow<'f, [f32]>> + Sync), path: &Path, kbps: u32, tags: &Mp3Tags) -> Result<f64> {
-    match write_planned_mp3(plan, path, kbps, tags, None, finished)? {
+/// needed (read back from a [`super::spill::Spill`], say), and the pieces `store` holds taken
+/// from it (see [`write_planned_mp3`]). Only where the pieces do not line up does the
+/// narration come whole into memory.
+pub fn write_finished_mp3_with<'f>(
+    plan: &Plan,
+    finished: &(dyn Fn(usize) -> Result<Cow<'f, [f32]>> + Sync),
+    path: &Path,
+    kbps: u32,
+    tags: &Mp3Tags,
+    store: Option<(&[String], &dyn PieceStore)>,
+) -> Result<f64> {
+    match write_planned_mp3(plan, path, kbps, tags, store, finished)? {
         Some(duration) => Ok(duration),
         None => {
             let whole: Vec<Vec<f32>> = (0..plan.starts.len()).map(|index| finished(index).map(Cow::into_owned)).collect::<Result<_>>()?;
@@ -365,12 +373,19 @@ pub fn write_finished_mp3_with<'f>(plan: &Plan, finished: &(dyn Fn(usize) -> Res
 /// [`write_finished_mp3_with`] to a file or a stream. A stream gets the file once it is
 /// whole (its pieces may not line up, and what a stream was sent cannot be taken back); the
 /// file is a temporary one, so memory still holds a few segments only.
-pub fn write_finished_mp3_to<'f>(plan: &Plan, finished: &(dyn Fn(usize) -> Result<Cow<'f, [f32]>> + Sync), sink: Sink<'_>, kbps: u32, tags: &Mp3Tags) -> Result<f64> {
+pub fn write_finished_mp3_to<'f>(
+    plan: &Plan,
+    finished: &(dyn Fn(usize) -> Result<Cow<'f, [f32]>> + Sync),
+    sink: Sink<'_>,
+    kbps: u32,
+    tags: &Mp3Tags,
+    store: Option<(&[String], &dyn PieceStore)>,
+) -> Result<f64> {
     match sink {
-        Sink::Path(path) => write_finished_mp3_with(plan, finished, path, kbps, tags),
+        Sink::Path(path) => write_finished_mp3_with(plan, finished, path, kbps, tags, store),
         Sink::Stream(stream) => {
             let temp = tempfile::Builder::new().prefix(".readcast-").suffix(".part").tempfile().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-            let duration = write_finished_mp3_with(plan, finished, temp.path(), kbps, tags)?;
+            let duration = write_finished_mp3_with(plan, finished, temp.path(), kbps, tags, store)?;
             let mut file = std::fs::File::open(temp.path()).map_err(|e| Error::io(temp.path(), e))?;
             std::io::copy(&mut file, stream).and_then(|_| stream.flush()).map_err(|e| Error::io("standard output", e))?;
             Ok(duration)

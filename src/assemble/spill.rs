@@ -18,10 +18,14 @@ pub struct Spill {
     file: File,
     /// Where the next segment goes.
     end: Mutex<u64>,
-    /// Per segment: its offset in the file and its profile, once it is there.
-    placed: Mutex<Vec<Option<(u64, Profile)>>>,
+    /// Per segment, once it is there: its offset in the file (`None` for a segment kept
+    /// elsewhere, [`Spill::adopt`]) and its profile.
+    placed: Mutex<Vec<Option<Slot>>>,
     settings: AssembleSettings,
 }
+
+/// Where a segment's samples are (an offset in the file, or `None`: elsewhere) and its profile.
+type Slot = (Option<u64>, Profile);
 
 impl Spill {
     /// Room for the `count` segments of a narration assembled with `settings`.
@@ -31,8 +35,8 @@ impl Spill {
         Ok(Spill { file, end: Mutex::new(0), placed: Mutex::new(vec![None; count]), settings: settings.clone() })
     }
 
-    /// Places segment `index` ([`place`]), measures it and writes it out.
-    pub fn put(&self, index: usize, segment: &Segment) -> Result<()> {
+    /// Places segment `index` ([`place`]), measures it and writes it out; returns its profile.
+    pub fn put(&self, index: usize, segment: &Segment) -> Result<Profile> {
         let placed = place(segment, &self.settings)?;
         // Without a frame grid a profile's bins are single frames, as large as the samples:
         // the plan measures those segments from the samples read back instead.
@@ -52,8 +56,28 @@ impl Spill {
         let mut slots = self.placed.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let count = slots.len();
         let slot = slots.get_mut(index).ok_or_else(|| Error::engine(format!("segment {} of {count}", index + 1)))?;
-        *slot = Some((offset, profile));
+        *slot = Some((Some(offset), profile.clone()));
+        Ok(profile)
+    }
+
+    /// Takes the profile of segment `index`, whose samples are kept elsewhere (a cache): the
+    /// plan counts it, and [`Spill::holds`] says the samples are not here.
+    pub fn adopt(&self, index: usize, profile: Profile) -> Result<()> {
+        let mut slots = self.placed.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let count = slots.len();
+        let slot = slots.get_mut(index).ok_or_else(|| Error::engine(format!("segment {} of {count}", index + 1)))?;
+        *slot = Some((None, profile));
         Ok(())
+    }
+
+    /// How its segments are placed.
+    pub fn settings(&self) -> &AssembleSettings {
+        &self.settings
+    }
+
+    /// Whether the samples of segment `index` are in the file.
+    pub fn holds(&self, index: usize) -> bool {
+        matches!(self.placed.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(index), Some(Some((Some(_), _))))
     }
 
     /// The placed samples of segment `index`.
@@ -61,7 +85,8 @@ impl Spill {
         let (offset, frames) = {
             let slots = self.placed.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             match slots.get(index) {
-                Some(Some((offset, profile))) => (*offset, profile.shape.frames),
+                Some(Some((Some(offset), profile))) => (*offset, profile.shape.frames),
+                Some(Some((None, _))) => return Err(Error::engine(format!("segment {} is not in the narration's temporary file", index + 1))),
                 _ => return Err(Error::engine(format!("segment {} was never made", index + 1))),
             }
         };

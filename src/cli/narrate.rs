@@ -41,6 +41,14 @@ pub struct NarrateArgs {
     /// of 42 characters and 7 seconds.
     #[arg(long, value_name = "FILE.vtt|FILE.srt")]
     captions: Option<PathBuf>,
+    /// Write a read-along page next to the audio: the article as written, a player, the
+    /// sentence being read highlighted, chapters; self-contained (nothing fetched but the audio).
+    #[arg(long, value_name = "FILE.html")]
+    page: Option<PathBuf>,
+    /// Write a player for a publisher's own page: a <div> and one script that reads the
+    /// timings JSON written next to the audio (AUDIO.readalong.json).
+    #[arg(long, value_name = "FILE.html")]
+    embed: Option<PathBuf>,
     /// Write per-segment timings (text, start, end) as JSON to this file.
     #[arg(long, value_name = "FILE.json")]
     timings: Option<PathBuf>,
@@ -90,7 +98,19 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     if to_stdout && args.json {
         return Err(readcast::Error::input("--json prints to standard output, where -o - writes the audio: name an output file"));
     }
-    let outputs: Vec<&Path> = std::iter::once(&args.output).filter(|_| !to_stdout).chain(&args.captions).chain(&args.timings).map(|path| path.as_path()).collect();
+    if to_stdout && (args.page.is_some() || args.embed.is_some()) {
+        return Err(readcast::Error::input("--page and --embed play the audio from its file: name an output file instead of -o -"));
+    }
+    let read_along_json = args.embed.as_ref().map(|_| read_along_json_path(&args.output));
+    let outputs: Vec<&Path> = std::iter::once(&args.output)
+        .filter(|_| !to_stdout)
+        .chain(&args.captions)
+        .chain(&args.timings)
+        .chain(&args.page)
+        .chain(&args.embed)
+        .chain(&read_along_json)
+        .map(|path| path.as_path())
+        .collect();
     readcast::output::check_distinct(&outputs)?;
     if let Some(path) = &args.captions {
         CaptionFormat::of(path)?;
@@ -125,6 +145,12 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
     if let Some(path) = &args.timings {
         narrated.write_timings(audio_format, path)?;
     }
+    if let Some(path) = &args.page {
+        narrated.write_page(audio_format, &args.output, duration, path)?;
+    }
+    if let (Some(path), Some(json)) = (&args.embed, &read_along_json) {
+        narrated.write_embed(audio_format, &args.output, duration, path, json)?;
+    }
     let elapsed = started.elapsed().as_secs_f64();
     if args.verbose {
         eprintln!(
@@ -153,6 +179,12 @@ pub fn narrate(args: &NarrateArgs) -> Result<i32> {
         super::print(&format!("{summary}\n"))?;
     }
     Ok(EXIT_OK)
+}
+
+/// Where `--embed` puts the read-along JSON: next to the audio, `story.mp3` ->
+/// `story.readalong.json`.
+fn read_along_json_path(audio: &Path) -> PathBuf {
+    audio.with_extension("readalong.json")
 }
 
 /// The audio format (from `--format` or the output's extension) and the input format

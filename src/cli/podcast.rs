@@ -40,6 +40,9 @@ pub struct BatchArgs {
     /// Do not read or write the segment cache.
     #[arg(long)]
     no_cache: bool,
+    /// Write no read-along pages (episodes/NAME.html) and no index.html.
+    #[arg(long)]
+    no_pages: bool,
     /// Threads for articles and segments together, 1 to 256 (default: all cores).
     #[arg(short, long, value_parser = super::parse_jobs)]
     jobs: Option<usize>,
@@ -114,20 +117,17 @@ pub fn batch(args: &BatchArgs) -> Result<i32> {
         eprintln!("readcast: settings {preferences:?}");
     }
     let jobs = args.jobs.unwrap_or_else(readcast::narrator::default_jobs);
-    let narrator = args.narration.narrator(&preferences, Some(jobs), format, args.quiet)?;
-    narrator.check_format(format)?;
     let inputs = podcast::collect_inputs(&args.inputs)?;
     if inputs.is_empty() {
         return Err(Error::input("no articles found in the inputs"));
     }
+    let mut narrator = args.narration.narrator(&preferences, Some(jobs), format, args.quiet)?.for_format(format).concurrent(inputs.len() > 1);
+    if !args.no_cache {
+        narrator = narrator.with_cache(SegmentCache::new(SegmentCache::default_dir()));
+    }
+    narrator.check_format(format)?;
     std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
-    let options = BatchOptions {
-        out: args.out.clone(),
-        format,
-        cache: (!args.no_cache).then(|| SegmentCache::new(SegmentCache::default_dir())),
-        shard,
-        jobs,
-    };
+    let options = BatchOptions { out: args.out.clone(), format, shard, pages: !args.no_pages };
     // Ctrl-C lets the articles in progress finish their files and starts no new one.
     let _ = ctrlc::set_handler(|| podcast::INTERRUPTED.store(true, Ordering::Relaxed));
     let progress = progress_bar(inputs.len() as u64, args.quiet);

@@ -30,6 +30,9 @@ pub struct Episode {
     /// The article's canonical address, when known: the feed item's link.
     #[serde(default)]
     pub link: Option<String>,
+    /// The read-along page inside `episodes/`, where one was written.
+    #[serde(default)]
+    pub page_file: Option<String>,
 }
 
 impl Episode {

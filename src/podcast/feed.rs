@@ -116,11 +116,7 @@ impl Episode {
 }
 
 fn url(base: &str, file: &str) -> String {
-    let encoded: String = file
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect();
-    format!("{}/episodes/{encoded}", base.trim_end_matches('/'))
+    format!("{}/episodes/{}", base.trim_end_matches('/'), crate::page::encode_segment(file))
 }
 
 fn podcast_tag(name: &str, attrs: &[(&str, &str)]) -> Extension {
@@ -223,7 +219,32 @@ pub fn write(dir: &Path, channel: &Channel, base_url: Option<&str>) -> Result<us
     }
     let xml = build(channel, &episodes, &base);
     crate::output::write_bytes(&dir.join("feed.xml"), format!("{xml}\n").as_bytes())?;
+    let index_path = dir.join("index.html");
+    if episodes.iter().any(|episode| episode.page_file.is_some()) {
+        crate::output::write_bytes(&index_path, index(channel, &episodes, &base).as_bytes())?;
+    } else if std::fs::read_to_string(&index_path).is_ok_and(|html| crate::page::written_by_readcast(&html)) {
+        // Pages were turned off: the index readcast wrote would link to pages that are gone.
+        let _ = std::fs::remove_file(&index_path);
+    }
     Ok(episodes.len())
+}
+
+/// `index.html`: the episodes (newest first) linking to their read-along pages, and the
+/// feed's address.
+fn index(channel: &Channel, episodes: &[Episode], base_url: &str) -> String {
+    let entries: Vec<crate::page::IndexEntry> = episodes
+        .iter()
+        .map(|episode| crate::page::IndexEntry {
+            title: episode.title.clone(),
+            // "Tue, 03 Mar 2026 00:00:00 +0000" -> "Tue, 03 Mar 2026"
+            date: episode.pub_date.get(..16).unwrap_or(&episode.pub_date).to_string(),
+            duration_seconds: episode.duration_seconds,
+            description: episode.description.clone(),
+            href: format!("episodes/{}", crate::page::encode_segment(episode.page_file.as_ref().unwrap_or(&episode.audio_file))),
+        })
+        .collect();
+    let feed_url = format!("{}/feed.xml", base_url.trim_end_matches('/'));
+    crate::page::index(&channel.title, &channel.description, &feed_url, &channel.language, &entries)
 }
 
 #[cfg(test)]
@@ -248,6 +269,7 @@ mod tests {
             source: "a.txt".into(),
             render_hash: "x".into(),
             link: Some("https://example.com/news/a".into()),
+            page_file: None,
         };
         let xml = build(&channel, &[episode], "https://example.com/pod");
         let parsed = rss::Channel::read_from(xml.as_bytes()).expect("the feed parses");

@@ -6,22 +6,14 @@
 pub mod episode;
 pub mod feed;
 
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use std::collections::HashMap;
-
-use crate::assemble::{captions, chapters_json, mp3, place, wav, AssembleSettings, PieceStore, Plan, Profile, Shape, Timing};
-use crate::chunk::Chunk;
 use crate::error::{Error, Result};
 use crate::extract::{self, ExtractOptions, Source};
-use crate::pipeline::{self, Script};
-use crate::synth::cache::Entry;
-use crate::synth::{self, EnginePool};
 use crate::narrator::Narrator;
 use episode::{parse_date, slug, written_date, Episode};
 
@@ -32,14 +24,15 @@ pub use crate::narrator::AudioFormat;
 /// The cache batches keep segments, profiles and episode pieces in.
 pub use crate::synth::cache::{CacheStats, SegmentCache};
 
-/// How a batch is rendered (how each article is narrated is the [`Narrator`]'s).
+/// How a batch is rendered (how each article is narrated, on how many threads and with
+/// which cache, is the [`Narrator`]'s).
 pub struct BatchOptions {
     pub out: PathBuf,
     pub format: AudioFormat,
-    pub cache: Option<SegmentCache>,
     /// Render only shard K of N (1-based), by article id.
     pub shard: Option<(u64, u64)>,
-    pub jobs: usize,
+    /// Write each episode's read-along page ([`crate::page`]).
+    pub pages: bool,
 }
 
 /// What happened to each article.
@@ -124,23 +117,18 @@ fn in_shard(id: &str, shard: Option<(u64, u64)>) -> bool {
 }
 
 /// Renders every input into `options.out/episodes`, in parallel across articles and
-/// segments on `options.jobs` threads. One failing article is reported and the rest go on.
+/// segments on the narrator's threads. One failing article is reported and the rest go on.
+/// Give a narrator made [`Narrator::concurrent`] where there are several inputs, and
+/// [`Narrator::for_format`] `options.format`.
 pub fn run(inputs: &[Source], narrator: &Narrator, options: &BatchOptions, on_article: &(dyn Fn(&str, f64) + Sync)) -> Result<BatchReport> {
-    let voice = narrator.voice();
     let episodes_dir = options.out.join("episodes");
     std::fs::create_dir_all(&episodes_dir).map_err(|e| Error::io(&episodes_dir, e))?;
     remove_stale_temp_files(&episodes_dir);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs.max(1))
-        .thread_name(|i| format!("readcast-batch-{i}"))
-        .build()
-        .map_err(|e| Error::engine(format!("could not start threads: {e}")))?;
-    // One engine per thread for the whole batch; articles and their segments share the pool,
-    // so nothing is oversubscribed.
-    let engines = EnginePool::new(voice, options.jobs.max(1)).lending_idle_cores(inputs.len() == 1);
     let report = Mutex::new(BatchReport::default());
     let skipped = AtomicUsize::new(0);
-    pool.install(|| {
+    // Articles and their segments share the narrator's threads and engines, so nothing is
+    // oversubscribed.
+    narrator.install(|| {
         inputs.par_iter().with_max_len(1).for_each(|source| {
             let id = article_id(source);
             if !in_shard(&id, options.shard) {
@@ -153,7 +141,7 @@ pub fn run(inputs: &[Source], narrator: &Narrator, options: &BatchOptions, on_ar
             let name = source.display_name();
             // A bug that panics on one article fails that article, not the batch: the others
             // are rendered and the feed is written.
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render_article(source, narrator, &engines, options)))
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render_article(source, narrator, options)))
                 .unwrap_or_else(|panic| Err(Error::engine(format!("readcast failed on this article ({}); please report it", panic_message(&panic)))));
             let mut report = report.lock().unwrap_or_else(|p| p.into_inner());
             match outcome {
@@ -174,7 +162,7 @@ pub fn run(inputs: &[Source], narrator: &Narrator, options: &BatchOptions, on_ar
     });
     let mut report = report.into_inner().unwrap_or_else(|p| p.into_inner());
     report.skipped_by_shard = skipped.into_inner();
-    if let Some(cache) = &options.cache {
+    if let Some(cache) = narrator.cache() {
         report.cache_hits = cache.hits();
         report.cache_misses = cache.misses();
         report.cache_damaged = cache.damaged();
@@ -189,7 +177,7 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// Renders one article unless its episode is up to date; `true` when it rendered.
-fn render_article(source: &Source, narrator: &Narrator, engines: &EnginePool, options: &BatchOptions) -> Result<(Episode, bool)> {
+fn render_article(source: &Source, narrator: &Narrator, options: &BatchOptions) -> Result<(Episode, bool)> {
     let voice = narrator.voice();
     let document = extract::read_source(source)?;
     let article = extract::extract(&document, &ExtractOptions::default())?;
@@ -206,10 +194,11 @@ fn render_article(source: &Source, narrator: &Narrator, engines: &EnginePool, op
 
     // Everything that shapes the files: the article, the voice, the options, the version.
     let fingerprint = format!(
-        "{}|{}|{:?}|{:?}|{:?}|{}",
+        "{}|{}|{:?}|{}|{:?}|{:?}|{}",
         serde_json::to_string(&article).unwrap_or_default(),
         toml::to_string(voice).unwrap_or_default(),
         options.format,
+        options.pages,
         narrator.settings().script,
         narrator.assemble_settings(),
         env!("CARGO_PKG_VERSION"),
@@ -231,87 +220,34 @@ fn render_article(source: &Source, narrator: &Narrator, engines: &EnginePool, op
 
     // The first engine is made on another core while the text is prepared. An episode made
     // before is most likely made again after a small edit: one sentence to speak.
-    let (script, ()) = rayon::join(|| narrator.prepare(&article), || engines.warm(previous.is_some()));
-    let script = script?;
-    let mut assemble = narrator.assemble_settings().clone();
-    assemble.frame_grid = match options.format {
-        // Segments on the MP3 frame grid: the encoder can take them as independent pieces.
-        AudioFormat::Mp3 { .. } => mp3::frame_samples(assemble.sample_rate),
-        // Segments on a coarse grid: their cached loudness profiles stay small.
-        AudioFormat::Wav => crate::assemble::loudness_grid(assemble.sample_rate),
-    };
+    let (script, ()) = rayon::join(|| narrator.prepare(&article), || narrator.warm(previous.is_some()));
+    let mut narrated = narrator.narrate_script(&article, script?, &|| {})?;
+    narrated.set_title(title.clone());
+    if INTERRUPTED.load(Ordering::Relaxed) {
+        return Err(Error::input("interrupted before its files were written"));
+    }
     let audio_file = format!("{stem}.{}", options.format.extension());
     let audio_path = episodes_dir.join(&audio_file);
-    let tags_for = |sentences: &[Timing]| mp3::Mp3Tags {
-        title: Some(title.clone()),
-        artist: article.byline.clone(),
-        date: article.date.as_deref().and_then(iso_date),
-        album: None,
-        chapters: script.chapters_in(&mp3::as_played(sentences, assemble.sample_rate)),
-    };
-    let interrupted = || INTERRUPTED.load(Ordering::Relaxed).then(|| Error::input("interrupted before its files were written"));
     // Captions and chapters follow the audio as played (an MP3 starts with the encoder's
-    // lead-in). They are written while the audio is encoded.
+    // lead-in); they are written while the audio is encoded. The feed states the duration
+    // players will find: that of the encoded file (MP3 frames round it up a little).
     let captions_file = format!("{stem}.vtt");
     let chapters_file = format!("{stem}.chapters.json");
-    let side_files = |sentences: &[Timing]| -> Result<()> {
-        let sentences = match options.format {
-            AudioFormat::Mp3 { .. } => mp3::as_played(sentences, assemble.sample_rate),
-            AudioFormat::Wav => sentences.to_vec(),
-        };
-        captions::write_vtt(&sentences, &episodes_dir.join(&captions_file))?;
-        crate::output::write_bytes(&episodes_dir.join(&chapters_file), chapters_json(&script.chapters_in(&sentences)).as_bytes())
-    };
-    // The feed states the duration players will find: that of the encoded file (MP3 frames
-    // round it up a little).
-    let duration_seconds = match (options.format, options.cache.as_ref()) {
-        (AudioFormat::Mp3 { kbps }, Some(cache)) => {
-            let cached = CachedNarration::new(&script, engines, cache, &assemble)?;
-            if let Some(error) = interrupted() {
-                return Err(error);
-            }
-            let store: (&[String], &dyn PieceStore) = (&cached.profile_keys, &CachedPieces(cache, Entry::Piece));
-            let written = alongside(
-                || mp3::write_planned_mp3(&cached.plan, &audio_path, kbps, &tags_for(&cached.plan.sentences), Some(store), &|index| cached.finished(index).map(Cow::Owned)),
-                || side_files(&cached.plan.sentences),
-            )?;
-            match written {
-                Some(duration) => duration,
-                None => {
-                    let narration = pipeline::render_with(&script, engines, Some(cache), &assemble, &|| {})?;
-                    side_files(&narration.sentences)?;
-                    mp3::write_mp3(&narration, &audio_path, kbps, &tags_for(&narration.sentences), None)?
-                }
-            }
-        }
-        (AudioFormat::Wav, Some(cache)) => {
-            let cached = CachedNarration::new(&script, engines, cache, &assemble)?;
-            if let Some(error) = interrupted() {
-                return Err(error);
-            }
-            let store: (&[String], &dyn PieceStore) = (&cached.profile_keys, &CachedPieces(cache, Entry::Pcm));
-            alongside(
-                || wav::write_planned_wav(&cached.plan, &audio_path, Some(store), &|index| cached.finished(index).map(Cow::Owned)),
-                || side_files(&cached.plan.sentences),
-            )?;
-            cached.plan.duration_seconds()
-        }
-        (format, None) => {
-            let segments = synth::synthesize_with(&script.chunks, engines, None, &|| {})?;
-            let (plan, finished) = crate::assemble::assemble_parts(&segments, &script.chunks, &script.utterances, &assemble)?;
-            if let Some(error) = interrupted() {
-                return Err(error);
-            }
-            let audio = || match format {
-                AudioFormat::Mp3 { kbps } => mp3::write_finished_mp3(&plan, &finished, &audio_path, kbps, &tags_for(&plan.sentences)),
-                AudioFormat::Wav => {
-                    wav::write_planned_wav(&plan, &audio_path, None, &|index| Ok(Cow::Borrowed(finished[index].as_slice())))?;
-                    Ok(plan.duration_seconds())
-                }
-            };
-            alongside(audio, || side_files(&plan.sentences))?
-        }
-    };
+    let (duration_seconds, side) = rayon::join(
+        || narrated.write_audio(options.format, &audio_path),
+        || {
+            narrated.write_captions(options.format, &episodes_dir.join(&captions_file))?;
+            narrated.write_chapters(options.format, &episodes_dir.join(&chapters_file))
+        },
+    );
+    side?;
+    let duration_seconds = duration_seconds?;
+    let page_file = options.pages.then(|| format!("{stem}.html"));
+    match &page_file {
+        Some(page) => narrated.write_page(options.format, &audio_path, duration_seconds, &episodes_dir.join(page))?,
+        // A page from a run with pages would play an episode it no longer matches.
+        None => drop(std::fs::remove_file(episodes_dir.join(format!("{stem}.html")))),
+    }
     let audio_bytes = std::fs::metadata(&audio_path).map_err(|e| Error::io(&audio_path, e))?.len();
     let description = article.lede.clone().or_else(|| article.blocks.iter().find(|b| b.kind == extract::BlockKind::Paragraph).map(|b| b.text.clone())).unwrap_or_default();
     let episode = Episode {
@@ -335,127 +271,12 @@ fn render_article(source: &Source, narrator: &Narrator, engines: &EnginePool, op
         source: source.display_name(),
         render_hash,
         link: article.url.clone(),
+        page_file,
     };
     // Last: the metadata file is what makes the episode count as finished.
     episode.save(&metadata_path)?;
     remove_superseded(&episodes_dir, &episode, &stem);
     Ok((episode, true))
-}
-
-/// Runs `audio` while `side` runs on another thread; the first error of the two.
-fn alongside<T: Send>(audio: impl FnOnce() -> Result<T> + Send, side: impl FnOnce() -> Result<()> + Send) -> Result<T> {
-    let (audio, side) = rayon::join(audio, side);
-    side.and(audio)
-}
-
-/// A narration planned from the cache: each segment's profile comes from the cache where it
-/// is there, so that only new segments are synthesized; the samples of the others are read
-/// only for pieces of the episode not in the cache.
-struct CachedNarration<'a> {
-    plan: Plan,
-    profile_keys: Vec<String>,
-    segment_keys: Vec<String>,
-    /// Placed samples of the segments made in this run.
-    made: HashMap<usize, Vec<f32>>,
-    cache: &'a SegmentCache,
-    settings: &'a AssembleSettings,
-}
-
-impl<'a> CachedNarration<'a> {
-    fn new(script: &'a Script, engines: &'a EnginePool<'a>, cache: &'a SegmentCache, settings: &'a AssembleSettings) -> Result<Self> {
-        let segment_keys = synth::segment_keys(&script.chunks, engines.voice());
-        let profile_keys: Vec<String> = segment_keys.iter().map(|key| Profile::key(key, settings)).collect();
-        // A profile counts only with the very segment it was measured from still there: the
-        // samples may be needed, and a segment made again (by a voice with random variation,
-        // or by another batch at the same time) need not come out the same length.
-        let read = |index: usize| -> Option<Profile> {
-            let checksum = cache.segment_checksum(&segment_keys[index])?;
-            let bytes = cache.get_entry(Entry::Profile, &profile_keys[index])?;
-            let (measured_from, profile) = bytes.split_at_checked(checksum.len())?;
-            (measured_from == checksum).then(|| Profile::from_bytes(profile)).flatten()
-        };
-        // The segments without a profile file are made while the other profiles are read.
-        let present: Vec<bool> = profile_keys.par_iter().map(|key| cache.has_entry(Entry::Profile, key)).collect();
-        let (mut profiles, made) = crate::workers::read_while_making(&present, read, |indices| CachedNarration::make(indices, script, engines, cache, settings))?;
-        profiles.iter().flatten().for_each(|_| cache.count(true));
-        let made: HashMap<usize, Vec<f32>> = made
-            .into_iter()
-            .map(|(index, samples, profile, checksum)| {
-                // A full disk makes the cache useless, not the episode wrong.
-                let _ = cache.put_entry(Entry::Profile, &profile_keys[index], &[checksum.as_slice(), &profile.to_bytes()].concat());
-                profiles[index] = Some(profile);
-                (index, samples)
-            })
-            .collect();
-        let profiles: Vec<Profile> = profiles.into_iter().flatten().collect();
-        let shapes: Vec<Shape> = profiles.iter().map(|profile| profile.shape.clone()).collect();
-        let plan = Plan::new(&shapes, &script.chunks, &script.utterances, settings, &|index, start| profiles[index].energy_at(start, settings))?;
-        Ok(CachedNarration { plan, profile_keys, segment_keys, made, cache, settings })
-    }
-
-    /// The segments `indices` of `script`, placed, with their profiles: taken from the
-    /// cache where they are there, or synthesized.
-    /// Each comes with the hash of the segment it was measured from (see
-    /// [`SegmentCache::segment_checksum`]).
-    #[allow(clippy::type_complexity)]
-    fn make(indices: &[usize], script: &Script, engines: &EnginePool, cache: &SegmentCache, settings: &AssembleSettings) -> Result<Vec<(usize, Vec<f32>, Profile, [u8; 32])>> {
-        let chunks: Vec<Chunk> = indices.iter().map(|&index| script.chunks[index].clone()).collect();
-        // Each segment is placed and measured as soon as it is there, while it is stored.
-        let made = Mutex::new(Vec::with_capacity(indices.len()));
-        synth::synthesize_each(&chunks, engines, Some(cache), &|position, segment| {
-            let placed = place(segment, settings).map(|placed| {
-                let profile = Profile::of(&placed, settings);
-                (indices[position], placed, profile, SegmentCache::checksum_of(segment))
-            });
-            made.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(placed);
-        })?;
-        made.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).into_iter().collect()
-    }
-
-    /// Segment `index`, placed and finished: made in this run or read from the cache.
-    fn finished(&self, index: usize) -> Result<Vec<f32>> {
-        let mut samples = match self.made.get(&index) {
-            Some(samples) => samples.clone(),
-            None => {
-                let lost = || Error::engine(format!("segment {} left the cache while its episode was made (was the cache cleared?); run the batch again", index + 1));
-                place(&self.cache.peek(&self.segment_keys[index]).ok_or_else(lost)?, self.settings)?
-            }
-        };
-        if samples.len() != self.plan.shapes[index].frames {
-            // Another run replaced the segment while this one made its episode: the profile
-            // goes, so that the next run measures the segment again.
-            self.cache.remove_entry(Entry::Profile, &self.profile_keys[index]);
-            return Err(Error::engine(format!("segment {} is {} frames long in the cache, not the {} its profile says (another run replaced it meanwhile); its profile was removed: run the batch again", index + 1, samples.len(), self.plan.shapes[index].frames)));
-        }
-        self.plan.finish(&mut samples)?;
-        Ok(samples)
-    }
-}
-
-/// Pieces of episodes (of one kind: MP3 frames or finished PCM) kept in the segment cache.
-struct CachedPieces<'c>(&'c SegmentCache, Entry);
-
-impl PieceStore for CachedPieces<'_> {
-    fn get(&self, key: &str) -> Option<Vec<u8>> {
-        self.0.get_entry(self.1, key)
-    }
-
-    fn put(&self, key: &str, bytes: &[u8]) {
-        // A full disk makes the cache useless, not the episode wrong.
-        let _ = self.0.put_entry(self.1, key, bytes);
-    }
-
-    fn contains(&self, key: &str) -> bool {
-        self.0.has_entry(self.1, key)
-    }
-
-    fn holds(&self, key: &str, len: usize) -> bool {
-        self.0.holds_entry(self.1, key, len as u64)
-    }
-
-    fn copy_to(&self, key: &str, len: usize, out: &mut std::fs::File) -> std::io::Result<bool> {
-        self.0.copy_entry(self.1, key, len as u64, out)
-    }
 }
 
 /// Removes the episodes an episode replaces: those of the same source under another name (its
@@ -472,7 +293,7 @@ fn remove_superseded(folder: &Path, episode: &Episode, stem: &str) {
         if other.source == episode.source && other.id != episode.id {
             // The metadata first: without it the rest is not an episode.
             let _ = std::fs::remove_file(&path);
-            for file in [&other.audio_file, &other.captions_file, &other.chapters_file] {
+            for file in [&other.audio_file, &other.captions_file, &other.chapters_file].into_iter().chain(&other.page_file) {
                 let _ = std::fs::remove_file(folder.join(file));
             }
         }

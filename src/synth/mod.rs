@@ -45,8 +45,8 @@ pub struct Segment {
 /// Engines for the workers of a rayon pool, made on first use (one per busy worker) and
 /// reused for every chunk after: a voice is loaded once per worker, not once per chunk (or
 /// per article).
-pub struct EnginePool<'v> {
-    voice: &'v Voice,
+pub struct EnginePool {
+    voice: Voice,
     workers: usize,
     /// Engines made and not in use.
     idle: Mutex<Vec<Box<dyn Engine>>>,
@@ -57,9 +57,9 @@ pub struct EnginePool<'v> {
     lend_idle_cores: bool,
 }
 
-impl<'v> EnginePool<'v> {
-    /// Engines for `threads` workers.
-    pub fn new(voice: &'v Voice, threads: usize) -> Self {
+impl EnginePool {
+    /// Engines of `voice` for `threads` workers.
+    pub fn new(voice: Voice, threads: usize) -> Self {
         EnginePool { voice, workers: threads.max(1), idle: Mutex::new(Vec::new()), warmed: AtomicBool::new(false), lend_idle_cores: true }
     }
 
@@ -71,7 +71,7 @@ impl<'v> EnginePool<'v> {
     }
 
     pub fn voice(&self) -> &Voice {
-        self.voice
+        &self.voice
     }
 
     /// Makes an engine now where that is cheap, so that a caller can have it made on an idle
@@ -108,7 +108,7 @@ impl<'v> EnginePool<'v> {
     }
 }
 
-impl Drop for EnginePool<'_> {
+impl Drop for EnginePool {
     /// Engines are dropped on a thread of their own: freeing a neural voice's memory takes
     /// tens of milliseconds, which a caller about to exit need not wait for.
     fn drop(&mut self) {
@@ -124,12 +124,12 @@ impl Drop for EnginePool<'_> {
 pub fn synthesize(chunks: &[Chunk], voice: &Voice, jobs: usize, on_done: &(dyn Fn() + Sync)) -> Result<Vec<Segment>> {
     let jobs = jobs.max(1);
     let pool = synthesis_pool(jobs)?;
-    let engines = EnginePool::new(voice, jobs);
+    let engines = EnginePool::new(voice.clone(), jobs);
     pool.install(|| synthesize_with(chunks, &engines, None, on_done))
 }
 
 /// A pool of `jobs` named synthesis threads.
-fn synthesis_pool(jobs: usize) -> Result<rayon::ThreadPool> {
+pub(crate) fn synthesis_pool(jobs: usize) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .thread_name(|i| format!("readcast-synth-{i}"))
@@ -166,15 +166,20 @@ pub fn synthesize_each(chunks: &[Chunk], engines: &EnginePool, cache: Option<&ca
 pub fn synthesize_streaming(chunks: &[Chunk], voice: &Voice, jobs: usize, cache: Option<&cache::SegmentCache>, on_ready: &(dyn Fn(usize, &Segment) + Sync)) -> Result<()> {
     let jobs = jobs.max(1);
     let pool = synthesis_pool(jobs)?;
-    let engines = EnginePool::new(voice, jobs);
-    pool.install(|| synthesize_kept(chunks, &engines, cache, on_ready, false)).map(drop)
+    let engines = EnginePool::new(voice.clone(), jobs);
+    pool.install(|| synthesize_streaming_with(chunks, &engines, cache, on_ready))
+}
+
+/// [`synthesize_streaming`] in the current rayon pool with its engines.
+pub fn synthesize_streaming_with(chunks: &[Chunk], engines: &EnginePool, cache: Option<&cache::SegmentCache>, on_ready: &(dyn Fn(usize, &Segment) + Sync)) -> Result<()> {
+    synthesize_kept(chunks, engines, cache, on_ready, false).map(drop)
 }
 
 /// [`synthesize_each`]; with `keep` false, the segments are handed to `on_ready` only, and
 /// none is returned.
 fn synthesize_kept(chunks: &[Chunk], engines: &EnginePool, cache: Option<&cache::SegmentCache>, on_ready: &(dyn Fn(usize, &Segment) + Sync), keep: bool) -> Result<Vec<Segment>> {
     use rayon::prelude::*;
-    let voice = engines.voice;
+    let voice = &engines.voice;
     let texts: Vec<String> = chunks.iter().map(|chunk| engine_text(&chunk.text)).collect();
     let keys: Vec<String> = match cache {
         Some(_) => segment_keys(chunks, voice),
