@@ -7,6 +7,7 @@
 # machine does not decide the ratio. EDITS=all edits every sentence in turn instead of three
 # and reports how the ratios spread (each sentence's edit is its own measurement).
 # ARTICLE=FILE renders that article instead of the samples' story (see below).
+# BATCH_FLAGS="--no-pages" passes flags to every batch run.
 set -euo pipefail
 article=${ARTICLE:+$(realpath "$ARTICLE")}
 cd "$(dirname "$0")/.."
@@ -45,7 +46,7 @@ fulls=""
 for round in $(seq "$rounds"); do
   rm -rf "$work/cache" "$work/pod"
   cp "$work/original.txt" "$work/articles/long.txt"
-  full=$(wall $bin batch "$work/articles" --out "$work/pod" --voice "$voice" --format "$format" --base-url https://example.com/pod)
+  full=$(wall $bin batch "$work/articles" --out "$work/pod" --voice "$voice" --format "$format" --base-url https://example.com/pod ${BATCH_FLAGS:-})
   fulls="$fulls $full"
   [ "$round" = 1 ] && full_summary=$(tail -1 "$work/err" | sed 's/^readcast: //')
   # Edits one after another, each of one sentence: it gets a phrase before its final period.
@@ -59,7 +60,7 @@ end = sentence.rfind(".")
 assert sentence in text and end > 0, sentence
 open(path, "w").write(text.replace(sentence, sentence[:end] + ", as reported" + sentence[end:], 1))
 ' "$work/articles/long.txt"
-    edit=$(wall $bin batch "$work/articles" --out "$work/pod" --voice "$voice" --format "$format" --base-url https://example.com/pod)
+    edit=$(wall $bin batch "$work/articles" --out "$work/pod" --voice "$voice" --format "$format" --base-url https://example.com/pod ${BATCH_FLAGS:-})
     printf '%s\t%s\t%s\t%s\n' "$line" "${#sentence}" "$edit" "$(tail -1 "$work/err" | sed 's/^readcast: //')" >>"$work/edits"
   done
 done

@@ -233,21 +233,23 @@ fn render_article(source: &Source, narrator: &Narrator, options: &BatchOptions) 
     // players will find: that of the encoded file (MP3 frames round it up a little).
     let captions_file = format!("{stem}.vtt");
     let chapters_file = format!("{stem}.chapters.json");
+    let page_file = options.pages.then(|| format!("{stem}.html"));
     let (duration_seconds, side) = rayon::join(
         || narrated.write_audio(options.format, &audio_path),
         || {
             narrated.write_captions(options.format, &episodes_dir.join(&captions_file))?;
-            narrated.write_chapters(options.format, &episodes_dir.join(&chapters_file))
+            narrated.write_chapters(options.format, &episodes_dir.join(&chapters_file))?;
+            // The page states the planned length; its player shows the file's once it has
+            // loaded it.
+            match &page_file {
+                Some(page) => narrated.write_page(options.format, &audio_path, narrated.duration_seconds(), &episodes_dir.join(page)),
+                // A page from a run with pages would play an episode it no longer matches.
+                None => Ok(drop(std::fs::remove_file(episodes_dir.join(format!("{stem}.html"))))),
+            }
         },
     );
     side?;
     let duration_seconds = duration_seconds?;
-    let page_file = options.pages.then(|| format!("{stem}.html"));
-    match &page_file {
-        Some(page) => narrated.write_page(options.format, &audio_path, duration_seconds, &episodes_dir.join(page))?,
-        // A page from a run with pages would play an episode it no longer matches.
-        None => drop(std::fs::remove_file(episodes_dir.join(format!("{stem}.html")))),
-    }
     let audio_bytes = std::fs::metadata(&audio_path).map_err(|e| Error::io(&audio_path, e))?.len();
     let description = article.lede.clone().or_else(|| article.blocks.iter().find(|b| b.kind == extract::BlockKind::Paragraph).map(|b| b.text.clone())).unwrap_or_default();
     let episode = Episode {
