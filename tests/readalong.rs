@@ -16,7 +16,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{readcast, root, text};
-use headless_chrome::protocol::cdp::{Emulation, Page};
+use headless_chrome::protocol::cdp::types::Event;
+use headless_chrome::protocol::cdp::{Emulation, Log, Network, Page};
 use headless_chrome::{Browser, LaunchOptions, Tab};
 use serde_json::Value;
 
@@ -53,13 +54,34 @@ fn browser() -> Option<Browser> {
     Some(Browser::new(options).expect("the browser starts"))
 }
 
-/// A tab that records problems from the first script of every page it opens.
-fn watched_tab(browser: &Browser) -> Arc<Tab> {
+/// A tab, what its pages log as warnings and errors (the browser's own messages included),
+/// and every URL they request. Problems are also recorded by the pages from their first
+/// script on ([`WATCH`]).
+struct Watched {
+    tab: Arc<Tab>,
+    logged: Arc<Mutex<Vec<String>>>,
+    requested: Arc<Mutex<Vec<String>>>,
+}
+
+fn watched_tab(browser: &Browser) -> Watched {
     let tab = browser.new_tab().expect("a tab");
     tab.set_default_timeout(Duration::from_secs(60));
     tab.call_method(Page::AddScriptToEvaluateOnNewDocument { source: WATCH.to_string(), world_name: None, include_command_line_api: None, run_immediately: None })
         .expect("the watcher is installed");
-    tab
+    let (logged, requested) = (Arc::new(Mutex::new(Vec::new())), Arc::new(Mutex::new(Vec::new())));
+    let (log, requests) = (Arc::clone(&logged), Arc::clone(&requested));
+    tab.add_event_listener(Arc::new(move |event: &Event| match event {
+        Event::LogEntryAdded(added) if matches!(added.params.entry.level, Log::LogEntryLevel::Error | Log::LogEntryLevel::Warning) => {
+            log.lock().unwrap().push(format!("{:?}: {}", added.params.entry.level, added.params.entry.text));
+        }
+        Event::NetworkRequestWillBeSent(sent) => requests.lock().unwrap().push(sent.params.request.url.clone()),
+        _ => {}
+    }))
+    .expect("the listener is added");
+    tab.enable_log().expect("the log is on");
+    tab.call_method(Network::Enable { max_total_buffer_size: None, max_resource_buffer_size: None, max_post_data_size: None, report_direct_socket_traffic: None, enable_durable_messages: None })
+        .expect("requests are reported");
+    Watched { tab, logged, requested }
 }
 
 /// The value of `script` (a promise's, once settled), passed as JSON.
@@ -164,11 +186,26 @@ fn check_chapter_click(tab: &Tab) {
     assert_eq!(result["lit"], result["title"], "{result}");
 }
 
-fn check_no_problems(tab: &Tab) {
-    let problems = evaluate(tab, "window.__problems");
+/// Nothing logged a warning or an error, and the page asked for `allowed` only (file names).
+/// The player works from the keyboard: Enter on the focused play button plays, and `k`
+/// pauses; the button's label says what it will do.
+fn check_keyboard(tab: &Tab) {
+    evaluate(tab, r#"document.querySelector(".rc-play").focus()"#);
+    tab.press_key("Enter").expect("Enter is pressed");
+    let playing = evaluate(tab, r#"new Promise(resolve => setTimeout(() => { const audio = document.querySelector(".rc-audio"); resolve({ paused: audio.paused, label: document.querySelector(".rc-play").getAttribute("aria-label") }); }, 400))"#);
+    assert_eq!(playing, serde_json::json!({ "paused": false, "label": "Pause" }));
+    tab.press_key("k").expect("k is pressed");
+    let paused = evaluate(tab, r#"new Promise(resolve => setTimeout(() => { const audio = document.querySelector(".rc-audio"); resolve({ paused: audio.paused, label: document.querySelector(".rc-play").getAttribute("aria-label") }); }, 200))"#);
+    assert_eq!(paused, serde_json::json!({ "paused": true, "label": "Play" }));
+}
+
+fn check_no_problems(watched: &Watched, allowed: &[&str]) {
+    let problems = evaluate(&watched.tab, "window.__problems");
     assert_eq!(problems, serde_json::json!([]), "console errors or blocked requests");
-    let remote = evaluate(tab, r#"performance.getEntriesByType("resource").map(entry => entry.name).filter(name => !name.startsWith("file:") && !name.startsWith("http://127.0.0.1:"))"#);
-    assert_eq!(remote, serde_json::json!([]), "requests beyond the page's own files");
+    assert_eq!(*watched.logged.lock().unwrap(), Vec::<String>::new(), "the browser logged problems");
+    let requested = watched.requested.lock().unwrap().clone();
+    let unexpected: Vec<&String> = requested.iter().filter(|url| !allowed.iter().any(|name| url.ends_with(&format!("/{name}")))).collect();
+    assert!(unexpected.is_empty(), "requests beyond the page's own files: {unexpected:?} (all: {requested:?})");
 }
 
 fn screenshot_dir() -> PathBuf {
@@ -209,14 +246,16 @@ fn screenshots(tab: &Tab, name: &str) {
 fn check_page(browser: &Browser, input: &Path, name: &str) {
     let folder = tempfile::tempdir().unwrap();
     narrate(input, folder.path());
-    let tab = watched_tab(browser);
+    let watched = watched_tab(browser);
+    let tab = &watched.tab;
     tab.navigate_to(&format!("file://{}", folder.path().join("story.html").display())).unwrap().wait_until_navigated().unwrap();
-    wait_for_player(&tab);
-    check_seek_highlights_the_sentence(&tab);
-    check_chapter_click(&tab);
-    check_highlight_follows_playback(&tab);
-    screenshots(&tab, name);
-    check_no_problems(&tab);
+    wait_for_player(tab);
+    check_seek_highlights_the_sentence(tab);
+    check_chapter_click(tab);
+    check_highlight_follows_playback(tab);
+    check_keyboard(tab);
+    screenshots(tab, name);
+    check_no_problems(&watched, &["story.html", "story.mp3"]);
     tab.close(false).ok();
 }
 
@@ -313,21 +352,21 @@ fn the_embedded_player_builds_itself_from_the_timings_on_a_publishers_page() {
     narrate(&root().join("samples/scraped-harbor.txt"), folder.path());
     // A publisher's page with the fragment pasted into it, as the README shows.
     let fragment = std::fs::read_to_string(folder.path().join("story.player.html")).unwrap();
-    let publisher = format!("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>The Daily Example</title></head>\n<body><h1>The Daily Example</h1>\n{fragment}</body></html>\n");
+    let publisher = format!("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>The Daily Example</title></head>\n<body><h1>The Daily Example</h1>\n{fragment}</body></html>\n");
     std::fs::write(folder.path().join("publisher.html"), publisher).unwrap();
     let (port, asked) = serve(folder.path().to_path_buf());
-    let tab = watched_tab(&browser);
+    let watched = watched_tab(&browser);
+    let tab = &watched.tab;
     tab.navigate_to(&format!("http://127.0.0.1:{port}/publisher.html")).unwrap().wait_until_navigated().unwrap();
-    wait_for_player(&tab);
-    check_seek_highlights_the_sentence(&tab);
-    check_chapter_click(&tab);
+    wait_for_player(tab);
+    check_seek_highlights_the_sentence(tab);
+    check_chapter_click(tab);
     // The written text is shown, as on the page: "$3.5 million", not the spoken words.
-    let shown = evaluate(&tab, r#"document.querySelector(".rc-text").textContent"#);
+    let shown = evaluate(tab, r#"document.querySelector(".rc-text").textContent"#);
     assert!(shown.as_str().unwrap().contains("$3.5 million"), "{shown}");
-    check_no_problems(&tab);
+    check_no_problems(&watched, &["publisher.html", "story.readalong.json", "story.mp3"]);
     let mut asked = asked.lock().unwrap().clone();
     asked.sort();
     asked.dedup();
-    asked.retain(|path| path != "/favicon.ico");
     assert_eq!(asked, ["/publisher.html", "/story.mp3", "/story.readalong.json"]);
 }

@@ -167,7 +167,7 @@
     // Page-wide keys for the only player on a page.
     if (document.querySelectorAll(".readcast").length === 1) document.addEventListener("keydown", function (event) {
       var tag = event.target.tagName;
-      if (event.ctrlKey || event.metaKey || event.altKey || /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(tag) || event.target.isContentEditable) return;
+      if (event.ctrlKey || event.metaKey || event.altKey || /^(INPUT|SELECT|TEXTAREA)$/.test(tag) || event.target.isContentEditable) return;
       if (event.key === "k") play.click();
       else if (event.key === "j") go(audio.currentTime - 15);
       else if (event.key === "l") go(audio.currentTime + 15);
