@@ -244,7 +244,10 @@ fn render_article(source: &Source, narrator: &Narrator, options: &BatchOptions) 
             match &page_file {
                 Some(page) => narrated.write_page(options.format, &audio_path, narrated.duration_seconds(), &episodes_dir.join(page)),
                 // A page from a run with pages would play an episode it no longer matches.
-                None => Ok(drop(std::fs::remove_file(episodes_dir.join(format!("{stem}.html"))))),
+                None => {
+                    let _ = std::fs::remove_file(episodes_dir.join(format!("{stem}.html")));
+                    Ok(())
+                }
             }
         },
     );
