@@ -228,7 +228,7 @@ mod tests {
         let utterances = script(&article, &Normalizer::default(), &ScriptOptions::default());
         let spoken: Vec<&str> = utterances.iter().map(|u| u.spoken.as_str()).collect();
         assert_eq!(spoken, [
-            "Tram line approved.", "By Jane Roe.", "March third twenty twenty six.", "This audio was created with A I assistance.",
+            "Tram line approved.", "By Jane Roe.", "March third, twenty twenty six.", "This audio was created with A I assistance.",
             "It passed.", "Work starts soon.", "Costs.", "It costs five million dollars.",
         ]);
         let pauses: Vec<Pause> = utterances.iter().map(|u| u.pause_after).collect();

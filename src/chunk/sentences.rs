@@ -168,6 +168,19 @@ fn ellipsis_dots(tokens: &[&str], index: usize) -> usize {
     dots
 }
 
+/// "Cases rose in the U.K. President Biden said": a country as the object of a preposition,
+/// then a title and a name, ends one sentence and starts the next ("in the U.K. Supreme
+/// Court" and "U.S. President Biden said" go on).
+fn country_then_title(tokens: &[&str], index: usize, next_bare: &str) -> bool {
+    let lower = |at: usize| tokens.get(at).map(|t| t.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase());
+    let object = index >= 2
+        && lower(index - 1).as_deref() == Some("the")
+        && lower(index - 2).is_some_and(|word| matches!(word.as_str(), "in" | "to" | "from" | "across" | "throughout" | "within" | "into" | "outside" | "inside" | "for" | "at"));
+    let titled_name = matches!(next_bare, "President" | "Prime" | "Chancellor" | "Senator" | "Governor" | "Mayor" | "King" | "Queen" | "Prince" | "Pope" | "Premier")
+        && tokens.get(index + 2).is_some_and(|name| name.starts_with(char::is_uppercase));
+    object && titled_name
+}
+
 fn period_ends_sentence(tokens: &[&str], index: usize, word: &str, next_word: &str, next_capital: bool) -> bool {
     if word.is_empty() {
         return next_capital;
@@ -206,7 +219,7 @@ fn period_ends_sentence(tokens: &[&str], index: usize, word: &str, next_word: &s
                 || data().abbreviation(next_bare).is_some_and(|(kind, _)| matches!(kind, AbbreviationKind::Title | AbbreviationKind::Month | AbbreviationKind::Day));
             return next_capital && !continues && next_bare != "Mr";
         }
-        return next_capital && starts_sentence;
+        return next_capital && (starts_sentence || (word.contains('.') && country_then_title(tokens, index, next_bare)));
     }
     // Before a number, the period is a short form's: a unit's ("6 ft. 2 in."), a currency's
     // ("Rs. 500"), or the second month's of a span of dates ("Oct. 26-Nov. 3").
@@ -229,7 +242,7 @@ fn period_ends_sentence(tokens: &[&str], index: usize, word: &str, next_word: &s
     // Initialisms with inner periods: "U.S.A.", "E.U.", "a.m."
     let initialism = word.contains('.') && word.split('.').all(|part| !part.is_empty() && part.chars().count() <= 2 && part.chars().all(char::is_alphabetic));
     if initialism {
-        return next_capital && starts_sentence;
+        return next_capital && (starts_sentence || country_then_title(tokens, index, next_bare));
     }
     next_capital
 }

@@ -206,7 +206,7 @@ mod tests {
             say("Pyongyang has deployed some 14,000 troops to Russia since December 2024."),
             "Pyongyang has deployed some fourteen thousand troops to Russia since December twenty twenty four."
         );
-        assert_eq!(say("A North Korean POW was shown on Jan. 11, 2025."), "A North Korean P O W was shown on January eleventh twenty twenty five.");
+        assert_eq!(say("A North Korean POW was shown on Jan. 11, 2025."), "A North Korean P O W was shown on January eleventh, twenty twenty five.");
     }
 
     #[test]

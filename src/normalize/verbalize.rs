@@ -214,10 +214,14 @@ fn date(month: Option<u8>, day: Option<u64>, year_value: Option<u64>, day_first:
         (None, Some(day), _) => parts.push(ordinal(day)),
         (None, None, _) => {}
     }
-    if let Some(y) = year_value {
-        parts.push(year(y));
+    let spoken = parts.join(" ");
+    match year_value {
+        // "March fourteenth, twenty twenty six": a news reader pauses after the day.
+        Some(y) if day.is_some() && month.is_some() && !day_first => format!("{spoken}, {}", year(y)),
+        Some(y) if spoken.is_empty() => year(y),
+        Some(y) => format!("{spoken} {}", year(y)),
+        None => spoken,
     }
-    parts.join(" ")
 }
 
 fn time(hour: u64, minute: u64, second: Option<u64>, suffix: Option<&str>, zone: Option<&str>) -> String {

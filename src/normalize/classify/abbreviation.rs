@@ -38,6 +38,15 @@ impl<'a> Classifier<'a> {
             };
             return spoken.map(|spoken| (1, Semiotic::Abbreviation(format!("{spoken}'s"))));
         }
+        // "No 10 said", "Route NO 41", "VOL 12 NO 7": a capitalized No or Vol before a number,
+        // with or without its period.
+        let before_number = self.core(index + 1).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit())) && piece.trail.is_empty();
+        match piece.core {
+            "No" | "NO" if before_number => return Some((1, Semiotic::Abbreviation("number".to_string()))),
+            "Nos" | "NOS" if before_number => return Some((1, Semiotic::Abbreviation("numbers".to_string()))),
+            "Vol" | "VOL" | "vol" if before_number => return Some((1, Semiotic::Abbreviation("volume".to_string()))),
+            _ => {}
+        }
         // "c. 1850": about, before a year or a number.
         if piece.core == "c" && piece.dotted && self.core(index + 1).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit())) {
             return Some((1, Semiotic::Abbreviation("circa".to_string())));
@@ -64,7 +73,8 @@ impl<'a> Classifier<'a> {
             "St" | "st" if piece.dotted || next_capitalized => {
                 if next_capitalized && !previous_names_a_place { "Saint" } else { "Street" }
             }
-            "Dr" if previous_names_a_place && !next_capitalized => "Drive",
+            // "Lakeview Dr.", "48 Lakeview Dr., Fresno": a street, not a doctor before a name.
+            "Dr" if previous_names_a_place && (!next_capitalized || piece.trail.starts_with(',')) => "Drive",
             "No" | "no" | "Nos" | "nos" if !(piece.dotted && next_is_number) => return None,
             // "Prop 50": a ballot measure's number; "Cat. 5", a hurricane's category. They are
             // words too ("a prop.", "the cat."): only before a number.

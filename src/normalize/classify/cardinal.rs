@@ -27,6 +27,46 @@ impl<'a> Classifier<'a> {
         self.follows(index, LABEL_WORDS)
     }
 
+    /// Whether a street address follows piece `index` (a house number): perhaps a compass
+    /// point, then up to three names or ordinals, then a street word ("N. 5th St.",
+    /// "Lakeview Dr.", "Pennsylvania Avenue").
+    pub(super) fn street_follows(&self, index: usize) -> bool {
+        if !self.pieces[index].trail.is_empty() {
+            return false;
+        }
+        let mut at = index + 1;
+        if self.core(at).is_some_and(|core| self.data.compass.contains_key(core)) {
+            at += 1;
+        }
+        let start = at;
+        while at < self.pieces.len() && at - start < 4 {
+            let piece = self.pieces[at];
+            if at > start && self.data.street_words.contains(piece.core) {
+                return true;
+            }
+            let named = piece.core.starts_with(char::is_uppercase) || single(piece.core).is_some_and(|s| matches!(s, Semiotic::Ordinal(_)));
+            if !named || !piece.trail.is_empty() && !piece.dotted {
+                return false;
+            }
+            at += 1;
+        }
+        false
+    }
+
+    /// "Fresno, CA 93711", "Austin, Texas 78701-1234": a ZIP code after a state, said digit
+    /// by digit.
+    pub(super) fn zip_code(&self, index: usize) -> Found {
+        let core = self.pieces[index].core;
+        let five_digits = |core: &str| core.len() == 5 && core.bytes().all(|b| b.is_ascii_digit());
+        let zip_plus_four = core.len() == 10 && five_digits(&core[..5]) && core.as_bytes()[5] == b'-' && core[6..].bytes().all(|b| b.is_ascii_digit());
+        if !(five_digits(core) || zip_plus_four) {
+            return None;
+        }
+        let state = self.pieces[index.checked_sub(1)?];
+        let after_state = matches!(state.trail, "" | ",") && (self.data.states.contains_key(state.core) || self.data.states.values().any(|name| name == state.core));
+        after_state.then(|| (1, Semiotic::Telephone(core.split('-').map(str::to_string).collect())))
+    }
+
     pub(super) fn number(&self, index: usize) -> Found {
         let piece = self.pieces[index];
         // "3 mn users", "2.1 trn yen": a short scale written apart.
@@ -51,6 +91,14 @@ impl<'a> Classifier<'a> {
         let five_digits = |core: &str| core.len() == 5 && core.bytes().all(|b| b.is_ascii_digit());
         if five_digits(piece.core) && (zip_before(index) || (index >= 2 && matches!(self.pieces[index - 1].core, "and" | "or") && five_digits(self.pieces[index - 2].core) && zip_before(index - 2))) {
             return Some((1, Semiotic::Telephone(vec![piece.core.to_string()])));
+        }
+        // "007", "02139": a number written with a leading zero is a code, said digit by digit.
+        if piece.core.len() >= 2 && piece.core.starts_with('0') && piece.core.bytes().all(|b| b.is_ascii_digit()) {
+            return Some((1, Semiotic::Telephone(vec![piece.core.to_string()])));
+        }
+        // "912 N. 5th St.", "1205 Lakeview Dr.": a house number is said in pairs of digits.
+        if digits(piece.core) && piece.core.len() <= 4 && !piece.core.starts_with('0') && self.street_follows(index) {
+            return Some((1, Semiotic::Abbreviation(crate::normalize::number::in_pairs(piece.core.parse().ok()?))));
         }
         // Roads with three-digit numbers and sections of laws are said in pairs: "Highway 101"
         // is one oh one, "Section 1983" nineteen eighty three. Matched as written: "gave us
@@ -165,7 +213,7 @@ pub(super) fn split_suffix(core: &str) -> (&str, Option<&'static str>) {
     for (ending, spoken) in [("a.m.", "a m"), ("p.m.", "p m"), ("a.m", "a m"), ("p.m", "p m"), ("am", "a m"), ("pm", "p m")] {
         if lower.ends_with(ending) && core.len() > ending.len() {
             let clock = &core[..core.len() - ending.len()];
-            if clock.chars().all(|c| c.is_ascii_digit() || c == ':') {
+            if clock.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '.') {
                 return (clock, Some(spoken));
             }
         }

@@ -31,6 +31,10 @@ impl<'a> Classifier<'a> {
             if (1..=12).contains(&m) && (1..=31).contains(&d) {
                 return Some((1, Semiotic::Date { month: Some(m), day: Some(d), year: Some(y), day_first: false }));
             }
+            // "14/07/2022": a day over 12 first, as most of the world writes dates.
+            if (13..=31).contains(&u64::from(m)) && (1..=12).contains(&d) {
+                return Some((1, Semiotic::Date { month: Some(d as u8), day: Some(u64::from(m)), year: Some(y), day_first: true }));
+            }
         }
         // "2024/25", "2025/2026": a fiscal or school year, said as a span of years.
         if let [first, second] = parts[..] {

@@ -81,11 +81,43 @@ impl<'a> Classifier<'a> {
         let after_wind = ["winds", "wind", "gusts"].iter().any(|wind| before.eq_ignore_ascii_case(wind));
         let core = self.pieces[index].core;
         let quadrant = matches!(core, "NE" | "NW" | "SE" | "SW") && self.data.street_words.contains(before);
-        if !after_wind && !quadrant {
+        // "912 N. 5th St.": a compass point between a house number and its street.
+        let in_address = matches!(core, "N" | "S" | "E" | "W") && before.bytes().all(|b| b.is_ascii_digit()) && index >= 1 && self.street_follows(index - 1);
+        if !after_wind && !quadrant && !in_address {
             return None;
         }
         let direction = self.data.compass.get(core)?;
         Some((1, Semiotic::Abbreviation(direction.clone())))
+    }
+
+    /// "3/4 oz.", "6 1/2 lbs": a fraction of a unit ("three quarters of an ounce") or a
+    /// whole number and a fraction of units ("six and a half pounds").
+    pub(super) fn fraction_with_unit(&self, index: usize) -> Found {
+        let piece = self.pieces[index];
+        let (fraction_at, whole) = match single(piece.core) {
+            Some(Semiotic::Fraction { whole: None, .. }) => (index, None),
+            _ if piece.trail.is_empty() && piece.core.bytes().all(|b| b.is_ascii_digit()) => (index + 1, Some(piece.core.parse::<u64>().ok()?)),
+            _ => return None,
+        };
+        let fraction = self.pieces.get(fraction_at)?;
+        let Some(Semiotic::Fraction { whole: None, numerator, denominator }) = single(fraction.core) else { return None };
+        let unit = self.pieces.get(fraction_at + 1).filter(|_| fraction.trail.is_empty())?;
+        if ambiguous_unit(unit.core) && !unit.dotted {
+            return None;
+        }
+        let names = self.data.units.get(unit.core)?;
+        let amount = Semiotic::Fraction { whole, numerator, denominator }.verbalize();
+        let len = fraction_at + 2 - index;
+        let said = match whole {
+            // "a 6 1/2 lb baby": a modifier is said in the singular.
+            Some(_) if self.attributive(index, len) => format!("{amount} {}", names[0]),
+            Some(_) => format!("{amount} {}", names[1]),
+            None => {
+                let article = if names[0].starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                format!("{amount} of {article} {}", names[0])
+            }
+        };
+        Some((len, Semiotic::Abbreviation(said)))
     }
 
     pub(super) fn measure(&self, index: usize) -> Found {
@@ -116,7 +148,10 @@ impl<'a> Classifier<'a> {
                     }
                     // "2.3m people watched, up from 1.9m in 2022": once the sentence counts in
                     // millions, a later bare "m" counts so too.
-                    if unit == "m" && !METER_WORDS.contains(&next) && self.millions_before(index) {
+                    // "Cases hit 1.2m in the U.K.": after a verb of counting, a decimal "m"
+                    // counts millions (a height or a jump is "1.2m tall", "cleared 2.35m").
+                    let counted = self.follows(index, &["hit", "hits", "reached", "reach", "reaches", "topped", "tops", "passed", "surpassed", "exceeded", "nearly", "almost", "about", "around", "some", "roughly", "than"]);
+                    if unit == "m" && !METER_WORDS.contains(&next) && (self.millions_before(index) || (counted && amount.fraction.is_some())) {
                         return Some((1, Semiotic::Scaled { amount, scale: "million" }));
                     }
                 }

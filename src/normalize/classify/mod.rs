@@ -112,6 +112,23 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     let raws: Vec<&str> = text.split_whitespace().collect();
     let mut pieces = Vec::with_capacity(raws.len());
     for (at, raw) in raws.iter().enumerate() {
+        // "12+30=42": an equation written as one word is said part by part.
+        if let Some(parts) = equation(raw) {
+            let last = parts.len() - 1;
+            for (position, part) in parts.into_iter().enumerate() {
+                let piece = Piece::split(part);
+                // An operand keeps only its own brackets and the equation's final punctuation.
+                pieces.push(if position == last || position == 0 { piece.claim_period(data) } else { piece });
+            }
+            continue;
+        }
+        // "9 a.m.-5 p.m.": the first time's a.m. glued to the second time by a dash.
+        if let Some((meridiem, rest)) = meridiem_dash(raw) {
+            pieces.push(Piece::split(meridiem).claim_period(data));
+            pieces.push(Piece { lead: "", core: "-", trail: "", dotted: false });
+            pieces.push(Piece::split(rest).claim_period(data));
+            continue;
+        }
         // A sign may follow an opening bracket: "(±3 points)".
         let lead = raw.len() - raw.trim_start_matches(LEAD).len();
         let sign = raw[lead..].chars().next().filter(|c| SIGNS.contains(c));
@@ -134,6 +151,39 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
         }
     }
     pieces
+}
+
+/// The operands and operators of an equation written without spaces ("12+30=42", "(2×3)=6"):
+/// numbers joined by `+ - × * / =`, with one `=` at least.
+fn equation(raw: &str) -> Option<Vec<&str>> {
+    if !raw.contains('=') {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (at, c) in raw.char_indices() {
+        if at > start && matches!(c, '+' | '-' | '×' | '*' | '/' | '=') {
+            parts.push(&raw[start..at]);
+            parts.push(&raw[at..at + c.len_utf8()]);
+            start = at + c.len_utf8();
+        }
+    }
+    parts.push(&raw[start..]);
+    let operand = |part: &str| {
+        let core = part.trim_start_matches(LEAD).trim_end_matches(TRAIL);
+        !core.is_empty() && core.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') && core.starts_with(|c: char| c.is_ascii_digit())
+    };
+    let well_formed = parts.len() >= 3 && parts.iter().enumerate().all(|(position, part)| if position % 2 == 0 { operand(part) } else { part.len() <= 2 });
+    well_formed.then_some(parts)
+}
+
+/// "a.m.-5": a meridiem glued by a dash to the time after it; the two, without the dash.
+fn meridiem_dash(raw: &str) -> Option<(&str, &str)> {
+    let lower = raw.to_ascii_lowercase();
+    ["a.m.", "p.m.", "am", "pm"].iter().find_map(|form| {
+        let rest = lower.strip_prefix(form)?.strip_prefix(['-', '–'])?;
+        rest.starts_with(|c: char| c.is_ascii_digit()).then(|| (&raw[..form.len()], &raw[raw.len() - rest.len()..]))
+    })
 }
 
 /// Classifies every piece. `lexicon_at(index)` offers a lexicon entry starting at a piece
@@ -189,17 +239,20 @@ impl<'a> Classifier<'a> {
             return None;
         }
         self.url_or_email(piece)
+            .or_else(|| self.dash_between(index))
             .or_else(|| affiliation(self.pieces[index].core, self.data).map(|spoken| (1, Semiotic::Abbreviation(spoken))))
             .or_else(|| self.party(index))
             .or_else(|| self.model(index))
             .or_else(|| self.ticker(index))
             .or_else(|| self.telephone(index))
+            .or_else(|| self.zip_code(index))
             .or_else(|| self.blood_pressure(index))
             .or_else(|| self.date(index))
             .or_else(|| self.time(index))
             .or_else(|| self.money(index))
             .or_else(|| self.range(index))
             .or_else(|| self.dimension_with_unit(index))
+            .or_else(|| self.fraction_with_unit(index))
             .or_else(|| self.measure(index))
             .or_else(|| self.inches(index))
             .or_else(|| single(piece.core).map(|s| (1, s)))

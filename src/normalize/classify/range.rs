@@ -10,6 +10,19 @@ impl<'a> Classifier<'a> {
         core == "+" || !core.starts_with(SIGNS) || self.core(index + 1).is_some_and(|next| next.trim_start_matches(CURRENCY_SIGNS).starts_with(|c: char| c.is_ascii_digit()))
     }
 
+    /// "9:30 am - 5:45 pm", "10 - 12 weeks": a dash standing alone between a number or a time
+    /// and a number is said "to".
+    pub(super) fn dash_between(&self, index: usize) -> Found {
+        let piece = self.pieces[index];
+        if !matches!(piece.core, "-" | "–" | "—") || index == 0 || !piece.lead.is_empty() || !piece.trail.is_empty() {
+            return None;
+        }
+        let before = self.pieces[index - 1];
+        let ends_a_number = before.trail.is_empty() && (before.core.ends_with(|c: char| c.is_ascii_digit()) || meridiem(before.core).is_some());
+        let starts_a_number = self.pieces.get(index + 1).is_some_and(|next| next.lead.is_empty() && next.core.trim_start_matches(CURRENCY_SIGNS).starts_with(|c: char| c.is_ascii_digit()));
+        (ends_a_number && starts_a_number).then(|| (1, Semiotic::Abbreviation("to".to_string())))
+    }
+
     pub(super) fn range(&self, index: usize) -> Found {
         // "No. 23-1045", "Case 24-517": a number made of parts, not a span.
         let previous = index.checked_sub(1).map(|at| self.pieces[at]);

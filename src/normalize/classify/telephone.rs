@@ -11,13 +11,20 @@ impl<'a> Classifier<'a> {
         let plus = self.pieces[index].core.starts_with('+');
         for offset in 0..6 {
             let Some(piece) = self.pieces.get(index + offset) else { break };
-            if offset > 0 && !self.joined(index + offset - 1) && !self.pieces[index + offset - 1].trail.ends_with(')') {
+            // "+1 (415) 555-0199": after a country code, the area code in brackets.
+            let bracketed_area = plus && piece.lead == "(" && self.pieces[index + offset - offset.min(1)].trail.is_empty();
+            if offset > 0 && !self.joined(index + offset - 1) && !self.pieces[index + offset - 1].trail.ends_with(')') && !bracketed_area {
                 break;
             }
             if offset > 0 && piece.lead.contains('(') && !plus {
                 break;
             }
+            // "(415)-555-0199": an area code in brackets joined to the rest by a dash.
             let stripped = piece.core.trim_start_matches('+');
+            let stripped = match stripped.split_once(")-") {
+                Some((area, _)) if piece.lead.ends_with('(') && area.len() <= 4 => stripped.replacen(")-", "-", 1),
+                _ => stripped.to_string(),
+            };
             let parts: Vec<&str> = stripped.split(['-', '.', '–']).collect();
             let longest = if plus { 8 } else { 4 };
             if parts.iter().any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit()) || p.len() > longest) {

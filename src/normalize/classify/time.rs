@@ -41,6 +41,17 @@ impl<'a> Classifier<'a> {
                 return Some((1, Semiotic::Abbreviation(format!("{minutes}{} seconds", seconds.words()))));
             }
             None if glued_suffix.is_some() && !clock.is_empty() && clock.len() <= 2 => (clock.parse::<u64>().ok()?, 0),
+            // "4.05 A.M.", "10.30pm": a clock written with a dot (British and older American
+            // copy), always before a.m. or p.m.
+            None if dotted_clock(clock).is_some()
+                && (glued_suffix.is_some() || (self.pieces[index].trail.is_empty() && self.core(index + 1).and_then(meridiem).is_some())) =>
+            {
+                let (hour, minute) = dotted_clock(clock)?;
+                if !(1..=12).contains(&hour) {
+                    return None;
+                }
+                (hour, minute)
+            }
             // "0600 GMT", "1430 hours", "0600 local time", "at 0730": the 24-hour clock, said
             // "oh six hundred" (no year or count is written with a leading zero).
             None if clock.len() == 4
@@ -125,6 +136,13 @@ pub(crate) const TIME_ZONES: &[&str] = &[
 /// Words before a clock time written with seconds ("at 10:30:15"); elsewhere h:mm:ss is a
 /// duration ("won in 2:09:44").
 pub(super) const CLOCK_WORDS: &[&str] = &["at", "from", "until", "till", "by", "before", "after", "around", "since"];
+
+/// "4.05": an hour and two digits of minutes with a dot between.
+fn dotted_clock(clock: &str) -> Option<(u64, u64)> {
+    let (hour, minute) = clock.split_once('.')?;
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    ((1..=2).contains(&hour.len()) && minute.len() == 2 && digits(hour) && digits(minute)).then(|| Some((hour.parse().ok()?, minute.parse().ok()?))).flatten()
+}
 
 pub(super) fn meridiem(word: &str) -> Option<&'static str> {
     match word.to_ascii_lowercase().trim_end_matches('.') {
