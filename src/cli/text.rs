@@ -228,8 +228,10 @@ pub fn lint(args: &LintArgs) -> Result<i32> {
     };
     let findings = readcast::lint::unknown_words(&text, &normalizer)?;
     let mut out = String::new();
+    // Each line: the word, how often, the engine's pronunciation (IPA), and a lexicon line
+    // that keeps it, to correct by ear and paste into a lexicon's [exact] table.
     for finding in &findings {
-        out.push_str(&format!("{:<24} {:>3}x  {}\n", finding.word, finding.count, finding.pronunciation));
+        out.push_str(&format!("{:<20} {:>3}x  {:<20} {}\n", finding.word, finding.count, finding.pronunciation, finding.lexicon_line()));
     }
     print(&out)?;
     Ok(EXIT_OK)
