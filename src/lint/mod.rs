@@ -57,15 +57,25 @@ pub fn unknown_words(text: &str, normalizer: &Normalizer) -> Result<Vec<Finding>
     let mut phonemes = PhonemeData::load(dir).map_err(espeak)?;
     phonemes.select_table_by_name("en-us").or_else(|_| phonemes.select_table_by_name("en")).map_err(espeak)?;
     let common = common_words();
+    // A lexicon's respellings ("Keev" for Kyiv) are said as written there.
+    let respelled: HashSet<String> = normalizer.lexicon().respelled_words().map(|word| word.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase()).collect();
     let listed = |word: &str| {
         let lower = word.to_lowercase();
-        common.contains(lower.as_str()) || lookup(&dictionary, &lower, &LookupCtx::default()).is_some() || normalizer.lexicon().contains(word)
+        common.contains(lower.as_str()) || respelled.contains(&lower) || lookup(&dictionary, &lower, &LookupCtx::default()).is_some() || normalizer.lexicon().contains(word)
     };
     // An inflection of a known word ("reopens", "forecasters") is known.
-    let inflected = |word: &str| listed(word) || ["s", "es", "ed", "d", "ing", "er", "ers", "ly"].iter().any(|ending| word.strip_suffix(ending).is_some_and(|stem| stem.chars().count() >= 3 && listed(stem)));
-    // So is a word made of two known ones ("megawatts", "citylibrary" from an address).
+    let inflected = |word: &str, listed: &dyn Fn(&str) -> bool| {
+        listed(word) || ["s", "es", "ed", "d", "ing", "er", "ers", "ly"].iter().any(|ending| word.strip_suffix(ending).is_some_and(|stem| stem.chars().count() >= 3 && listed(stem)))
+    };
+    // So is a word made of two common ones ("megawatts", "citylibrary" from an address); not
+    // a name with a common ending ("Ivanova" is no "Ivan" + "ova").
+    let common_word = |word: &str| common.contains(word.to_lowercase().as_str());
     let known = |word: &str| {
-        inflected(word) || word.char_indices().skip(2).any(|(at, _)| word[at..].chars().count() >= 3 && listed(&word[..at]) && inflected(&word[at..]))
+        let lower = word.to_lowercase();
+        inflected(word, &listed)
+            // "redeployed", "unvaccinated": a prefix on a common word.
+            || ["re", "un", "pre", "non", "co", "anti", "over", "under"].iter().any(|prefix| lower.strip_prefix(prefix).is_some_and(|rest| rest.len() >= 4 && inflected(rest, &common_word)))
+            || word.char_indices().skip(3).any(|(at, _)| word.is_char_boundary(at) && word[at..].chars().count() >= 4 && common_word(&word[..at]) && inflected(&word[at..], &common_word))
     };
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for paragraph in text.split("\n\n") {

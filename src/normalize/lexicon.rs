@@ -111,6 +111,15 @@ impl Lexicon {
         self.lookup(written).is_some()
     }
 
+    /// The words its entries are respelled as (a respelling, or the `say` of phonemes): words
+    /// the lexicon put there, which need no entry of their own.
+    pub fn respelled_words(&self) -> impl Iterator<Item = &str> {
+        self.exact.values().chain(self.folded.values()).filter_map(|entry| match entry {
+            Entry::Respelling(respelling) => Some(respelling.as_str()),
+            Entry::Phonemes { say, .. } => say.as_deref(),
+        }).flat_map(str::split_whitespace)
+    }
+
     /// Longest entry in words.
     pub fn max_words(&self) -> usize {
         self.max_words
