@@ -240,6 +240,7 @@ impl<'a> Classifier<'a> {
         }
         self.url_or_email(piece)
             .or_else(|| self.dash_between(index))
+            .or_else(|| self.footnote(index))
             .or_else(|| affiliation(self.pieces[index].core, self.data).map(|spoken| (1, Semiotic::Abbreviation(spoken))))
             .or_else(|| self.party(index))
             .or_else(|| self.model(index))

@@ -4,6 +4,33 @@
 use super::*;
 
 /// Single-piece classes that need no context: ordinals, percentages, fractions, decades.
+impl<'a> Classifier<'a> {
+    /// A footnote's number after the sentence it marks, as web copy pastes it: "according to
+    /// Iowa Starting Line.2 Warren has", "combined .4 And". The number is not read; the
+    /// sentence's period is kept for its pause.
+    pub(super) fn footnote(&self, index: usize) -> Found {
+        let piece = self.pieces[index];
+        let next_starts_sentence = self.pieces.get(index + 1).is_none_or(|next| next.core.starts_with(char::is_uppercase) || next.lead.starts_with(['"', '\u{201c}']));
+        let marker = |digits: &str| (1..=2).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+        if !piece.trail.is_empty() || !next_starts_sentence {
+            return None;
+        }
+        if let Some((word, number)) = piece.core.rsplit_once('.') {
+            let plain_word = word.chars().count() >= 3 && word.chars().all(char::is_alphabetic) && word.chars().skip(1).any(char::is_lowercase);
+            let short_form = self.data.abbreviation(word).is_some() || self.data.units.contains_key(word);
+            if plain_word && marker(number) && !short_form {
+                return Some((1, Semiotic::Abbreviation(format!("{word}."))));
+            }
+        }
+        // " .4 And": the marker set apart by a space after a word.
+        let after_word = index.checked_sub(1).is_some_and(|before| self.pieces[before].trail.is_empty() && self.pieces[before].core.ends_with(char::is_alphabetic));
+        if piece.lead.is_empty() && after_word && piece.core.strip_prefix('.').is_some_and(marker) {
+            return Some((1, Semiotic::Abbreviation(".".to_string())));
+        }
+        None
+    }
+}
+
 pub(super) fn single(core: &str) -> Option<Semiotic> {
     // "No.1": the number sign glued to its number.
     if let Some(digits) = core.strip_prefix("No.").or_else(|| core.strip_prefix("no.")).filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) {
