@@ -159,18 +159,10 @@ pub fn synthesize_each(chunks: &[Chunk], engines: &EnginePool, cache: Option<&ca
     synthesize_kept(chunks, engines, cache, on_ready, true)
 }
 
-/// Synthesizes chunks on `jobs` threads and hands each segment to `on_ready(index, segment)`
-/// as soon as it is there, in any order, keeping none: memory holds the segments being made,
-/// however long the narration. The segments are those [`synthesize`] returns; with a cache,
+/// Synthesizes chunks in the current rayon pool with its engines and hands each segment to
+/// `on_ready(index, segment)` as soon as it is there, in any order, keeping none: memory holds
+/// the segments being made, however long the narration. The segments are those [`synthesize`] returns; with a cache,
 /// those it holds are taken from it and the others are stored in it.
-pub fn synthesize_streaming(chunks: &[Chunk], voice: &Voice, jobs: usize, cache: Option<&cache::SegmentCache>, on_ready: &(dyn Fn(usize, &Segment) + Sync)) -> Result<()> {
-    let jobs = jobs.max(1);
-    let pool = synthesis_pool(jobs)?;
-    let engines = EnginePool::new(voice.clone(), jobs);
-    pool.install(|| synthesize_streaming_with(chunks, &engines, cache, on_ready))
-}
-
-/// [`synthesize_streaming`] in the current rayon pool with its engines.
 pub fn synthesize_streaming_with(chunks: &[Chunk], engines: &EnginePool, cache: Option<&cache::SegmentCache>, on_ready: &(dyn Fn(usize, &Segment) + Sync)) -> Result<()> {
     synthesize_kept(chunks, engines, cache, on_ready, false).map(drop)
 }
