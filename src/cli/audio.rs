@@ -57,6 +57,18 @@ enum VoicesAction {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Download a Piper voice by name (as en_US-lessac-medium) and install it: each file's
+    /// size and MD5 digest are checked, and an interrupted download resumes.
+    Download {
+        name: String,
+        /// Where the voices are: an address holding voices.json and the files it lists, laid
+        /// out as rhasspy/piper-voices is (default: that collection, or $READCAST_VOICE_SOURCE).
+        #[arg(long)]
+        from: Option<String>,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+    },
 }
 
 /// `readcast voices`: every voice and whether it can run here; `voices install`.
@@ -64,6 +76,25 @@ pub fn voices(args: &VoicesArgs) -> Result<i32> {
     if let Some(VoicesAction::Install { path, name }) = &args.action {
         let mut out = String::new();
         for voice in readcast::voice::install(path, name.as_deref())? {
+            out.push_str(&format!("installed voice '{}' ({})\n", voice.name, voice.description));
+        }
+        print(&out)?;
+        return Ok(EXIT_OK);
+    }
+    if let Some(VoicesAction::Download { name, from, quiet }) = &args.action {
+        let source = from.clone().or_else(|| std::env::var("READCAST_VOICE_SOURCE").ok().filter(|s| !s.is_empty())).unwrap_or_else(|| readcast::voice::DEFAULT_SOURCE.to_string());
+        let bar = super::narrate::progress_bar(0, *quiet);
+        bar.set_style(indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()).progress_chars("=> "));
+        let installed = readcast::voice::download(name, &source, &mut |file, done, total| {
+            if bar.length() != Some(total) || bar.message() != file {
+                bar.set_message(file.to_string());
+                bar.set_length(total);
+            }
+            bar.set_position(done);
+        });
+        bar.finish_and_clear();
+        let mut out = String::new();
+        for voice in installed? {
             out.push_str(&format!("installed voice '{}' ({})\n", voice.name, voice.description));
         }
         print(&out)?;

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::voice::Voice;
 
 /// Changes whenever the audio the synthesis path makes for a text could change.
-const SYNTHESIS_VERSION: &str = concat!("readcast-", env!("CARGO_PKG_VERSION"), "-segments-2");
+const SYNTHESIS_VERSION: &str = concat!("readcast-", env!("CARGO_PKG_VERSION"), "-segments-3");
 const MAGIC: &[u8; 8] = b"RCSEG001";
 /// Ends every entry, after the hash and the length of its content.
 const TRAILER_MAGIC: &[u8; 8] = b"RCSUM001";

@@ -17,6 +17,26 @@ pub struct EspeakSettings {
     pub language: String,
     pub words_per_minute: u32,
     pub pitch: u32,
+    pub generator: Generator,
+}
+
+/// What turns the embedded voice's phonemes into sound.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Generator {
+    /// readcast's own generator (`synth::formant`), with eSpeak's formant widths and voiced
+    /// noise.
+    #[default]
+    Readcast,
+    /// The espeak-ng crate's own generator: the audio of readcast before it had its own,
+    /// byte for byte, and much harder to follow.
+    Crate,
+}
+
+impl Generator {
+    pub fn is_default(&self) -> bool {
+        *self == Generator::default()
+    }
 }
 
 /// The engine's parts, loaded once: `EspeakNg::synth` reloads the dictionary, the phoneme
@@ -29,6 +49,8 @@ struct Prepared {
     translator: espeak_ng::Translator,
     phonemes: espeak_ng::PhonemeData,
     voice: espeak_ng::VoiceParams,
+    formant: super::formant::Settings,
+    generator: Generator,
 }
 
 impl Prepared {
@@ -83,11 +105,22 @@ impl Prepared {
             stress_amps: [0; 8],
             ..espeak_ng::VoiceParams::default()
         };
-        Ok(Prepared { translator, phonemes, voice })
+        let formant = super::formant::Settings {
+            speed: 100.0 / f64::from(voice.speed_percent) * super::formant::DURATION_FIT,
+            pitch_base: f64::from(voice.pitch_hz),
+            pitch_range: voice.pitch_range_units,
+            intonation_group: voice.intonation_group,
+            stress_lengths: voice.stress_lengths,
+            tone: voice.tone_adjust.to_vec(),
+        };
+        Ok(Prepared { translator, phonemes, voice, formant, generator: settings.generator })
     }
 
     fn synth(&self, text: &str) -> std::result::Result<Vec<i16>, String> {
         let codes = self.translator.translate_to_codes(text).map_err(|e| e.to_string())?;
+        if self.generator == Generator::Readcast {
+            return Ok(super::formant::render(&codes, &self.phonemes, &self.formant));
+        }
         espeak_ng::Synthesizer::new(self.voice.clone()).synthesize_codes(&codes, &self.phonemes).map_err(|e| e.to_string())
     }
 }
@@ -221,7 +254,7 @@ mod tests {
 
     #[test]
     fn speaks_and_is_deterministic() {
-        let settings = EspeakSettings { language: "en-us".into(), words_per_minute: 175, pitch: 50 };
+        let settings = EspeakSettings { language: "en-us".into(), words_per_minute: 175, pitch: 50, generator: Generator::Readcast };
         let mut engine = EmbeddedEspeak::new(&settings).unwrap();
         let first = engine.synthesize("Hello world.").unwrap();
         let second = engine.synthesize("Hello world.").unwrap();
@@ -257,7 +290,7 @@ mod tests {
             texts.extend(text.lines().filter(|l| l.len() > 20).take(12).map(|l| crate::synth::engine_text(&normalizer.normalize(l))));
         }
         for (rate, pitch) in [(175, 50), (140, 30), (230, 70)] {
-            let settings = EspeakSettings { language: "en-us".into(), words_per_minute: rate, pitch };
+            let settings = EspeakSettings { language: "en-us".into(), words_per_minute: rate, pitch, generator: Generator::Crate };
             let engine = EmbeddedEspeak::new(&settings).unwrap();
             let reference = espeak_ng::EspeakNg::builder().voice("en-us").rate(rate).pitch(pitch).data_dir(data_dir().unwrap()).build().unwrap();
             assert_eq!(engine.sample_rate(), reference.sample_rate());

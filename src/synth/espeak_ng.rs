@@ -75,7 +75,7 @@ mod tests {
             println!("skipped: espeak-ng is not installed");
             return;
         }
-        let settings = EspeakSettings { language: "en-us".into(), words_per_minute: 175, pitch: 50 };
+        let settings = EspeakSettings { language: "en-us".into(), words_per_minute: 175, pitch: 50, generator: Default::default() };
         let mut engine = PlatformEspeak::new(&settings);
         let texts: Vec<String> = ["The harbor opened on Monday.", "Ships & boats came back at noon, officials said."].iter().map(|t| t.to_string()).collect();
         // A program started ahead of its text says it as one started for it.

@@ -6,6 +6,7 @@ pub mod command;
 pub mod decode;
 pub mod espeak;
 pub mod espeak_ng;
+pub mod formant;
 pub mod piper;
 pub mod piper_graph;
 

@@ -256,7 +256,7 @@ pub fn runtime() -> std::result::Result<&'static ort::environment::Environment, 
                 .or_else(|| CONFIGURED_LIBRARY.get().cloned())
                 .unwrap_or_else(|| PathBuf::from(ORT_LIBRARY));
             let builder = ort::init_from(&path).map_err(|e| {
-                format!("ONNX Runtime (>= 1.31) was not found ({e}); install it (for example `pip install onnxruntime`) and set ORT_DYLIB_PATH (or onnxruntime in readcast's config.toml) to its library, e.g. .../onnxruntime/capi/libonnxruntime.so.1.32.0")
+                format!("ONNX Runtime (>= 1.31) was not found ({e}); install it (for example `pip install onnxruntime`) and set ORT_DYLIB_PATH (or onnxruntime in readcast's config.toml) to its library: export ORT_DYLIB_PATH=$(python3 -c 'import glob, importlib.util, os; print(glob.glob(os.path.dirname(importlib.util.find_spec(\"onnxruntime\").origin) + \"/capi/libonnxruntime.so*\")[0])')")
             })?;
             builder.with_name("readcast").build().map_err(|e| format!("ONNX Runtime could not start: {e}"))
         })

@@ -48,6 +48,7 @@ pub fn install(source: &Path, name: Option<&str>) -> Result<Vec<Voice>> {
             pitch: 50,
             sample_rate: parsed.audio.sample_rate,
             lexicons: vec!["news".into()],
+            generator: Default::default(),
             command: Vec::new(),
             stdin: false,
             timeout_seconds: 60,

@@ -9,13 +9,15 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::normalize::Lexicon;
 use crate::synth::command::{program_exists, CommandEngine, CommandSettings};
-use crate::synth::espeak::{EmbeddedEspeak, EspeakSettings};
+use crate::synth::espeak::{EmbeddedEspeak, EspeakSettings, Generator};
 use crate::synth::espeak_ng::{self, PlatformEspeak};
 use crate::synth::piper::{self, PiperEngine, PiperSettings};
 use crate::synth::Engine;
 
+mod download;
 mod install;
 
+pub use download::{download, DEFAULT_SOURCE};
 pub use install::install;
 
 const BUILT_IN: &[(&str, &str)] = &[
@@ -116,6 +118,10 @@ pub struct Voice {
     /// Lexicons: "news" for the shipped one, or paths relative to the manifest.
     #[serde(default)]
     pub lexicons: Vec<String>,
+    /// For `engine = "espeak"`: "readcast" (the default) or "crate", the espeak-ng crate's own
+    /// generator, for audio byte-identical to readcast's before it had its own.
+    #[serde(default, skip_serializing_if = "Generator::is_default")]
+    pub generator: Generator,
     /// For `engine = "command"`: the program and its arguments.
     #[serde(default)]
     pub command: Vec<String>,
@@ -223,7 +229,7 @@ impl Voice {
     }
 
     fn espeak_settings(&self) -> EspeakSettings {
-        EspeakSettings { language: self.language.clone(), words_per_minute: self.rate, pitch: self.pitch }
+        EspeakSettings { language: self.language.clone(), words_per_minute: self.rate, pitch: self.pitch, generator: self.generator }
     }
 
     /// Speaks at `rate`, through the engine's own control: the espeak voices' words per
@@ -459,7 +465,7 @@ pub fn doctor() -> Result<Vec<Finding>> {
     let voices = all_voices()?;
     if !voices.iter().any(|v| v.engine == EngineKind::Piper) {
         let folder = user_voice_dir().map(|d| d.display().to_string()).unwrap_or_default();
-        line(false, "piper voices", format!("none installed in {folder} (readcast voices install VOICE.onnx|FOLDER|WHEEL)"));
+        line(false, "piper voices", format!("none installed in {folder} (readcast voices download en_US-lessac-medium, or readcast voices install VOICE.onnx|FOLDER|WHEEL)"));
     }
     for voice in voices.iter().filter(|v| matches!(v.engine, EngineKind::Piper | EngineKind::Command)) {
         match voice.availability() {
