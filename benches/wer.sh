@@ -3,6 +3,8 @@
 # speech recognizer in ../shared/asr (Whisper tiny). The narration is cut into clips of three
 # sentences at the caption times, each with the spoken text readcast meant (from --timings):
 # on whole files Whisper skips 30 s windows of the robotic embedded voice.
+# With WHOLE=1 the whole narration is transcribed at once (header and disclosure included),
+# as the README's table of the embedded voice was measured.
 # Usage: benches/wer.sh VOICE [ARTICLE] (default: the longest sample)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +19,11 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/clips"
 target/release/readcast narrate "$article" -o "$work/narration.wav" --voice "$voice" --quiet \
   --timings "$work/timings.json" --captions "$work/captions.vtt"
+if [ -n "${WHOLE:-}" ]; then
+  python3 -c "import json, sys; print(' '.join(s['text'] for s in json.load(open(sys.argv[1]))))" "$work/timings.json" >"$work/narration.txt"
+  "$python" "$asr/wer.py" "$work/narration.wav" "$work/narration.txt" 2>/dev/null | tail -1
+  exit 0
+fi
 python3 - "$work" <<'PY'
 import json, re, sys, wave
 work = sys.argv[1]

@@ -434,6 +434,20 @@ mod tests {
         assert!(Voice::from_toml("name = \"x\"\nengine = \"command\"\n", "x").is_err());
         assert!(Voice::from_toml("name = \"x\"\nengine = \"nope\"\n", "x").is_err());
         assert!(find_voice("no-such-voice").unwrap_err().to_string().contains("unknown voice"));
+        assert!(Voice::from_toml("name = \"x\"\nengine = \"espeak\"\ngenerator = \"other\"\n", "x").is_err());
+    }
+
+    #[test]
+    fn the_crate_s_own_generator_is_a_manifest_key_away_and_keys_its_own_cache() {
+        let own = find_voice("espeak").unwrap();
+        assert_eq!(own.generator, Generator::Readcast);
+        let old = Voice::from_toml("name = \"espeak\"\nengine = \"espeak\"\nlexicons = [\"news\"]\ngenerator = \"crate\"\n", "old").unwrap();
+        assert_eq!(old.generator, Generator::Crate);
+        // The segment cache never hands one generator's audio to the other.
+        assert_ne!(crate::synth::cache::SegmentCache::key(&own, "Hello."), crate::synth::cache::SegmentCache::key(&old, "Hello."));
+        let mut a = old.engine().unwrap();
+        let mut b = own.engine().unwrap();
+        assert_ne!(a.synthesize("Hello there.").unwrap(), b.synthesize("Hello there.").unwrap());
     }
 }
 
