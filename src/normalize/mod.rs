@@ -107,13 +107,27 @@ impl Normalizer {
             if last.trail.starts_with(['"', '″']) && inch_mark() {
                 trail.remove(0);
             }
-            if spoken == "," {
-                // A dash between clauses becomes a comma on the word before it.
+            if spoken == "," || spoken == "." {
+                // A dash between clauses becomes a comma on the word before it; a dateline's
+                // dash, a period.
+                if spoken == "." && out.ends_with(',') {
+                    out.pop();
+                }
                 if !out.is_empty() && !out.ends_with([',', '.', '?', '!', ';', ':']) {
-                    out.push(',');
+                    out.push_str(&spoken);
                 }
                 continue;
             }
+            // "VOL 12, NO 7": a pause said before the word, as a comma on the word before it.
+            let spoken = match spoken.strip_prefix(", ") {
+                Some(rest) => {
+                    if !out.is_empty() && !out.ends_with([',', '.', '?', '!', ';', ':']) {
+                        out.push(',');
+                    }
+                    rest.to_string()
+                }
+                None => spoken,
+            };
             if !out.is_empty() {
                 out.push(' ');
             }

@@ -29,6 +29,18 @@ impl<'a> Classifier<'a> {
             }
         }
         let piece = self.pieces[index];
+        // "Fig.2", "No.5", "Vol.3": a short form glued to its number.
+        if let Some((word, digits)) = piece.core.split_once('.') {
+            let number = (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then(|| parse_number(digits)).flatten();
+            let expansion = match word {
+                "No" | "no" | "NO" => Some("number"),
+                "Nos" | "nos" => Some("numbers"),
+                _ => self.data.abbreviation(word).filter(|(kind, _)| *kind == AbbreviationKind::General).map(|(_, e)| e),
+            };
+            if let (Some(number), Some(expansion)) = (number, expansion) {
+                return Some((1, Semiotic::Abbreviation(format!("{expansion} {}", number.words()))));
+            }
+        }
         let initialism = |core: &str| core.contains('.') && single_letters(core);
         // "the U.K.'s", "J.K.'s": a dotted abbreviation in the possessive.
         if let Some(stem) = possessive_stem(piece.core).and_then(|stem| stem.strip_suffix('.')) {
@@ -41,7 +53,10 @@ impl<'a> Classifier<'a> {
         // "No 10 said", "Route NO 41", "VOL 12 NO 7": a capitalized No or Vol before a number,
         // with or without its period.
         let before_number = self.core(index + 1).is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit())) && piece.trail.is_empty();
+        // After another number ("VOL 12 NO 7") it starts a new part of the reference.
+        let after_number = index.checked_sub(1).and_then(|i| self.pieces.get(i)).is_some_and(|p| p.trail.is_empty() && p.core.bytes().all(|b| b.is_ascii_digit()));
         match piece.core {
+            "No" | "NO" if before_number && after_number => return Some((1, Semiotic::Abbreviation(", number".to_string()))),
             "No" | "NO" if before_number => return Some((1, Semiotic::Abbreviation("number".to_string()))),
             "Nos" | "NOS" if before_number => return Some((1, Semiotic::Abbreviation("numbers".to_string()))),
             "Vol" | "VOL" | "vol" if before_number => return Some((1, Semiotic::Abbreviation("volume".to_string()))),

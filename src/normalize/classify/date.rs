@@ -186,6 +186,19 @@ pub(super) fn dateline(pieces: &[Piece]) -> usize {
     }
 }
 
+impl<'a> Classifier<'a> {
+    /// The dash that ends a wire dateline ("WASHINGTON (AP) — The Senate"): a news reader
+    /// stops there as at the end of a sentence, so it becomes a period.
+    pub(super) fn dateline_dash(&self, index: usize) -> Found {
+        let piece = self.pieces[index];
+        let dash = |p: &Piece| matches!(p.core, "—" | "–" | "-" | "--") && p.lead.is_empty() && p.trail.is_empty();
+        if self.dateline == 0 || !dash(&piece) || index < self.dateline || index > self.dateline + 3 || self.pieces[self.dateline..index].iter().any(|p| dash(p)) {
+            return None;
+        }
+        Some((1, Semiotic::Symbol(".")))
+    }
+}
+
 /// A day of the month: "29", "29th", "1st".
 pub(super) fn day_number(core: &str) -> Option<u64> {
     let digits = core.trim_end_matches(|c: char| c.is_ascii_alphabetic());

@@ -155,6 +155,15 @@ impl<'a> Classifier<'a> {
                         return Some((1, Semiotic::Scaled { amount, scale: "million" }));
                     }
                 }
+                // "2h 30m", "1 hr 5m": minutes after hours, not meters.
+                let after_hours = index.checked_sub(1).and_then(|i| self.pieces.get(i)).is_some_and(|p| {
+                    let hours = p.core.trim_start_matches(|c: char| c.is_ascii_digit());
+                    p.trail.is_empty() && matches!(hours, "h" | "hr" | "hrs") && hours.len() < p.core.len()
+                }) || self.follows(index, &["hr", "hrs", "hour", "hours"]);
+                if unit == "m" && !hyphenated && after_hours && amount.fraction.is_none() {
+                    let minutes = if amount.is_one() { "minute" } else { "minutes" };
+                    return Some((1, Semiotic::Abbreviation(format!("{} {minutes}", amount.words()))));
+                }
                 // "100s of people", "1,000s of documents": hundreds, thousands.
                 if unit == "s" && amount.fraction.is_none() && (next == "of" || number_text.contains(',')) {
                     let said = match amount.value() {

@@ -239,6 +239,7 @@ impl<'a> Classifier<'a> {
             return None;
         }
         self.url_or_email(piece)
+            .or_else(|| self.dateline_dash(index))
             .or_else(|| self.dash_between(index))
             .or_else(|| self.footnote(index))
             .or_else(|| affiliation(self.pieces[index].core, self.data).map(|spoken| (1, Semiotic::Abbreviation(spoken))))
