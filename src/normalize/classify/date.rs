@@ -192,7 +192,7 @@ impl<'a> Classifier<'a> {
     pub(super) fn dateline_dash(&self, index: usize) -> Found {
         let piece = self.pieces[index];
         let dash = |p: &Piece| matches!(p.core, "—" | "–" | "-" | "--") && p.lead.is_empty() && p.trail.is_empty();
-        if self.dateline == 0 || !dash(&piece) || index < self.dateline || index > self.dateline + 3 || self.pieces[self.dateline..index].iter().any(|p| dash(p)) {
+        if self.dateline == 0 || !dash(&piece) || index < self.dateline || index > self.dateline + 3 || self.pieces[self.dateline..index].iter().any(dash) {
             return None;
         }
         Some((1, Semiotic::Symbol(".")))
